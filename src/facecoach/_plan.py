@@ -65,6 +65,8 @@ class PlanStep:
     exercise_index: int = 0
     segment: int = 0
     is_setup: bool = False
+    between: bool = False
+    """A rest between exercises (its text announces the next one)."""
 
 
 @dataclass(frozen=True)
@@ -178,9 +180,11 @@ def compile_plan(
                 steps.extend(_compile_step(exercise, step.say, step.hold, step.rest, word,
                                            factor, segment, speech_seconds, common))
         if index < len(items) - 1 and routine.rest_between > 0:
+            upcoming = library.exercises[items[index + 1].exercise]
             steps.append(
-                PlanStep(StepKind.REST, text="", seconds=float(routine.rest_between),
-                         segment=segment, **common)
+                PlanStep(StepKind.REST, text=f"Rest. Next: {upcoming.name}.",
+                         seconds=float(routine.rest_between), segment=segment, between=True,
+                         **common)
             )
     if steps:
         last = steps[-1]

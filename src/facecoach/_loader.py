@@ -80,12 +80,15 @@ def _parse_text(path: str, text: str) -> tuple[_Parsed | None, list[Problem]]:
     try:
         too_deep = _nesting_line(text)
         if too_deep is not None:
-            return None, [Problem(path, too_deep, f"YAML is nested more than {MAX_DEPTH} "
-                                  "levels deep; refused")]
+            return None, [
+                Problem(
+                    path, too_deep, f"YAML is nested more than {MAX_DEPTH} levels deep; refused"
+                )
+            ]
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else 1
+        line = int(mark.line) + 1 if mark is not None else 1
         what = " ".join(str(part) for part in (error.context, error.problem) if part)
         return None, [Problem(path, line, f"YAML syntax error: {what or 'cannot parse'}")]
     except yaml.YAMLError as error:
@@ -117,7 +120,8 @@ def _nesting_line(text: str) -> int | None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                return int(event.start_mark.line) + 1
+                mark = event.start_mark
+                return int(mark.line) + 1 if mark is not None else 1
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     return None
@@ -130,9 +134,7 @@ def _parse_file(path: str) -> tuple[_Parsed | None, list[Problem]]:
     return _parse_text(path, text)
 
 
-def _merge(
-    parsed: Iterable[_Parsed], base: Library | None
-) -> tuple[Library, list[Problem]]:
+def _merge(parsed: Iterable[_Parsed], base: Library | None) -> tuple[Library, list[Problem]]:
     """Join files into one library; later files may not repeat an id.
 
     Ids from the built-in library may be redefined by a person's own file, so
@@ -147,8 +149,10 @@ def _merge(
             if exercise.id in exercises:
                 first = exercises[exercise.id].source
                 problems.append(
-                    _at(exercise.source, f"duplicate exercise id '{exercise.id}' "
-                        f"(first defined at {first})")
+                    _at(
+                        exercise.source,
+                        f"duplicate exercise id '{exercise.id}' (first defined at {first})",
+                    )
                 )
             else:
                 exercises[exercise.id] = exercise
@@ -156,8 +160,10 @@ def _merge(
             if routine.id in routines:
                 first = routines[routine.id].source
                 problems.append(
-                    _at(routine.source, f"duplicate routine id '{routine.id}' "
-                        f"(first defined at {first})")
+                    _at(
+                        routine.source,
+                        f"duplicate routine id '{routine.id}' (first defined at {first})",
+                    )
                 )
             else:
                 routines[routine.id] = routine
@@ -169,8 +175,11 @@ def _merge(
         if exercise_id not in exercises:
             hint = _did_you_mean(exercise_id, exercises)
             problems.append(
-                Problem(path, line, f"routine '{routine_id}' names unknown exercise "
-                        f"'{exercise_id}'{hint}")
+                Problem(
+                    path,
+                    line,
+                    f"routine '{routine_id}' names unknown exercise '{exercise_id}'{hint}",
+                )
             )
     return Library(exercises=exercises, routines=routines), problems
 

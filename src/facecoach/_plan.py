@@ -169,29 +169,54 @@ def compile_plan(
             setup = _fill(exercise.setup, word)
             steps.append(
                 PlanStep(
-                    StepKind.SAY, text=setup, seconds=speech_seconds(setup),
-                    segment=segment, is_setup=True, **common,
+                    StepKind.SAY,
+                    text=setup,
+                    seconds=speech_seconds(setup),
+                    segment=segment,
+                    is_setup=True,
+                    **common,
                 )
             )
         reps = item.reps if item.reps is not None else exercise.reps
         for _ in range(reps):
             for step in exercise.steps:
                 segment += 1
-                steps.extend(_compile_step(exercise, step.say, step.hold, step.rest, word,
-                                           factor, segment, speech_seconds, common))
+                steps.extend(
+                    _compile_step(
+                        exercise,
+                        step.say,
+                        step.hold,
+                        step.rest,
+                        word,
+                        factor,
+                        segment,
+                        speech_seconds,
+                        common,
+                    )
+                )
         if index < len(items) - 1 and routine.rest_between > 0:
             upcoming = library.exercises[items[index + 1].exercise]
             steps.append(
-                PlanStep(StepKind.REST, text=f"Rest. Next: {upcoming.name}.",
-                         seconds=float(routine.rest_between), segment=segment, between=True,
-                         **common)
+                PlanStep(
+                    StepKind.REST,
+                    text=f"Rest. Next: {upcoming.name}.",
+                    seconds=float(routine.rest_between),
+                    segment=segment,
+                    between=True,
+                    **common,
+                )
             )
     if steps:
         last = steps[-1]
         steps.append(
-            PlanStep(StepKind.CUE, exercise=last.exercise, text="session_done",
-                     seconds=CUE_SECONDS["session_done"], segment=segment,
-                     exercise_index=last.exercise_index)
+            PlanStep(
+                StepKind.CUE,
+                exercise=last.exercise,
+                text="session_done",
+                seconds=CUE_SECONDS["session_done"],
+                segment=segment,
+                exercise_index=last.exercise_index,
+            )
         )
     return Plan(routine.id, routine.name, _with_offsets(steps))
 
@@ -208,20 +233,30 @@ def _compile_step(
     common: dict[str, Any],
 ) -> list[PlanStep]:
     text = _fill(say, word)
-    out = [PlanStep(StepKind.SAY, text=text, seconds=speech_seconds(text), segment=segment,
-                    **common)]
+    out = [
+        PlanStep(StepKind.SAY, text=text, seconds=speech_seconds(text), segment=segment, **common)
+    ]
     if hold is not None:
         seconds = adapted_hold(hold, exercise.min_hold, factor)
         cue = {"segment": segment, **common}
-        out.append(PlanStep(StepKind.CUE, text="hold_start",
-                            seconds=CUE_SECONDS["hold_start"], **cue))
-        out.append(PlanStep(StepKind.HOLD, text=text, seconds=seconds, written_seconds=hold,
-                            min_hold=exercise.min_hold, **cue))
-        out.append(PlanStep(StepKind.CUE, text="hold_end", seconds=CUE_SECONDS["hold_end"],
-                            **cue))
+        out.append(
+            PlanStep(StepKind.CUE, text="hold_start", seconds=CUE_SECONDS["hold_start"], **cue)
+        )
+        out.append(
+            PlanStep(
+                StepKind.HOLD,
+                text=text,
+                seconds=seconds,
+                written_seconds=hold,
+                min_hold=exercise.min_hold,
+                **cue,
+            )
+        )
+        out.append(PlanStep(StepKind.CUE, text="hold_end", seconds=CUE_SECONDS["hold_end"], **cue))
     elif rest:
-        out.append(PlanStep(StepKind.REST, text=text, seconds=float(rest), segment=segment,
-                            **common))
+        out.append(
+            PlanStep(StepKind.REST, text=text, seconds=float(rest), segment=segment, **common)
+        )
     return out
 
 

@@ -91,8 +91,9 @@ class _Checker:
         """The keys of a mapping node, reporting unknown, duplicate and missing keys."""
         self.visit(node)
         if not isinstance(node, yaml.MappingNode):
-            self.problem(node, f"{what} must be a mapping of {', '.join(allowed)}; "
-                         f"got {_describe(node)}")
+            self.problem(
+                node, f"{what} must be a mapping of {', '.join(allowed)}; got {_describe(node)}"
+            )
             return None
         out: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
@@ -104,8 +105,10 @@ class _Checker:
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
-                self.problem(key_node, f"{what}: unknown key '{key}'{hint}; "
-                             f"allowed keys: {', '.join(allowed)}")
+                self.problem(
+                    key_node,
+                    f"{what}: unknown key '{key}'{hint}; allowed keys: {', '.join(allowed)}",
+                )
             elif key in out:
                 self.problem(key_node, f"{what}: key '{key}' appears twice")
             else:
@@ -136,8 +139,10 @@ class _Checker:
         if placeholders:
             for name in _PLACEHOLDER.findall(value):
                 if name != "side":
-                    self.problem(node, f"{what}: unknown placeholder '{{{name}}}'; "
-                                 "only {side} is filled in")
+                    self.problem(
+                        node,
+                        f"{what}: unknown placeholder '{{{name}}}'; only {{side}} is filled in",
+                    )
         return value
 
     def number(
@@ -147,9 +152,8 @@ class _Checker:
         unit = "a whole number" if whole else "a number of seconds"
         expected = f"{what} must be {unit} from {_fmt(low)} to {_fmt(high)}"
         value: float | None = None
-        if isinstance(node, yaml.ScalarNode) and node.tag in (_INT, _FLOAT):
-            if not whole or node.tag == _INT:
-                value = _construct_number(node)
+        if isinstance(node, yaml.ScalarNode) and node.tag in ((_INT,) if whole else (_INT, _FLOAT)):
+            value = _construct_number(node)
         if value is None:
             self.problem(node, f"{expected}, got {_describe(node)}")
             return None
@@ -168,15 +172,18 @@ class _Checker:
                 return member
         close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        self.problem(node, f"{what}: unknown value '{value}'{hint}; "
-                     f"expected one of {' | '.join(options)}")
+        self.problem(
+            node, f"{what}: unknown value '{value}'{hint}; expected one of {' | '.join(options)}"
+        )
         return None
 
     def identifier(self, node: yaml.Node, what: str) -> str | None:
         value = self.text(node, what)
         if value is not None and not _ID.match(value):
-            self.problem(node, f"{what} '{value}' must be lowercase letters, digits and "
-                         "dashes (like brow-lift)")
+            self.problem(
+                node,
+                f"{what} '{value}' must be lowercase letters, digits and dashes (like brow-lift)",
+            )
             return None
         return value
 
@@ -200,8 +207,13 @@ def _describe(node: yaml.Node) -> str:
     if isinstance(node, yaml.SequenceNode):
         return "a list"
     tag = str(node.tag).rsplit(":", 1)[-1]
-    names = {"str": "text", "int": "a whole number", "float": "a number",
-             "bool": "true/false", "null": "nothing"}
+    names = {
+        "str": "text",
+        "int": "a whole number",
+        "float": "a number",
+        "bool": "true/false",
+        "null": "nothing",
+    }
     value = str(node.value)
     shown = value if len(value) <= 40 else value[:37] + "..."
     return f"{names.get(tag, tag)} '{shown}'" if value else names.get(tag, tag)
@@ -218,18 +230,29 @@ def _optional(
     return default if node is None else read(node)
 
 
-
 def parse_document(path: str, root: yaml.Node) -> tuple[Document | None, list[Problem]]:
     """Check a composed YAML document and build what it defines."""
     checker = _Checker(path)
     if _expanded_size(root) > MAX_NODES:
-        return None, [Problem(path, checker.line(root), "file expands to more than "
-                              f"{MAX_NODES:,} YAML nodes through anchors and aliases; refused")]
+        return None, [
+            Problem(
+                path,
+                checker.line(root),
+                "file expands to more than "
+                f"{MAX_NODES:,} YAML nodes through anchors and aliases; refused",
+            )
+        ]
     try:
         document = _document(checker, root)
     except _TooBig:
-        return None, [Problem(path, checker.line(root), "file expands to more than "
-                              f"{MAX_NODES:,} YAML nodes (anchors and aliases?); refused")]
+        return None, [
+            Problem(
+                path,
+                checker.line(root),
+                "file expands to more than "
+                f"{MAX_NODES:,} YAML nodes (anchors and aliases?); refused",
+            )
+        ]
     except RecursionError:
         return None, [Problem(path, checker.line(root), "YAML is nested too deeply")]
     return document, sorted(checker.problems, key=lambda p: p.line)
@@ -297,12 +320,9 @@ def _exercise(c: _Checker, node: yaml.Node) -> Exercise | None:
     area = c.choice(fields["area"], f"{what}: area", Area) if "area" in fields else None
     kind = c.choice(fields["kind"], f"{what}: kind", Kind) if "kind" in fields else None
     side = _optional(fields, "side", lambda n: c.choice(n, f"{what}: side", Side), Side.AFFECTED)
-    reps = _optional(fields, "reps", lambda n: c.number(n, f"{what}: reps", 1, 30, whole=True),
-                     1.0)
-    min_hold = _optional(fields, "min_hold", lambda n: c.number(n, f"{what}: min_hold", 1, 60),
-                         3.0)
-    setup = _optional(fields, "setup",
-                      lambda n: c.text(n, f"{what}: setup", placeholders=True), "")
+    reps = _optional(fields, "reps", lambda n: c.number(n, f"{what}: reps", 1, 30, whole=True), 1.0)
+    min_hold = _optional(fields, "min_hold", lambda n: c.number(n, f"{what}: min_hold", 1, 60), 3.0)
+    setup = _optional(fields, "setup", lambda n: c.text(n, f"{what}: setup", placeholders=True), "")
     steps: list[Step] = []
     if "steps" in fields:
         items = list(c.sequence(fields["steps"], f"{what}: steps"))
@@ -316,8 +336,15 @@ def _exercise(c: _Checker, node: yaml.Node) -> Exercise | None:
         return None
     assert ident and name and area and kind and side and reps and min_hold is not None
     return Exercise(
-        id=ident, name=name, area=area, kind=kind, side=side, reps=int(reps),
-        min_hold=min_hold, setup=setup or "", steps=tuple(steps),
+        id=ident,
+        name=name,
+        area=area,
+        kind=kind,
+        side=side,
+        reps=int(reps),
+        min_hold=min_hold,
+        setup=setup or "",
+        steps=tuple(steps),
         source=f"{c.path}:{c.line(node)}",
     )
 
@@ -329,8 +356,11 @@ def _step(c: _Checker, node: yaml.Node, what: str) -> Step | None:
     say = c.text(fields["say"], f"{what}: say", placeholders=True) if "say" in fields else None
     hold = rest = None
     if "hold" in fields and "rest" in fields:
-        c.problem(fields["rest"], f"{what}: has both 'hold' and 'rest'; a step has at most one "
-                  "(put the rest in a step of its own)")
+        c.problem(
+            fields["rest"],
+            f"{what}: has both 'hold' and 'rest'; a step has at most one "
+            "(put the rest in a step of its own)",
+        )
         return None
     if "hold" in fields:
         hold = c.number(fields["hold"], f"{what}: hold", 1, 60)
@@ -355,8 +385,9 @@ def _routine(
     ident = c.identifier(fields["id"], "routine id") if "id" in fields else None
     what = f"routine '{ident}'" if ident else f"routine at line {c.line(node)}"
     name = c.text(fields["name"], f"{what}: name") if "name" in fields else None
-    rest = _optional(fields, "rest_between",
-                     lambda n: c.number(n, f"{what}: rest_between", 0, 300), 0.0)
+    rest = _optional(
+        fields, "rest_between", lambda n: c.number(n, f"{what}: rest_between", 0, 300), 0.0
+    )
     items: list[RoutineItem] = []
     if "exercises" in fields:
         nodes = list(c.sequence(fields["exercises"], f"{what}: exercises"))
@@ -370,8 +401,13 @@ def _routine(
     if len(c.problems) > before:
         return None
     assert ident and name and rest is not None
-    return Routine(id=ident, name=name, items=tuple(items), rest_between=rest,
-                   source=f"{c.path}:{c.line(node)}")
+    return Routine(
+        id=ident,
+        name=name,
+        items=tuple(items),
+        rest_between=rest,
+        source=f"{c.path}:{c.line(node)}",
+    )
 
 
 def _item(c: _Checker, node: yaml.Node, what: str) -> RoutineItem | None:

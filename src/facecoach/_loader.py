@@ -87,9 +87,14 @@ def _parse_text(path: str, text: str) -> tuple[_Parsed | None, list[Problem]]:
             ]
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = int(mark.line) + 1 if mark is not None else 1
-        what = " ".join(str(part) for part in (error.context, error.problem) if part)
+        problem, context = error.problem_mark, error.context_mark
+        line = int(problem.line) + 1 if problem is not None else 1
+        what = str(error.problem or "cannot parse")
+        if error.context and context is not None:
+            opened = int(context.line) + 1
+            what += f" ({error.context.replace('while parsing', 'in')} opened on line {opened})"
+            if line > len(text.splitlines()):  # ran off the end: the opening is the place
+                line = opened
         return None, [Problem(path, line, f"YAML syntax error: {what or 'cannot parse'}")]
     except yaml.YAMLError as error:
         return None, [Problem(path, 1, f"YAML error: {error}")]

@@ -1,0 +1,292 @@
+"""The session engine, driven on simulated time (no sleeps, no devices)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from facecoach._commands import Command
+from facecoach._events import (
+    DeviceLost,
+    Finish,
+    Heard,
+    Record,
+    Speak,
+    SpeechDone,
+    StartTimer,
+    StopTimer,
+    Tick,
+    TooTightRecord,
+)
+from facecoach._loader import load_library
+from facecoach._plan import Plan, compile_plan
+from facecoach._session import Session, SessionState
+from facecoach._simulate import ScriptedCommand, parse_scripted, simulate
+
+SAMPLE = Path(__file__).parent / "fixtures" / "core" / "sample.yaml"
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    library = load_library([SAMPLE])
+    return compile_plan(library.routines["sample"], library, person_side="left")
+
+
+def run(plan: Plan, *commands: str) -> list[dict[str, Any]]:
+    return simulate(plan, [parse_scripted(c) for c in commands])
+
+
+def events(log: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    return [line for line in log if line["event"] == name]
+
+
+def first_hold_start(log: list[dict[str, Any]]) -> float:
+    return float(events(log, "hold")[0]["t"])
+
+
+def test_plain_run_ends_done_on_time(plan: Plan) -> None:
+    log = run(plan)
+    end = log[-1]
+    assert end["event"] == "end" and end["reason"] == "done"
+    assert end["completed_steps"] == end["planned_steps"] == len(plan.steps)
+    assert end["t"] == pytest.approx(plan.total_seconds, abs=0.01)
+    assert [h["seconds"] for h in events(log, "hold")] == [8, 8, 20, 20]
+    ticks = [c for c in events(log, "cue") if c["name"] == "tick"]
+    assert len(ticks) == 4 * 3  # the last three seconds of each hold
+
+
+def test_next_ends_a_hold_at_once(plan: Plan) -> None:
+    start = first_hold_start(run(plan))
+    log = run(plan, f"{start + 2}:next")
+    end = events(log, "hold_end")[0]
+    assert end["t"] == pytest.approx(start + 2) and end["reason"] == "next"
+    assert end["actual"] == pytest.approx(2)
+
+
+def test_repeat_restarts_the_hold(plan: Plan) -> None:
+    start = first_hold_start(run(plan))
+    log = run(plan, f"{start + 5}:repeat")
+    holds = events(log, "hold")
+    assert holds[0]["seconds"] == holds[1]["seconds"] == 8
+    assert events(log, "hold_end")[0]["reason"] == "repeat"
+    assert holds[1]["t"] == pytest.approx(start + 5 + 0.4)  # after the start cue again
+
+
+def test_too_tight_eases_off_at_once_and_shortens_later_holds(plan: Plan) -> None:
+    start = first_hold_start(run(plan))
+    heard_at = start + 3
+    log = run(plan, f"{heard_at}:too tight")
+    ease = [s for s in events(log, "say") if s["purpose"] == "ease_off"]
+    assert ease and ease[0]["t"] == pytest.approx(heard_at)
+    end = events(log, "hold_end")[0]
+    assert end["reason"] == "too_tight" and end["t"] - heard_at <= 1.0
+    holds = [(h["exercise"], h["seconds"]) for h in events(log, "hold")]
+    assert holds == [("brow-press", 8), ("brow-press", 6), ("cheek-stretch", 20),
+                     ("cheek-stretch", 20)]
+
+
+def test_too_tight_compounds_each_time_it_is_heard(plan: Plan) -> None:
+    start = first_hold_start(run(plan))
+    log = run(plan, f"{start}:too tight", f"{start + 0.5}:too tight", f"{start + 1}:too tight",
+              f"{start + 1.5}:too tight")
+    second = events(log, "hold")[1]
+    assert second["seconds"] == pytest.approx(8 * 0.75**4, abs=0.001)  # 2.53, above the floor
+
+
+def test_too_tight_floor(plan: Plan) -> None:
+    session = Session(plan)
+    session.start(0.0)
+    for t in range(10):
+        session.handle(Heard(float(t) * 0.01, Command.TOO_TIGHT))
+    hold = next(s for s in plan.steps if s.exercise == "brow-press" and s.kind.value == "hold")
+    assert session.hold_seconds(hold) == 2.0  # min_hold of brow-press
+
+
+def test_too_tight_outside_a_hold_shortens_later_holds(plan: Plan) -> None:
+    log = run(plan, "0.5:too tight")
+    ease = [s for s in events(log, "say") if s["purpose"] == "ease_off"]
+    assert ease[0]["t"] == 0.5
+    assert [h["seconds"] for h in events(log, "hold")][:2] == [6, 6]
+    # the interrupted setup line is said again after the ease-off line
+    setups = [s for s in events(log, "say") if s["text"].startswith("Rest two fingertips")]
+    assert len(setups) == 2
+
+
+def test_pause_freezes_a_hold_and_resume_keeps_its_time(plan: Plan) -> None:
+    start = first_hold_start(run(plan))
+    log = run(plan, f"{start + 3}:pause", f"{start + 63}:resume")
+    assert events(log, "paused")[0]["t"] == pytest.approx(start + 3)
+    assert events(log, "resumed")[0]["t"] == pytest.approx(start + 63)
+    end = events(log, "hold_end")[0]
+    assert end["reason"] == "done"
+    assert end["t"] == pytest.approx(start + 63 + 5)  # 5 s were left
+
+
+def test_session_without_commands_is_paused_no_deadline(plan: Plan) -> None:
+    session = Session(plan)
+    session.start(0.0)
+    session.handle(Heard(0.1, Command.PAUSE))
+    assert session.state is SessionState.PAUSED and session.next_deadline is None
+    session.handle(Heard(5.0, Command.RESUME))
+    assert session.state is SessionState.SPEAKING
+
+
+def test_back_goes_to_the_previous_step_then_the_previous_exercise(plan: Plan) -> None:
+    session = Session(plan)
+    session.start(0.0)
+    stretch_start = next(i for i, s in enumerate(plan.steps) if s.exercise == "cheek-stretch"
+                         and s.kind.value == "say")
+    session.index = stretch_start + 1  # the first instruction of the stretch
+    session.handle(Heard(1.0, Command.BACK))
+    assert session.index == stretch_start  # its setup line
+    session.handle(Heard(2.0, Command.BACK))
+    assert session.index == 0  # the start of the brow press
+
+
+def test_stop_ends_and_keeps_the_record(plan: Plan) -> None:
+    log = run(plan, "20:stop")
+    end = log[-1]
+    assert end["event"] == "end" and end["reason"] == "stop" and end["t"] == 20
+    assert 0 < end["completed_steps"] < end["planned_steps"]
+
+
+def test_spoken_stop_asks_for_confirmation(plan: Plan) -> None:
+    session = Session(plan)
+    session.start(0.0)
+    effects = session.handle(Heard(1.0, Command.STOP, "stop", "voice"))
+    assert not session.ended
+    assert any(isinstance(e, Speak) and "stop again" in e.text for e in effects)
+    session.handle(Heard(30.0, Command.STOP, "stop", "voice"))  # too late: asks again
+    assert not session.ended
+    effects = session.handle(Heard(32.0, Command.STOP, "stop", "voice"))
+    assert session.ended and any(isinstance(e, Finish) for e in effects)
+
+
+def test_help_is_said_over_a_hold_without_ending_it(plan: Plan) -> None:
+    start = first_hold_start(run(plan))
+    log = run(plan, f"{start + 1}:help")
+    assert any(s["purpose"] == "help" for s in events(log, "say"))
+    assert events(log, "hold_end")[0]["reason"] == "done"
+
+
+def test_device_lost_pauses(plan: Plan) -> None:
+    session = Session(plan)
+    session.start(0.0)
+    session.handle(DeviceLost(0.5, "headset"))
+    assert session.paused
+
+
+def test_stale_speech_done_is_ignored(plan: Plan) -> None:
+    session = Session(plan)
+    first = session.start(0.0)
+    utterance = next(e.utterance for e in first if isinstance(e, Speak))
+    session.handle(Heard(0.2, Command.REPEAT))
+    assert session.handle(SpeechDone(0.3, utterance)) == []
+    assert session.index == 0
+
+
+def test_late_ticks_do_not_drift(plan: Plan) -> None:
+    """Each timed step starts at the previous deadline, however late the tick."""
+    session = Session(plan)
+    effects = session.start(0.0)
+    t = 0.0
+    late = 0.05
+    checked = 0
+    for _ in range(10_000):
+        if session.ended:
+            break
+        for effect in effects:
+            if isinstance(effect, StartTimer) and effect.kind == "hold":
+                # begun by a tick that came 50 ms after the start cue's deadline,
+                # yet the hold runs from that deadline, not from the tick
+                assert effect.deadline - effect.seconds == pytest.approx(t - late)
+                checked += 1
+        speak = [e for e in effects if isinstance(e, Speak) and e.purpose == "step"]
+        if speak:
+            t += 1.0
+            effects = session.handle(SpeechDone(t, speak[-1].utterance))
+        else:
+            deadline = session.next_deadline
+            assert deadline is not None
+            t = deadline + late
+            effects = session.handle(Tick(t))
+    assert session.ended and checked == 4
+
+
+def test_records_come_as_things_happen(plan: Plan) -> None:
+    entries: list[object] = []
+    start = first_hold_start(run(plan))
+    simulate(plan, [parse_scripted(f"{start + 1}:too tight")], record=entries.append)
+    assert any(isinstance(e, TooTightRecord) and e.factor == 0.75 for e in entries)
+    assert type(entries[-1]).__name__ == "EndRecord"
+
+
+def test_parse_scripted_rejects_nonsense() -> None:
+    for spec in ("next", "x:next", "-1:next", "5:jump"):
+        with pytest.raises(ValueError, match="--command"):
+            parse_scripted(spec)
+    assert parse_scripted("12.5:Too Tight") == ScriptedCommand(12.5, Command.TOO_TIGHT,
+                                                               "Too Tight")
+
+
+def test_a_long_routine_simulates(plan: Plan) -> None:
+    from dataclasses import replace
+
+    long = replace(plan, steps=plan.steps * 20)  # about 30 minutes
+    assert long.total_seconds > 1500
+    log = simulate(long)
+    assert log[-1]["reason"] == "done"
+
+
+COMMANDS = st.lists(
+    st.tuples(st.floats(min_value=0, max_value=200, allow_nan=False),
+              st.sampled_from(list(Command))),
+    max_size=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(commands=COMMANDS)
+def test_any_commands_at_any_times_end_and_never_lengthen_holds(
+    commands: list[tuple[float, Command]], plan: Plan
+) -> None:
+    scripted = [ScriptedCommand(at, command) for at, command in commands]
+    log = simulate(plan, scripted)
+    assert log[-1]["event"] == "end"
+    assert sum(1 for line in log if line["event"] == "end") == 1
+    longest: dict[str, float] = {}
+    for line in log:
+        if line["event"] == "hold":
+            ex = line["exercise"]
+            assert line["seconds"] <= longest.get(ex, float("inf")) + 1e-9
+            longest[ex] = line["seconds"]
+    times = [line["t"] for line in log]
+    assert times == sorted(times)
+
+
+@settings(max_examples=100, deadline=None)
+@given(commands=COMMANDS)
+def test_too_tight_always_ends_the_hold_within_a_second(
+    commands: list[tuple[float, Command]], plan: Plan
+) -> None:
+    session = Session(plan)
+    session.start(0.0)
+    for at, command in sorted([*commands, (5.0, Command.TOO_TIGHT)]):
+        if session.ended:
+            break
+        while (deadline := session.next_deadline) is not None and deadline <= at:
+            session.handle(Tick(deadline))
+        in_hold = session.state is SessionState.HOLDING
+        effects = session.handle(Heard(at, command))
+        if command is Command.TOO_TIGHT:
+            assert any(isinstance(e, Speak) and e.purpose == "ease_off" for e in effects)
+            assert any(isinstance(e, Record) and isinstance(e.entry, TooTightRecord)
+                       for e in effects)
+            if in_hold:
+                assert any(isinstance(e, StopTimer) and e.reason == "too_tight"
+                           for e in effects)
+                assert session.state is not SessionState.HOLDING

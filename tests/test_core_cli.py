@@ -17,11 +17,15 @@ def test_validate_good_file(sample_file: Path, capsys: pytest.CaptureFixture[str
     assert "1 file valid" in capsys.readouterr().out
 
 
-def test_validate_bad_files_one_line_each(tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_bad_files_one_line_each(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("exercises:\n  - id: x\n    name: X\n    area: lips\n    kind: stretch\n"
-                   "    steps:\n      - say: hi\n        hold: five\n", encoding="utf-8")
+    bad.write_text(
+        "exercises:\n  - id: x\n    name: X\n    area: lips\n    kind: stretch\n"
+        "    steps:\n      - say: hi\n        hold: five\n",
+        encoding="utf-8",
+    )
     binary = tmp_path / "bin.yaml"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     assert main(["validate", str(bad), str(binary)]) == 1
@@ -40,15 +44,20 @@ def test_plan_json_shape(sample_file: Path, capsys: pytest.CaptureFixture[str]) 
     data = json.loads(capsys.readouterr().out)
     assert data["routine"] == "sample"
     assert data["steps"][0] == {
-        "kind": "say", "exercise": "brow-press", "seconds": pytest.approx(2.625),
-        "text": "Rest two fingertips above your right eyebrow.", "offset": 0.0,
+        "kind": "say",
+        "exercise": "brow-press",
+        "seconds": pytest.approx(2.625),
+        "text": "Rest two fingertips above your right eyebrow.",
+        "offset": 0.0,
     }
-    assert data["total_seconds"] == pytest.approx(sum(s["seconds"] for s in data["steps"]),
-                                                  abs=0.01)
+    assert data["total_seconds"] == pytest.approx(
+        sum(s["seconds"] for s in data["steps"]), abs=0.01
+    )
 
 
-def test_plan_text_has_a_table_and_total(sample_file: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_plan_text_has_a_table_and_total(
+    sample_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["plan", str(sample_file)]) == 0
     out = capsys.readouterr().out
     assert "hold 8 s" in out and "Total:" in out and "brow-press" in out
@@ -58,8 +67,11 @@ def test_file_with_several_routines_needs_routine_option(
     tmp_path: Path, sample_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     two = tmp_path / "two.yaml"
-    two.write_text(sample_file.read_text() + "  - id: other\n    name: Other\n    exercises:\n"
-                   "      - brow-press\n", encoding="utf-8")
+    two.write_text(
+        sample_file.read_text() + "  - id: other\n    name: Other\n    exercises:\n"
+        "      - brow-press\n",
+        encoding="utf-8",
+    )
     assert main(["plan", str(two)]) == 2
     assert "choose one with --routine (sample, other)" in capsys.readouterr().err
     assert main(["plan", str(two), "--routine", "other", "--json"]) == 0
@@ -74,18 +86,31 @@ def test_unknown_routine_is_a_clear_message(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_run_simulate_json_lines(sample_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["run", str(sample_file), "--simulate", "--json",
-                 "--command", "12.5:too tight", "--command", "30:pause",
-                 "--command", "40:resume"])
+    code = main(
+        [
+            "run",
+            str(sample_file),
+            "--simulate",
+            "--json",
+            "--command",
+            "12.5:too tight",
+            "--command",
+            "30:pause",
+            "--command",
+            "40:resume",
+        ]
+    )
     assert code == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert all({"t", "event"} <= set(line) for line in lines)
     kinds = {line["event"] for line in lines}
-    assert {"say", "cue", "hold", "hold_end", "rest", "heard", "paused", "resumed",
-            "end"} <= kinds
+    assert {"say", "cue", "hold", "hold_end", "rest", "heard", "paused", "resumed", "end"} <= kinds
     heard = [line for line in lines if line["event"] == "heard"]
-    assert [(h["t"], h["command"]) for h in heard] == [(12.5, "too tight"), (30, "pause"),
-                                                      (40, "resume")]
+    assert [(h["t"], h["command"]) for h in heard] == [
+        (12.5, "too tight"),
+        (30, "pause"),
+        (40, "resume"),
+    ]
     assert all("exercise" in h and "seconds" in h for h in lines if h["event"] == "hold")
     assert lines[-1]["event"] == "end"
 
@@ -96,6 +121,10 @@ def test_run_rejects_a_bad_command(sample_file: Path, capsys: pytest.CaptureFixt
 
 
 def test_python_dash_m_runs(sample_file: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "facecoach", "validate", str(sample_file)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "facecoach", "validate", str(sample_file)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr

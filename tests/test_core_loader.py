@@ -145,9 +145,7 @@ def test_duplicate_id_within_and_across_files(tmp_path: Path) -> None:
     other = write(tmp_path, GOOD_EXERCISE, "y.yaml")
     first = write(tmp_path, GOOD_EXERCISE, "z.yaml")
     found = [str(p) for p in check_files([first, other])]
-    assert found == [
-        f"{other}:2: duplicate exercise id 'brow-lift' (first defined at {first}:2)"
-    ]
+    assert found == [f"{other}:2: duplicate exercise id 'brow-lift' (first defined at {first}:2)"]
 
 
 def test_routine_naming_unknown_exercise(tmp_path: Path) -> None:
@@ -230,9 +228,32 @@ def test_no_bytes_make_the_loader_raise(data: bytes) -> None:
 
 YAMLISH = st.lists(
     st.sampled_from(
-        ["exercises:", "routines:", "  - id: a", "    steps:", "      - say: x", "        hold: 5",
-         "    name: n", "    area: eyes", "    kind: stretch", "&x", "*x", "[", "]", "{", "}",
-         ": ", "- ", "'", '"', "\t", "!!python/object:os.system", "\x00", "é", "  "]
+        [
+            "exercises:",
+            "routines:",
+            "  - id: a",
+            "    steps:",
+            "      - say: x",
+            "        hold: 5",
+            "    name: n",
+            "    area: eyes",
+            "    kind: stretch",
+            "&x",
+            "*x",
+            "[",
+            "]",
+            "{",
+            "}",
+            ": ",
+            "- ",
+            "'",
+            '"',
+            "\t",
+            "!!python/object:os.system",
+            "\x00",
+            "é",
+            "  ",
+        ]
     ),
     max_size=40,
 )

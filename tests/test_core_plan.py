@@ -25,8 +25,10 @@ def library(sample_file: Path) -> Library:
 
 def test_order_setup_then_reps_then_rest_between(library: Library) -> None:
     plan = compile_plan(library.routines["sample"], library, person_side="left")
-    shape = [(s.kind.value, s.exercise, s.text if s.kind is not StepKind.HOLD else s.seconds)
-             for s in plan.steps]
+    shape = [
+        (s.kind.value, s.exercise, s.text if s.kind is not StepKind.HOLD else s.seconds)
+        for s in plan.steps
+    ]
     press = [
         ("say", "brow-press", "Lift the brow into your fingers, lightly."),
         ("cue", "brow-press", "hold_start"),

@@ -85,14 +85,23 @@ def test_too_tight_eases_off_at_once_and_shortens_later_holds(plan: Plan) -> Non
     end = events(log, "hold_end")[0]
     assert end["reason"] == "too_tight" and end["t"] - heard_at <= 1.0
     holds = [(h["exercise"], h["seconds"]) for h in events(log, "hold")]
-    assert holds == [("brow-press", 8), ("brow-press", 6), ("cheek-stretch", 20),
-                     ("cheek-stretch", 20)]
+    assert holds == [
+        ("brow-press", 8),
+        ("brow-press", 6),
+        ("cheek-stretch", 20),
+        ("cheek-stretch", 20),
+    ]
 
 
 def test_too_tight_compounds_each_time_it_is_heard(plan: Plan) -> None:
     start = first_hold_start(run(plan))
-    log = run(plan, f"{start}:too tight", f"{start + 0.5}:too tight", f"{start + 1}:too tight",
-              f"{start + 1.5}:too tight")
+    log = run(
+        plan,
+        f"{start}:too tight",
+        f"{start + 0.5}:too tight",
+        f"{start + 1}:too tight",
+        f"{start + 1.5}:too tight",
+    )
     second = events(log, "hold")[1]
     assert second["seconds"] == pytest.approx(8 * 0.75**4, abs=0.001)  # 2.53, above the floor
 
@@ -138,8 +147,11 @@ def test_session_without_commands_is_paused_no_deadline(plan: Plan) -> None:
 def test_back_goes_to_the_previous_step_then_the_previous_exercise(plan: Plan) -> None:
     session = Session(plan)
     session.start(0.0)
-    stretch_start = next(i for i, s in enumerate(plan.steps) if s.exercise == "cheek-stretch"
-                         and s.kind.value == "say")
+    stretch_start = next(
+        i
+        for i, s in enumerate(plan.steps)
+        if s.exercise == "cheek-stretch" and s.kind.value == "say"
+    )
     session.index = stretch_start + 1  # the first instruction of the stretch
     session.handle(Heard(1.0, Command.BACK))
     assert session.index == stretch_start  # its setup line
@@ -229,8 +241,7 @@ def test_parse_scripted_rejects_nonsense() -> None:
     for spec in ("next", "x:next", "-1:next", "5:jump"):
         with pytest.raises(ValueError, match="--command"):
             parse_scripted(spec)
-    assert parse_scripted("12.5:Too Tight") == ScriptedCommand(12.5, Command.TOO_TIGHT,
-                                                               "Too Tight")
+    assert parse_scripted("12.5:Too Tight") == ScriptedCommand(12.5, Command.TOO_TIGHT, "Too Tight")
 
 
 def test_a_long_routine_simulates(plan: Plan) -> None:
@@ -243,8 +254,9 @@ def test_a_long_routine_simulates(plan: Plan) -> None:
 
 
 COMMANDS = st.lists(
-    st.tuples(st.floats(min_value=0, max_value=200, allow_nan=False),
-              st.sampled_from(list(Command))),
+    st.tuples(
+        st.floats(min_value=0, max_value=200, allow_nan=False), st.sampled_from(list(Command))
+    ),
     max_size=25,
 )
 
@@ -284,9 +296,9 @@ def test_too_tight_always_ends_the_hold_within_a_second(
         effects = session.handle(Heard(at, command))
         if command is Command.TOO_TIGHT:
             assert any(isinstance(e, Speak) and e.purpose == "ease_off" for e in effects)
-            assert any(isinstance(e, Record) and isinstance(e.entry, TooTightRecord)
-                       for e in effects)
+            assert any(
+                isinstance(e, Record) and isinstance(e.entry, TooTightRecord) for e in effects
+            )
             if in_hold:
-                assert any(isinstance(e, StopTimer) and e.reason == "too_tight"
-                           for e in effects)
+                assert any(isinstance(e, StopTimer) and e.reason == "too_tight" for e in effects)
                 assert session.state is not SessionState.HOLDING

@@ -8,8 +8,6 @@ so a late tick never makes the session drift.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import Enum
 from typing import Literal
 
 from ._commands import Command
@@ -38,41 +36,13 @@ from ._events import (
 )
 from ._plan import Plan, PlanStep, StepKind, adapted_hold
 from ._session_moves import back_target, segment_start
+from ._session_state import KIND_STATE as _KIND_STATE
+from ._session_state import SessionLines, SessionState
 
 __all__ = ["EASE_FACTOR", "Session", "SessionLines", "SessionState"]
 
 EASE_FACTOR = 0.75
 """Each "too tight" multiplies the exercise's later holds by this."""
-
-
-class SessionState(str, Enum):
-    """Where the session is; ``ENDED`` is final."""
-
-    READY = "ready"
-    SPEAKING = "speaking"
-    CUEING = "cueing"
-    HOLDING = "holding"
-    RESTING = "resting"
-    PAUSED = "paused"
-    ENDED = "ended"
-
-
-@dataclass(frozen=True)
-class SessionLines:
-    """The lines the engine says on its own (a language pack may replace them)."""
-
-    ease_off: str = "Ease off now. Let the pressure go and breathe."
-    help: str = "You can say: next, repeat, too tight, pause, resume, back, stop, or help."
-    confirm_stop: str = "Say stop again to end the session."
-    paused: str = "Paused. Say resume when you are ready."
-
-
-_KIND_STATE = {
-    StepKind.SAY: SessionState.SPEAKING,
-    StepKind.CUE: SessionState.CUEING,
-    StepKind.HOLD: SessionState.HOLDING,
-    StepKind.REST: SessionState.RESTING,
-}
 
 
 class Session:

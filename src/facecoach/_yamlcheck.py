@@ -17,12 +17,10 @@ from typing import TypeVar
 
 import yaml
 
+from ._nodes import MAX_NODES, expanded_size
 from ._routine import Area, Exercise, Kind, Routine, RoutineItem, Side, Step
 
 __all__ = ["Document", "Problem", "parse_document"]
-
-MAX_NODES = 50_000
-"""More nodes than any real file has; reached only by alias expansion."""
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -233,15 +231,9 @@ def _optional(
 def parse_document(path: str, root: yaml.Node) -> tuple[Document | None, list[Problem]]:
     """Check a composed YAML document and build what it defines."""
     checker = _Checker(path)
-    if _expanded_size(root) > MAX_NODES:
-        return None, [
-            Problem(
-                path,
-                checker.line(root),
-                "file expands to more than "
-                f"{MAX_NODES:,} YAML nodes through anchors and aliases; refused",
-            )
-        ]
+    if expanded_size(root) > MAX_NODES:
+        message = f"file expands to more than {MAX_NODES:,} YAML nodes through anchors and aliases"
+        return None, [Problem(path, checker.line(root), f"{message}; refused")]
     try:
         document = _document(checker, root)
     except _TooBig:
@@ -256,39 +248,6 @@ def parse_document(path: str, root: yaml.Node) -> tuple[Document | None, list[Pr
     except RecursionError:
         return None, [Problem(path, checker.line(root), "YAML is nested too deeply")]
     return document, sorted(checker.problems, key=lambda p: p.line)
-
-
-def _expanded_size(root: yaml.Node) -> int:
-    """Node count with every alias expanded, computed without expanding.
-
-    Aliases share node objects, so sizes are memoised per object; the stack
-    is explicit so deep nesting cannot exhaust Python's recursion limit.
-    """
-    sizes: dict[int, int] = {}
-    open_nodes: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        key = id(node)
-        if key in sizes:
-            continue
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            children = [part for pair in node.value for part in pair]
-        if not children_done:
-            if key in open_nodes:  # reached again below itself: a recursive alias
-                return MAX_NODES + 1
-            open_nodes.add(key)
-        else:
-            open_nodes.discard(key)
-            total = 1 + sum(sizes.get(id(child), 0) for child in children)
-            sizes[key] = min(total, MAX_NODES + 1)
-            continue
-        stack.append((node, True))
-        stack.extend((child, False) for child in children if id(child) not in sizes)
-    return sizes[id(root)]
 
 
 def _document(c: _Checker, root: yaml.Node) -> Document:

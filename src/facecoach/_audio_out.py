@@ -1,0 +1,402 @@
+"""The one output path: every sound the coach makes leaves through here.
+
+``AudioOut`` is the small interface the live loop uses. ``SounddeviceOut``
+plays through a sounddevice output stream; ``MemoryAudioOut`` (the fake, also
+used for text mode) and ``WavFileOut`` (for ``export``) play on a scheduler
+instead of a sound card. All of them mix through ``Mixer`` and report the
+exact time each sound starts and ends, which the microphone gate relies on.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from ._mixer import DEFAULT_IDLE_SECONDS, Mixer, PlayReport, SoundKind
+from ._sound import SAMPLE_RATE, Sound, write_wav
+from ._timebase import Scheduler
+
+__all__ = [
+    "SAMPLE_RATE",
+    "AudioOut",
+    "MemoryAudioOut",
+    "OutputUnavailable",
+    "PlayReport",
+    "Sound",
+    "SounddeviceOut",
+    "SpeechTimeline",
+    "WavFileOut",
+]
+
+Reporter = Callable[[PlayReport], None]
+
+
+class OutputUnavailable(Exception):
+    """No output device can be opened; the message says which and why."""
+
+
+class AudioOut(Protocol):
+    """One output path: speech replaces speech, cues mix over everything."""
+
+    name: str
+    """What the person sees at start ("USB headset (device 3)", "text mode")."""
+
+    @property
+    def lead(self) -> float:
+        """How far ahead of its start time a sound must be given to start on time."""
+
+    def open(self, report: Reporter) -> None:
+        """Start the path; ``report`` is called (from any thread) as sounds start and end."""
+
+    def play(
+        self,
+        sound: Sound,
+        kind: SoundKind,
+        *,
+        tag: int = 0,
+        name: str = "",
+        at: float | None = None,
+    ) -> None:
+        """Play ``sound`` from monotonic time ``at`` (None: now)."""
+
+    def stop_speech(self) -> None:
+        """Cut off the speech now playing."""
+
+    @property
+    def busy(self) -> bool:
+        """True while anything plays or waits to play."""
+
+    def poll(self) -> str | None:
+        """A message if the device has gone away since the last poll, else None."""
+
+    def close(self) -> None:
+        """Stop and release the device. Safe to call twice."""
+
+
+class SpeechTimeline:
+    """When the coach's speech was audible, from the output path's reports.
+
+    ``gate`` is the ``SpeechGate`` voice input uses: audio heard while the
+    coach spoke, or within ``guard`` seconds after, is to be ignored. Cues
+    never count.
+    """
+
+    def __init__(self, guard: float = 0.3, *, keep_seconds: float = 120.0) -> None:
+        self.guard = guard
+        self.keep_seconds = keep_seconds
+        self._spans: list[list[Any]] = []  # [start, end or None, tag]
+        self._lock = threading.Lock()
+
+    def note(self, report: PlayReport) -> None:
+        """Take a report from the output path."""
+        if report.kind != "speech":
+            return
+        with self._lock:
+            if report.phase == "start":
+                self._spans.append([report.t, None, report.tag])
+                horizon = report.t - self.keep_seconds
+                self._spans = [s for s in self._spans if s[1] is None or s[1] > horizon]
+                return
+            for span in reversed(self._spans):
+                if span[2] == report.tag and span[1] is None:
+                    span[1] = report.t
+                    return
+
+    def gate(self, start: float, end: float) -> bool:
+        """True if audio between ``start`` and ``end`` overlaps the coach's speech."""
+        with self._lock:
+            return any(
+                s <= end and (e is None or e + self.guard >= start) for s, e, _ in self._spans
+            )
+
+    def spans(self) -> list[tuple[float, float | None]]:
+        """The speech spans seen so far (start, end or None while speaking)."""
+        with self._lock:
+            return [(s, e) for s, e, _ in self._spans]
+
+
+class MemoryAudioOut:
+    """Plays on a scheduler instead of a device; keeps what was played.
+
+    On a ``SimClock`` a whole session plays in no time with sample-exact
+    timing (tests, export); on a ``RealScheduler`` it paces text mode.
+    """
+
+    def __init__(
+        self,
+        scheduler: Scheduler,
+        *,
+        rate: int = SAMPLE_RATE,
+        keep: bool = True,
+        primer_seconds: float = 0.0,
+        idle_seconds: float = DEFAULT_IDLE_SECONDS,
+        volume: float = 1.0,
+        name: str = "memory",
+    ) -> None:
+        self.name = name
+        self.rate = rate
+        self.mixer = Mixer(
+            rate, primer_seconds=primer_seconds, idle_seconds=idle_seconds, volume=volume
+        )
+        self.reports: list[PlayReport] = []
+        """Every report so far, in order."""
+        self._scheduler = scheduler
+        self._keep = keep
+        self._chunks: list[np.ndarray[Any, np.dtype[np.int16]]] = []
+        self._origin = 0.0
+        self._filled = 0
+        self._report: Reporter | None = None
+        self._lost: str | None = None
+        self._wake: float | None = None
+        self._lock = threading.RLock()
+        self.closed = False
+
+    @property
+    def lead(self) -> float:
+        """Sounds given now start now: no lead needed."""
+        return 0.0
+
+    @property
+    def busy(self) -> bool:
+        """True while anything plays or waits to play."""
+        return self.mixer.busy
+
+    def open(self, report: Reporter) -> None:
+        """Start the timeline at the scheduler's now."""
+        self._report = report
+        self._origin = self._scheduler()
+        self._filled = 0
+
+    def play(
+        self,
+        sound: Sound,
+        kind: SoundKind,
+        *,
+        tag: int = 0,
+        name: str = "",
+        at: float | None = None,
+    ) -> None:
+        """Queue a sound (see ``AudioOut.play``)."""
+        with self._lock:
+            self._catch_up()
+            self.mixer.play(sound.at_rate(self.rate).samples, kind, tag=tag, name=name, at=at)
+            self._catch_up()
+
+    def stop_speech(self) -> None:
+        """Cut off speech at the current time."""
+        with self._lock:
+            self._catch_up()
+            self.mixer.stop_speech()
+            self._catch_up()
+
+    def lose(self) -> None:
+        """Pretend the device was unplugged (for tests)."""
+        self._lost = self.name
+
+    def poll(self) -> str | None:
+        """The lost device's name once after ``lose``."""
+        lost, self._lost = self._lost, None
+        return lost
+
+    def close(self) -> None:
+        """Play out up to now and stop."""
+        with self._lock:
+            if not self.closed:
+                self._catch_up()
+                self.closed = True
+
+    def audio(self) -> Sound:
+        """Everything played so far as one sound."""
+        with self._lock:
+            self._catch_up()
+            pcm = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
+        return Sound((pcm.astype(np.float32) / 32767.0).astype(np.float32), self.rate)
+
+    def _now_frame(self) -> int:
+        return round((self._scheduler() - self._origin) * self.rate)
+
+    def _catch_up(self) -> None:
+        if self.closed:
+            return
+        frames = max(0, self._now_frame() - self._filled)
+        t0 = self._origin + self._filled / self.rate
+        block, reports = self.mixer.fill(frames, t0)
+        self._filled += frames
+        if self._keep and frames:
+            self._chunks.append((block * 32767.0).round().astype(np.int16))
+        for r in reports:
+            self.reports.append(r)
+            if self._report is not None:
+                self._report(r)
+        wake = self.mixer.next_change(self._origin + self._filled / self.rate)
+        if wake is not None and wake != self._wake:
+            self._wake = wake
+            self._scheduler.call_at(wake, self._on_wake)
+
+    def _on_wake(self) -> None:
+        with self._lock:
+            self._wake = None
+            self._catch_up()
+
+
+class WavFileOut(MemoryAudioOut):
+    """Plays on a scheduler and writes everything to a WAV file on close."""
+
+    def __init__(self, path: str | os.PathLike[str], scheduler: Scheduler, **kwargs: Any) -> None:
+        super().__init__(scheduler, keep=True, name=os.fspath(path), **kwargs)
+        self.path = Path(path)
+
+    def close(self) -> None:
+        """Write the file."""
+        if not self.closed:
+            super().close()
+            write_wav(self.path, self.audio())
+
+
+class SounddeviceOut:
+    """A sounddevice output stream fed by the mixer from its callback."""
+
+    def __init__(
+        self,
+        device: int | None = None,
+        *,
+        name: str = "default output",
+        primer_seconds: float = 0.3,
+        idle_seconds: float = DEFAULT_IDLE_SECONDS,
+        volume: float = 1.0,
+        blocksize: int = 512,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.device = device
+        self.name = name
+        self.blocksize = blocksize
+        self._clock = clock
+        self._primer = primer_seconds
+        self._idle = idle_seconds
+        self._volume = volume
+        self.mixer = Mixer(SAMPLE_RATE, primer_seconds=primer_seconds, volume=volume)
+        self.rate = SAMPLE_RATE
+        self._stream: Any = None
+        self._report: Reporter | None = None
+        self._latency = 0.05
+        self._last_callback: float | None = None
+        self._closing = False
+        self._lost = False
+
+    @property
+    def lead(self) -> float:
+        """The stream's latency plus one block, plus a little margin."""
+        return self._latency + self.blocksize / self.rate + 0.005
+
+    @property
+    def busy(self) -> bool:
+        """True while anything plays or waits to play."""
+        return self.mixer.busy
+
+    def open(self, report: Reporter) -> None:
+        """Open and start the stream; ``OutputUnavailable`` if it cannot be."""
+        try:
+            import sounddevice as sd
+        except OSError as error:  # PortAudio library missing
+            raise OutputUnavailable(f"no sound output: {error}") from None
+        self._report = report
+        last: Exception | None = None
+        for rate in self._rates(sd):
+            try:
+                stream = sd.OutputStream(
+                    device=self.device,
+                    samplerate=rate,
+                    channels=1,
+                    dtype="float32",
+                    blocksize=self.blocksize,
+                    latency="low",
+                    callback=self._callback,
+                    finished_callback=self._finished,
+                )
+            except (sd.PortAudioError, ValueError) as error:
+                last = error
+                continue
+            self.rate = rate
+            self.mixer = Mixer(
+                rate, primer_seconds=self._primer, idle_seconds=self._idle, volume=self._volume
+            )
+            self._latency = float(stream.latency)
+            self._stream = stream
+            stream.start()
+            return
+        raise OutputUnavailable(f"cannot open output device {self.name}: {last}")
+
+    def _rates(self, sd: Any) -> list[int]:
+        try:
+            default = int(sd.query_devices(self.device, "output")["default_samplerate"])
+        except (sd.PortAudioError, ValueError, KeyError, TypeError):
+            default = 48000
+        return list(dict.fromkeys([SAMPLE_RATE, default, 48000, 44100]))
+
+    def play(
+        self,
+        sound: Sound,
+        kind: SoundKind,
+        *,
+        tag: int = 0,
+        name: str = "",
+        at: float | None = None,
+    ) -> None:
+        """Queue a sound for the stream (see ``AudioOut.play``)."""
+        self.mixer.play(sound.at_rate(self.rate).samples, kind, tag=tag, name=name, at=at)
+
+    def stop_speech(self) -> None:
+        """Cut off speech from the next block on."""
+        self.mixer.stop_speech()
+
+    def poll(self) -> str | None:
+        """The device name if the stream died or its callbacks stopped coming."""
+        if self._stream is None or self._closing:
+            return None
+        stalled = self._last_callback is not None and self._clock() - self._last_callback > 1.0
+        if self._lost or stalled or not self._stream.active:
+            self._lost = False
+            self.close()
+            return self.name
+        return None
+
+    def close(self) -> None:
+        """Stop and close the stream. Safe to call twice."""
+        stream, self._stream = self._stream, None
+        if stream is None:
+            return
+        self._closing = True
+        try:
+            stream.abort()
+            stream.close()
+        except Exception:  # a vanished device may fail to close; it is gone either way
+            pass
+        finally:
+            self._closing = False
+
+    # ------------------------------------------------------------ audio thread
+
+    def _callback(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
+        now = self._clock()
+        self._last_callback = now
+        dac, current = time_info.outputBufferDacTime, time_info.currentTime
+        # PortAudio's stream clock is not ours: only the difference is used
+        ahead = dac - current if dac > 0 and current > 0 else self._latency
+        if 0 <= ahead < 2.0:
+            self._latency = ahead
+        block, reports = self.mixer.fill(frames, now + self._latency)
+        outdata[:, 0] = block
+        report = self._report
+        if report is not None:
+            for r in reports:
+                report(r)
+
+    def _finished(self) -> None:
+        if not self._closing:
+            self._lost = True

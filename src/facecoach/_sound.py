@@ -1,0 +1,95 @@
+"""Sounds in memory and on disk: mono float samples, 16-bit WAV files, loudness."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["SAMPLE_RATE", "Samples", "Sound", "normalise", "read_wav", "write_wav"]
+
+Samples = npt.NDArray[np.float32]
+
+SAMPLE_RATE = 22050
+"""The rate speech engines and cues use; a device may need another."""
+
+
+@dataclass(frozen=True, eq=False)
+class Sound:
+    """Mono float32 samples in [-1, 1] at ``rate`` frames a second."""
+
+    samples: Samples
+    rate: int = SAMPLE_RATE
+
+    @property
+    def seconds(self) -> float:
+        """Length in seconds."""
+        return len(self.samples) / self.rate
+
+    def at_rate(self, rate: int) -> Sound:
+        """The same sound at another rate (linear interpolation is enough for speech)."""
+        if rate == self.rate or len(self.samples) == 0:
+            return Sound(self.samples, rate)
+        n = round(len(self.samples) * rate / self.rate)
+        x = np.arange(n, dtype=np.float64) * (self.rate / rate)
+        resampled = np.interp(x, np.arange(len(self.samples)), self.samples)
+        return Sound(resampled.astype(np.float32), rate)
+
+
+def read_wav(path: str | os.PathLike[str]) -> Sound:
+    """Read a 16-bit PCM WAV file (mono, or stereo mixed down)."""
+    with wave.open(os.fspath(path), "rb") as f:
+        if f.getsampwidth() != 2:
+            raise ValueError(f"{path}: expected 16-bit samples, got {8 * f.getsampwidth()}-bit")
+        channels, rate = f.getnchannels(), f.getframerate()
+        data = np.frombuffer(f.readframes(f.getnframes()), dtype="<i2")
+    samples = data.astype(np.float32) / 32768.0
+    if channels > 1:
+        samples = samples.reshape(-1, channels).mean(axis=1)
+    return Sound(samples.astype(np.float32), rate)
+
+
+def write_wav(path: str | os.PathLike[str], sound: Sound) -> None:
+    """Write ``sound`` as 16-bit mono PCM, atomically (no half-written file is seen)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    pcm = (np.clip(sound.samples, -1.0, 1.0) * 32767.0).round().astype("<i2")
+    fd, tmp = tempfile.mkstemp(prefix=".part-", suffix=".wav", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as raw, wave.open(raw, "wb") as f:
+            f.setnchannels(1)
+            f.setsampwidth(2)
+            f.setframerate(sound.rate)
+            f.writeframes(pcm.tobytes())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; these are ordinary files
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def normalise(
+    samples: Samples, rate: int, *, rms_db: float = -20.0, peak_db: float = -1.0
+) -> Samples:
+    """Scale so the loud parts sit at ``rms_db`` dBFS, peaks never above ``peak_db``.
+
+    Only the active 10 ms frames count, so pauses in speech do not make a
+    line louder than a cue.
+    """
+    x = np.asarray(samples, dtype=np.float32)
+    if len(x) == 0 or not np.any(x):
+        return x
+    size = max(1, rate // 100)
+    frames = x[: len(x) // size * size].reshape(-1, size) if len(x) >= size else x.reshape(1, -1)
+    frame_rms = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
+    active = frame_rms[frame_rms > frame_rms.max() / 30]
+    rms = float(np.sqrt(np.mean(active**2)))
+    gain = 10 ** (rms_db / 20) / rms
+    peak = float(np.max(np.abs(x)))
+    gain = min(gain, 10 ** (peak_db / 20) / peak)
+    return (x * gain).astype(np.float32)

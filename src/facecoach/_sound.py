@@ -31,6 +31,11 @@ class Sound:
         """Length in seconds."""
         return len(self.samples) / self.rate
 
+    @classmethod
+    def silence(cls, seconds: float, rate: int = SAMPLE_RATE) -> Sound:
+        """``seconds`` of silence."""
+        return cls(np.zeros(max(0, round(seconds * rate)), dtype=np.float32), rate)
+
     def at_rate(self, rate: int) -> Sound:
         """The same sound at another rate (linear interpolation is enough for speech)."""
         if rate == self.rate or len(self.samples) == 0:

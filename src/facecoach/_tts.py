@@ -116,7 +116,7 @@ class _CachedSpeaker:
                     return cached
             self.engine_calls += 1
             raw = self._synthesise(text)
-        sound = Sound(normalise(raw.samples, raw.rate), raw.rate)
+        sound = Sound(normalise(raw.samples, raw.rate), raw.rate)  # silence stays silence
         if self.cache is not None:
             self.cache.put(self.engine, self.voice, self.rate, text, sound)
         return sound
@@ -144,10 +144,13 @@ class FakeSpeaker(_CachedSpeaker):
         cache: SpeechCache | None = None,
         seconds: dict[str, float] | None = None,
         sample_rate: int = SAMPLE_RATE,
+        silent: bool = False,
     ) -> None:
-        super().__init__(voice="tone", rate=rate, cache=cache)
+        super().__init__(voice="silence" if silent else "tone", rate=rate, cache=cache)
         self.seconds = dict(seconds or {})
         self.sample_rate = sample_rate
+        self.silent = silent
+        """Silence instead of a tone: text mode when no engine works."""
         self.rendered: list[str] = []
 
     def voices(self) -> list[VoiceInfo]:
@@ -159,8 +162,8 @@ class FakeSpeaker(_CachedSpeaker):
         seconds = self.seconds.get(text, estimate_speech_seconds(text, self.rate))
         n = round(seconds * self.sample_rate)
         t = np.arange(n, dtype=np.float32) / self.sample_rate
-        tone = 0.1 * np.sin(2 * np.pi * 220.0 * t)
-        return Sound(tone.astype(np.float32), self.sample_rate)
+        tone = 0.0 if self.silent else 0.1 * np.sin(2 * np.pi * 220.0 * t)
+        return Sound(np.asarray(tone * np.ones_like(t), dtype=np.float32), self.sample_rate)
 
 
 # ---------------------------------------------------------------- piper

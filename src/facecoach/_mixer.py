@@ -48,7 +48,7 @@ class PlayReport:
     cut: bool = False
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: the samples are arrays
 class _Voice:
     samples: Samples
     kind: SoundKind
@@ -148,10 +148,15 @@ class Mixer:
             starting: list[tuple[int, _Voice]] = []
             keep: list[_Voice] = []
             for voice in self._pending:
-                offset = 0 if voice.at is None else round((voice.at - t0) * rate)
+                at = t0 if voice.at is None else voice.at
+                # a primer goes in front of the sound, early enough if the sound comes late enough
+                primed = self._needs_primer(at)
+                first = at - (self.primer_frames / rate if primed else 0.0)
+                offset = round((first - t0) * rate)
                 if offset >= max(frames, 1):  # a zero-frame fill still starts what is due
                     keep.append(voice)
                 else:
+                    voice.lead_in = self.primer_frames if primed else 0
                     starting.append((max(0, offset), voice))
             self._pending = keep
             starting.sort(key=lambda item: item[0])
@@ -189,10 +194,13 @@ class Mixer:
         np.clip(out, -1.0, 1.0, out=out)
         return out, reports
 
+    def _needs_primer(self, at: float) -> bool:
+        if not self.primer_frames or self._speech is not None or self._cues:
+            return False
+        begin = at - self.primer_frames / self.rate
+        return self._last_end is None or begin - self._last_end > self.idle_seconds
+
     def _begin(self, voice: _Voice, t: float, reports: list[PlayReport]) -> None:
-        silent = self._speech is None and not self._cues
-        idle = self._last_end is None or t - self._last_end > self.idle_seconds
-        voice.lead_in = self.primer_frames if silent and idle else 0
         voice.start = t + voice.lead_in / self.rate
         voice.started = True
         reports.append(PlayReport("start", voice.kind, voice.tag, voice.name, voice.start))

@@ -110,6 +110,7 @@ class Pyttsx3Speaker(_CachedSpeaker):
         super().__init__(voice=voice, rate=rate, cache=cache)
         self.timeout = timeout
         self._proc: subprocess.Popen[str] | None = None
+        self._voice_id: str | None = None
         self._scratch = Path(cache.directory if cache else Path.cwd()) / "pyttsx3-scratch"
 
     def voices(self) -> list[VoiceInfo]:
@@ -122,11 +123,12 @@ class Pyttsx3Speaker(_CachedSpeaker):
         self._scratch.mkdir(parents=True, exist_ok=True)
         path = self._scratch / f"line-{os.getpid()}-{self.engine_calls}.wav"
         try:
+            voice = self._engine_voice()
             self._ask(
                 {
                     "op": "render",
                     "text": text,
-                    "voice": self.voice,
+                    "voice": voice,
                     "rate": self.rate,
                     "path": str(path),
                 }
@@ -134,6 +136,25 @@ class Pyttsx3Speaker(_CachedSpeaker):
             return read_wav(path)
         finally:
             path.unlink(missing_ok=True)
+
+    def _engine_voice(self) -> str | None:
+        """The engine's id for ``self.voice`` (an id, or part of a name or id)."""
+        if not self.voice:
+            return None
+        if self._voice_id is None:
+            voices = self._ask({"op": "voices"})["voices"]
+            wanted = self.voice.lower()
+            exact = [v["id"] for v in voices if wanted in (v["id"].lower(), v["name"].lower())]
+            near = [
+                v["id"] for v in voices if wanted in v["id"].lower() or wanted in v["name"].lower()
+            ]
+            found = exact or near
+            if not found:
+                raise TtsUnavailable(
+                    f"no pyttsx3 voice '{self.voice}'; 'facecoach voices' lists them"
+                )
+            self._voice_id = found[0]
+        return self._voice_id
 
     def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
         proc = self._worker()

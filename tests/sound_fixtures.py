@@ -1,0 +1,115 @@
+"""Helpers shared by the sound tests (test_sound_*.py).
+
+- ``mini_plan``: a tiny routine compiled to a plan.
+- ``alsa_file_home``: a HOME whose ``.asoundrc`` makes the ALSA default device
+  a ``file`` PCM, so sounddevice opens real streams with no sound card; what
+  is played lands in a raw file, and input reads ``$MIC_FILE``.
+- ``run_python``: run code in a fresh interpreter with that HOME (PortAudio
+  reads the ALSA config once, when it starts).
+- ``ScriptedSource``: a ``CommandSource`` that says commands at set times of
+  a ``SimClock`` (or, on the real clock, from a timer thread).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from facecoach._commands import Command
+from facecoach._loader import load_library
+from facecoach._plan import Plan, compile_plan
+from facecoach._ports import HeardCommand
+from facecoach._timebase import SimClock
+
+FIXTURES = Path(__file__).parent / "fixtures" / "sound"
+MINI_YAML = FIXTURES / "mini.yaml"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def mini_plan(**kwargs: object) -> Plan:
+    """The two-exercise 'mini' routine as a plan."""
+    library = load_library([str(MINI_YAML)])
+    return compile_plan(library.routines["mini"], library, **kwargs)  # type: ignore[arg-type]
+
+
+ASOUNDRC = """\
+pcm.!default {{ type plug slave {{ pcm "nullfile" format S16_LE rate {rate} channels 1 }} }}
+pcm.nullfile {{ type file slave.pcm "null" file "{played}"
+  infile {{ @func getenv vars [ MIC_FILE ] default "/dev/zero" }} format "raw" }}
+"""
+
+
+def alsa_file_home(directory: Path, *, rate: int = 22050) -> tuple[Path, Path]:
+    """A HOME with the ALSA file device; returns (home, file that receives the output)."""
+    home = directory / "alsa-home"
+    home.mkdir(parents=True, exist_ok=True)
+    played = directory / "played.raw"
+    (home / ".asoundrc").write_text(ASOUNDRC.format(rate=rate, played=played))
+    return home, played
+
+
+def run_python(
+    code: str, home: Path, *, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a new interpreter with HOME (and FACECOACH_HOME) set."""
+    full = {
+        **os.environ,
+        "HOME": str(home),
+        "FACECOACH_HOME": str(home / "facecoach"),
+        "PYTHONPATH": str(ROOT / "tests"),
+        **(env or {}),
+    }
+    full.pop("XDG_RUNTIME_DIR", None)  # no PulseAudio from the developer's session
+    full.pop("PULSE_SERVER", None)
+    return subprocess.run(
+        [sys.executable, "-c", code], env=full, capture_output=True, text=True, timeout=timeout
+    )
+
+
+class ScriptedSource:
+    """Says ``(seconds, command)`` pairs, seconds counted from ``start``."""
+
+    def __init__(
+        self,
+        script: Sequence[tuple[float, Command]],
+        *,
+        clock: SimClock | None = None,
+        source: str = "script",
+    ) -> None:
+        self.script = list(script)
+        self.clock = clock
+        self.source = source
+        self.stopped = 0
+        self._timers: list[threading.Timer] = []
+
+    def start(self, emit: Callable[[HeardCommand], None]) -> None:
+        """Schedule every command."""
+        for seconds, command in self.script:
+            if self.clock is not None:
+                at = self.clock() + seconds
+
+                def say(command: Command = command, at: float = at) -> None:
+                    emit(HeardCommand(command, command.value, at, self.source))  # type: ignore[arg-type]
+
+                self.clock.call_at(at, say)
+            else:
+                at0 = time.monotonic()
+
+                def say_now(command: Command = command, due: float = at0 + seconds) -> None:
+                    emit(HeardCommand(command, command.value, due, self.source))  # type: ignore[arg-type]
+
+                timer = threading.Timer(seconds, say_now)
+                timer.daemon = True
+                timer.start()
+                self._timers.append(timer)
+
+    def stop(self) -> None:
+        """Cancel what has not been said."""
+        self.stopped += 1
+        for timer in self._timers:
+            timer.cancel()

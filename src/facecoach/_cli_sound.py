@@ -69,6 +69,8 @@ class SoundOptions:
     """Seconds after speech before the microphone counts again."""
     keyboard: bool = True
     """Take key commands from the terminal."""
+    text_only: bool = False
+    """No sound at all: lines printed, commands from keys (and voice)."""
     data_dir: str | None = None
     """``--data-dir``, for the cache and the config file."""
 
@@ -94,6 +96,9 @@ def add_sound_arguments(p: argparse.ArgumentParser, *, live: bool = True) -> Non
         "--tick-seconds", type=int, metavar="N", help="tick the last N seconds of a hold"
     )
     p.add_argument("--barge-in", action="store_true", help="listen while the coach speaks")
+    p.add_argument(
+        "--text-only", action="store_true", help="no sound: print the lines (keys still work)"
+    )
     p.add_argument(
         "--guard", type=float, metavar="SECONDS", help="ignore the mic this long after speech"
     )
@@ -136,6 +141,7 @@ def sound_options(args: argparse.Namespace) -> SoundOptions:
         primer=max(0.0, float(config.get("primer", DEFAULT_PRIMER_SECONDS))),
         tick_seconds=3 if tick is None else max(0, int(tick)),
         barge_in=bool(getattr(args, "barge_in", False)),
+        text_only=bool(getattr(args, "text_only", False)),
         guard=0.3 if guard is None else max(0.0, float(guard)),
         data_dir=getattr(args, "data_dir", None),
     )
@@ -191,7 +197,7 @@ def run_live(
         err.print(f"facecoach: {error}; lines are shown on screen only.")
         speaker = FakeSpeaker(silent=True)
     try:
-        out = _device_out(options.output, options)
+        out = _text_out() if options.text_only else _device_out(options.output, options)
     except DeviceProblem as error:
         err.print(f"facecoach: {error}")
         return 2

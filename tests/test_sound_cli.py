@@ -1,0 +1,138 @@
+"""The sound commands and the live run, end to end."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rich.console import Console
+
+from facecoach._cli import main
+from facecoach._cli_sound import SoundOptions, add_sound_arguments, run_live, sound_options
+from facecoach._commands import Command
+from facecoach._devices import load_config
+from facecoach._paths import places
+from sound_fixtures import ScriptedSource, alsa_file_home, mini_plan, run_python
+
+
+def test_voices_lists_espeak_voices(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["voices"]) == 0
+    out = capsys.readouterr().out
+    assert "gmw/en" in out and "English" in out
+
+
+def test_devices_without_any_device(tmp_path: Path) -> None:
+    home = tmp_path / "h"
+    home.mkdir()
+    (home / ".asoundrc").write_text(
+        "pcm.!default { type hw card 9 }\nctl.!default { type hw card 9 }\n"
+    )
+    result = run_python(
+        "from facecoach._cli import main; raise SystemExit(main(['devices']))", home
+    )
+    assert result.returncode == 0, result.stderr
+    assert "traceback" not in (result.stdout + result.stderr).lower()
+
+
+def test_devices_lists_the_virtual_device(tmp_path: Path) -> None:
+    home, _ = alsa_file_home(tmp_path)
+    code = "from facecoach._cli import main; raise SystemExit(main(['devices']))"
+    result = run_python(code, home, env={"COLUMNS": "150"})
+    assert result.returncode == 0, result.stderr
+    assert "nullfile" in result.stdout and "Chosen: output default" in result.stdout
+
+
+def test_sound_options_merge_and_remember_choices(tmp_path: Path) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-dir")
+    add_sound_arguments(parser)
+    args = parser.parse_args(["--data-dir", str(tmp_path), "--output", "Jabra", "--rate", "140"])
+    options = sound_options(args)
+    assert options.output == "Jabra" and options.rate == 140 and options.primer == 0.3
+    again = sound_options(parser.parse_args(["--data-dir", str(tmp_path), "--barge-in"]))
+    assert again.output == "Jabra" and again.rate == 140 and again.barge_in
+    assert load_config(places(str(tmp_path)).config_file)["output_device"] == "Jabra"
+    with pytest.raises(Exception, match="between 0 and 1"):
+        sound_options(parser.parse_args(["--data-dir", str(tmp_path), "--volume", "3"]))
+
+
+def test_run_live_in_text_mode_prints_lines_and_obeys_commands(tmp_path: Path) -> None:
+    screen = io.StringIO()
+    console = Console(file=screen, width=120, highlight=False)
+    options = SoundOptions(tts="fake", data_dir=str(tmp_path), keyboard=False, text_only=True)
+    status = run_live(
+        mini_plan(),
+        options,
+        command_sources=[ScriptedSource([(0.3, Command.NEXT), (0.8, Command.STOP)])],
+        console=console,
+    )
+    text = screen.getvalue()
+    assert status == 0
+    assert "coach: Sit tall and relax your face." in text
+    assert "heard: next (script)" in text
+    assert "finished (stop)" in text
+
+
+def test_run_live_refuses_a_device_that_is_not_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = SoundOptions(
+        tts="fake", output="no-such-headset", data_dir=str(tmp_path), keyboard=False
+    )
+    assert run_live(mini_plan(), options, console=Console(file=io.StringIO())) == 2
+    assert "no-such-headset" in capsys.readouterr().err
+
+
+def test_run_live_gives_voice_sources_the_gate(tmp_path: Path) -> None:
+    gates = []
+
+    def make(gate):  # type: ignore[no-untyped-def]
+        gates.append(gate)
+        return ScriptedSource([(0.2, Command.STOP)])
+
+    options = SoundOptions(tts="fake", data_dir=str(tmp_path), keyboard=False, text_only=True)
+    assert (
+        run_live(mini_plan(), options, gated_sources=[make], console=Console(file=io.StringIO()))
+        == 0
+    )
+    assert len(gates) == 1 and callable(gates[0])
+
+
+LIVE_ON_DEVICE = textwrap.dedent(
+    """
+    import io, json, sys
+    from rich.console import Console
+    from facecoach._cli_sound import SoundOptions, run_live
+    from facecoach._commands import Command
+    from sound_fixtures import ScriptedSource, mini_plan
+    screen = io.StringIO()
+    records = []
+    status = run_live(
+        mini_plan(),
+        SoundOptions(tts="pyttsx3", keyboard=False, primer=0.0),
+        command_sources=[ScriptedSource([(2.5, Command.STOP)])],
+        recorder=records.append,
+        console=Console(file=screen, width=200),
+    )
+    print(json.dumps({"status": status, "screen": screen.getvalue(),
+                      "records": [type(r).__name__ for r in records]}))
+    """
+)
+
+
+def test_a_live_run_plays_through_a_real_output_stream(tmp_path: Path) -> None:
+    home, played = alsa_file_home(tmp_path)
+    result = run_python(LIVE_ON_DEVICE, home)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    assert data["status"] == 0
+    assert "Output: default (device" in data["screen"]
+    assert "coach: Sit tall and relax your face." in data["screen"]
+    assert data["records"][-1] == "EndRecord"
+    pcm = np.frombuffer(played.read_bytes(), dtype="<i2")
+    assert np.abs(pcm).max() > 3000  # the spoken line reached the device

@@ -1,0 +1,85 @@
+"""Export: the whole session in one WAV file, as long as the plan says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from facecoach._cli import main
+from facecoach._cues import load_cues
+from facecoach._export import export_session, spoken_lines
+from facecoach._plan import StepKind
+from facecoach._sound import read_wav
+from facecoach._tts import FakeSpeaker, SpeechCache
+from facecoach._tts_pyttsx3 import Pyttsx3Speaker
+from sound_fixtures import MINI_YAML, mini_plan
+
+
+def test_export_with_the_fake_voice_is_sample_exact(tmp_path: Path) -> None:
+    plan = mini_plan()
+    result = export_session(plan, FakeSpeaker(), tmp_path / "s.wav")
+    written = read_wav(tmp_path / "s.wav")
+    assert written.seconds == pytest.approx(result.plan_seconds, abs=0.002)
+    assert result.finish is not None and result.finish.reason == "done"
+    # each hold-end cue sits where the re-timed plan puts it
+    cue = load_cues()["hold_end"].samples
+    for step in result.plan.steps:
+        if step.kind is StepKind.CUE and step.text == "hold_end":
+            at = round(step.offset * written.rate)  # plan offsets are kept to the millisecond
+            lags = range(-12, 13)
+            fits = [
+                np.corrcoef(written.samples[at + k : at + k + len(cue)], cue)[0, 1] for k in lags
+            ]
+            assert max(fits) > 0.999
+
+
+def test_export_with_pyttsx3_matches_the_plan_within_half_a_second(tmp_path: Path) -> None:
+    plan = mini_plan(person_side="left")
+    speaker = Pyttsx3Speaker(cache=SpeechCache(tmp_path / "cache"))
+    try:
+        result = export_session(plan, speaker, tmp_path / "s.wav")
+    finally:
+        speaker.close()
+    assert abs(result.seconds - result.plan_seconds) <= 0.5
+    assert result.plan_seconds != plan.total_seconds  # estimates were replaced by real lengths
+    assert read_wav(tmp_path / "s.wav").rate == 22050
+
+
+def test_spoken_lines_cover_the_plan_and_the_sessions_own_lines() -> None:
+    lines = spoken_lines(mini_plan())
+    assert "Lift both brows gently." in lines
+    assert "Rest. Next: Brow lift." in lines
+    assert any("too tight" in line for line in lines)  # the help line
+    assert len(lines) == len(set(lines))
+
+
+def test_export_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "session.wav"
+    status = main(["--data-dir", str(tmp_path / "d"), "export", str(MINI_YAML), "-o", str(out)])
+    assert status == 0, capsys.readouterr().err
+    assert "Wrote" in capsys.readouterr().out
+    assert read_wav(out).seconds > 20
+
+
+def test_export_command_problems_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["export", "no-such-routine", "-o", str(tmp_path / "x.wav")])
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1 and "no routine or file named" in err
+    status = main(
+        [
+            "export",
+            str(MINI_YAML),
+            "-o",
+            str(tmp_path / "nodir" / "x" / "y.wav"),
+            "--tts",
+            "piper",
+            "--voice",
+            "nobody",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert status == 1 and "no Piper voice 'nobody'" in err

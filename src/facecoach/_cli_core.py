@@ -14,9 +14,9 @@ from rich.console import Console
 from rich.table import Table
 
 from ._loader import RoutineFileError, check_files, load_library
+from ._person_run import RunRefused, add_run_arguments, person_run, plan_options
 from ._plan import Plan, StepKind, compile_plan
 from ._routine import Library, Routine
-from ._session import Session
 from ._simulate import ScriptedCommand, parse_scripted, simulate
 
 __all__ = ["UsageProblem", "register", "resolve_routine"]
@@ -63,6 +63,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "(repeatable), e.g. --command 12.5:'too tight'",
     )
     p.add_argument("--json", action="store_true", help="with --simulate: one JSON object a line")
+    add_run_arguments(p)
     p.set_defaults(handler=_run)
 
 
@@ -142,7 +143,7 @@ def _prepare(args: argparse.Namespace) -> _Prepared:
     if args.routine is None:
         raise UsageProblem("name a routine (see 'facecoach routines')")
     routine, library = resolve_routine(args.routine, args.routine_id)
-    plan = compile_plan(routine, library, person_side=args.side)
+    plan = compile_plan(routine, library, **plan_options(args, library))
     return _Prepared(plan, library)
 
 
@@ -156,6 +157,9 @@ def _guarded(args: argparse.Namespace, body: object) -> int:
     except UsageProblem as error:
         print(f"facecoach: {error}", file=sys.stderr)
         return 2
+    except RunRefused as error:  # the safety gate (3), a session running (3), bad history (1)
+        print(f"facecoach: {error}", file=sys.stderr)
+        return error.status
     return status
 
 
@@ -242,10 +246,21 @@ def _run(args: argparse.Namespace) -> int:
             raise UsageProblem(str(error)) from None
         if scripted and not args.simulate:
             raise UsageProblem("--command works with --simulate only")
-        prepared = _prepare(args)
-        if not args.simulate:
-            raise UsageProblem("live sessions need the sound-out layer; use --simulate")
-        log = simulate(prepared.plan, scripted, session=Session(prepared.plan))
+        with person_run(args) as ctx:  # profile, gate, today's routine, history, lock
+            for note in ctx.notes:
+                print(note, file=sys.stderr)
+            routine, library = resolve_routine(ctx.routine, args.routine_id)
+            plan = compile_plan(
+                routine,
+                library,
+                person_side=ctx.person_side,
+                hold_factors=ctx.hold_factors(library),
+            )
+            if not args.simulate:
+                raise UsageProblem("live sessions need the sound-out layer; use --simulate")
+            log = simulate(
+                plan, scripted, session=ctx.session(plan), record=ctx.recorder(plan, library)
+            )
         for line in log:
             print(json.dumps(line, ensure_ascii=False) if args.json else _human(line))
         return 0

@@ -127,7 +127,7 @@ def parse_pack(text: str, source: str) -> LanguagePack:
             raise LanguagePackError(f"{source}: missing field {required!r}")
     code = _scalar(fields["language"][1], source, "language")
     name = _scalar(fields["name"][1], source, "name")
-    phrases = _commands(fields["commands"][1], source)
+    phrases = _commands(fields["commands"][1], source, fields["commands"][0])
     decoys: tuple[str, ...] = ()
     if "decoys" in fields:
         decoys = _decoys(fields["decoys"][1], source, phrases)
@@ -178,7 +178,7 @@ def _phrase_list(node: yaml.Node, source: str, field: str) -> list[tuple[str, ya
     return out
 
 
-def _commands(node: yaml.Node, source: str) -> tuple[tuple[str, Command], ...]:
+def _commands(node: yaml.Node, source: str, field_node: yaml.Node) -> tuple[tuple[str, Command], ...]:
     fields = _mapping(node, source, "commands")
     seen: dict[str, Command] = {}
     phrases: list[tuple[str, Command]] = []
@@ -204,7 +204,7 @@ def _commands(node: yaml.Node, source: str) -> tuple[tuple[str, Command], ...]:
     missing = [c.value for c in Command if c not in covered]
     if missing:
         raise LanguagePackError(
-            f"{_at(source, node)}: commands: no phrases for {', '.join(missing)}"
+            f"{_at(source, field_node)}: commands: no phrases for {', '.join(missing)}"
         )
     return tuple(phrases)
 

@@ -121,11 +121,13 @@ class VoiceCommands:
         clock: Clock,
         gate: SpeechGate | None = None,
         on_decision: Callable[[Decision], None] | None = None,
+        barge_in: bool = False,
     ) -> None:
         self.source = source
         self.recognizer = recognizer
         self._clock = clock
-        self._gate = gate
+        self._barge_in = barge_in
+        self._gate = None if barge_in else gate
         self._on_decision = on_decision
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -133,6 +135,15 @@ class VoiceCommands:
         self._origin: float | None = None
         self.error: Exception | None = None
         """Set when the worker thread died (device lost); the loop may show it."""
+
+    def bind(self, gate: SpeechGate) -> VoiceCommands:
+        """Use the live loop's speech gate (ignored with barge-in); returns self.
+
+        Fits ``run_live(gated_sources=[voice.bind])``.
+        """
+        if not self._barge_in:
+            self._gate = gate
+        return self
 
     @property
     def description(self) -> str:
@@ -217,16 +228,18 @@ def build_voice_source(
     settings: VoiceSettings,
     places: Places,
     clock: Clock,
-    gate: SpeechGate | None,
+    gate: SpeechGate | None = None,
     on_decision: Callable[[Decision], None] | None = None,
     sleep: Callable[[float], None] | None = None,
 ) -> VoiceCommands:
     """The voice ``CommandSource`` for ``facecoach run``.
 
-    ``gate`` is ignored with ``settings.barge_in``. ``sleep`` paces a
-    ``--mic-file`` in real time (``time.sleep`` in the app). Raises
-    ``VoiceError``; the caller shows the message and carries on with the
-    keyboard.
+    Loads the recogniser and opens the microphone now, so problems show
+    before the session starts: raises ``VoiceError`` (one line; the caller
+    shows it and carries on with the keyboard). Pass the gate here or later
+    with ``bind``; it is ignored with ``settings.barge_in``. ``sleep`` paces
+    a ``--mic-file`` in real time (``time.sleep`` in the app).
+    ``description`` says engine, model and input, for the start of the run.
     """
     recognizer = make_recognizer(settings.lang, places, settings.engine, settings.model)
     source: AudioSource
@@ -242,6 +255,4 @@ def build_voice_source(
         except MicError as exc:
             raise VoiceError(str(exc)) from exc
         source = mic
-    return VoiceCommands(
-        source, recognizer, clock, None if settings.barge_in else gate, on_decision
-    )
+    return VoiceCommands(source, recognizer, clock, gate, on_decision, settings.barge_in)

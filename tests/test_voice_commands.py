@@ -1,0 +1,158 @@
+"""VoiceCommands and the scripted fake: timing, the speech gate, barge-in, threads."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from facecoach._commands import Command
+from facecoach._mic import AudioBlock, MemorySource
+from facecoach._ports import HeardCommand
+from facecoach._recognizer import Decision, ScriptedListener, SegmentLimits, accepted
+from facecoach._voice import VoiceCommands
+
+RATE = 16_000
+
+
+class FakeClock:
+    """Simulated monotonic time."""
+
+    def __init__(self, now: float = 100.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def tone(seconds: float) -> np.ndarray:
+    return (np.ones(int(seconds * RATE)) * 1000).astype(np.int16)
+
+
+def test_scripted_listener_emits_in_audio_time() -> None:
+    fake = ScriptedListener(
+        [(Command.NEXT, "next", 1.0, 1.4), (None, "hello there", 2.0, 2.6)], delay=0.2
+    )
+    assert fake.feed(tone(1.5)) == []
+    got = fake.feed(tone(0.2))
+    assert len(got) == 1
+    assert got[0].command is Command.NEXT
+    assert (got[0].start, got[0].end) == (1.0, 1.4)
+    assert got[0].emitted == pytest.approx(1.6)
+    rest = fake.flush()
+    assert [d.command for d in rest] == [None]
+    assert rest[0].reason == "not a command"
+    assert accepted(got + rest) == got
+    assert fake.blocks == [24000, 3200]
+
+
+def test_decision_json_shape() -> None:
+    d = Decision(Command.TOO_TIGHT, "too tight", 1.23456, 2.0, 2.31, 5.0)
+    assert d.as_json() == {
+        "command": "too tight",
+        "text": "too tight",
+        "start": 1.235,
+        "end": 2.0,
+        "emitted": 2.31,
+    }
+
+
+def test_segment_limits() -> None:
+    limits = SegmentLimits(min_seconds=0.2, max_seconds=1.5)
+    assert limits.check(1.0, 1.5) == ""
+    assert limits.check(1.0, 1.1).startswith("too short")
+    assert limits.check(1.0, 3.0).startswith("too long")
+
+
+def test_voice_commands_map_audio_time_to_the_clock() -> None:
+    clock = FakeClock(100.0)
+    fake = ScriptedListener([(Command.PAUSE, "pause", 1.0, 1.5)], delay=0.2)
+    source = MemorySource(tone(3.0), clock=clock, sleep=clock.sleep)
+    heard: list[HeardCommand] = []
+    VoiceCommands(source, fake, clock).run(heard.append)
+    assert heard == [HeardCommand(Command.PAUSE, "pause", 101.7, "voice")]
+
+
+def test_half_duplex_mutes_coach_speech_and_drops_overlapping_commands() -> None:
+    clock = FakeClock(0.0)
+    # The coach speaks from 1.0 to 2.0 s (the gate includes the guard).
+    spans: list[tuple[float, float]] = []
+
+    def gate(start: float, end: float) -> bool:
+        spans.append((start, end))
+        return start < 2.0 and end > 1.0
+
+    fed: list[np.ndarray] = []
+
+    class Recording(ScriptedListener):
+        def feed(self, samples: np.ndarray) -> list[Decision]:
+            fed.append(samples.copy())
+            return super().feed(samples)
+
+    fake = Recording(
+        [(Command.NEXT, "next", 1.2, 1.6), (Command.STOP, "stop", 2.5, 2.9)], delay=0.2
+    )
+    source = MemorySource(tone(4.0), clock=clock, sleep=clock.sleep)
+    seen: list[Decision] = []
+    heard: list[HeardCommand] = []
+    VoiceCommands(source, fake, clock, gate=gate, on_decision=seen.append).run(heard.append)
+    assert [h.command for h in heard] == [Command.STOP]
+    assert [d.reason for d in seen] == ["coach was speaking", ""]
+    # Blocks inside the coach's speech reached the recogniser as silence.
+    silent = [i for i, block in enumerate(fed) if not block.any()]
+    assert silent and all(9 <= i <= 20 for i in silent)
+    assert fed[0].any()
+
+
+def test_barge_in_ignores_the_gate() -> None:
+    clock = FakeClock(0.0)
+    fake = ScriptedListener([(Command.NEXT, "next", 1.2, 1.6)])
+    source = MemorySource(tone(3.0), clock=clock, sleep=clock.sleep)
+    voice = VoiceCommands(source, fake, clock, gate=lambda s, e: True, barge_in=True)
+    voice.bind(lambda s, e: True)
+    heard: list[HeardCommand] = []
+    voice.run(heard.append)
+    assert [h.command for h in heard] == [Command.NEXT]
+
+
+def test_bind_sets_the_gate() -> None:
+    clock = FakeClock(0.0)
+    fake = ScriptedListener([(Command.NEXT, "next", 1.2, 1.6)])
+    source = MemorySource(tone(3.0), clock=clock, sleep=clock.sleep)
+    voice = VoiceCommands(source, fake, clock)
+    assert voice.bind(lambda s, e: True) is voice
+    heard: list[HeardCommand] = []
+    voice.run(heard.append)
+    assert heard == []
+
+
+def test_blocks_with_capture_times_anchor_the_timeline() -> None:
+    fake = ScriptedListener([(Command.BACK, "back", 0.1, 0.15)], delay=0.05)
+    voice = VoiceCommands(MemorySource(tone(0)), fake, FakeClock(0.0))
+    heard: list[HeardCommand] = []
+    voice.process(AudioBlock(tone(0.1), captured=50.1), heard.append)
+    voice.process(AudioBlock(tone(0.1), captured=50.2), heard.append)
+    assert heard == [HeardCommand(Command.BACK, "back", 50.2, "voice")]
+
+
+def test_start_and_stop_on_a_thread() -> None:
+    fake = ScriptedListener([(Command.HELP, "help", 0.5, 0.8)])
+    voice = VoiceCommands(MemorySource(tone(2.0)), fake, FakeClock())
+    got = threading.Event()
+    heard: list[HeardCommand] = []
+
+    def emit(h: HeardCommand) -> None:
+        heard.append(h)
+        got.set()
+
+    voice.start(emit)
+    assert got.wait(5.0)
+    voice.stop()
+    voice.stop()
+    assert [h.command for h in heard] == [Command.HELP]
+    assert voice.error is None
+    assert "scripted listener" in voice.description

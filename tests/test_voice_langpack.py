@@ -1,0 +1,92 @@
+"""Language packs: the built-in ones load, and bad packs get one clear line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from facecoach._commands import Command
+from facecoach._langpack import LanguagePackError, builtin_languages, load_pack, parse_pack
+
+GOOD = """\
+language: xx
+name: Test
+commands:
+  next: [next]
+  repeat: [repeat, say again]
+  too tight: [too tight]
+  pause: [pause]
+  resume: [resume]
+  back: [back]
+  stop: [stop]
+  help: [help]
+decoys: [hello, there]
+"""
+
+
+def test_builtin_packs_cover_every_command() -> None:
+    assert {"en", "ko"} <= set(builtin_languages())
+    for code in ("en", "ko"):
+        pack = load_pack(code)
+        assert pack.code == code
+        for command in Command:
+            assert pack.phrases_of(command), (code, command)
+        assert pack.decoys
+
+
+def test_english_phrases_from_the_issue() -> None:
+    pack = load_pack("en")
+    assert pack.command_for("Too  Tight") is Command.TOO_TIGHT
+    assert pack.command_for("what can I say") is Command.HELP
+    assert pack.command_for("go on") is Command.RESUME
+    assert pack.command_for("end session") is Command.STOP
+    assert pack.command_for("hello") is None
+
+
+def test_pack_from_a_path(tmp_path: Path) -> None:
+    path = tmp_path / "xx.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    pack = load_pack(path)
+    assert pack.phrases_of(Command.REPEAT) == ("repeat", "say again")
+    assert pack.decoys == ("hello", "there")
+    assert pack.words >= {"say", "again", "too", "tight"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (GOOD.replace("  help: [help]\n", ""), "xx.yaml:3: commands: no phrases for help"),
+        (
+            GOOD.replace("  back: [back]", "  back: [back]\n  forward: [forward]"),
+            "xx.yaml:10: commands: unknown command 'forward'",
+        ),
+        (
+            GOOD.replace("stop: [stop]", "stop: [next]"),
+            "xx.yaml:10: commands.stop: phrase 'next' is already used for 'next'",
+        ),
+        (
+            GOOD.replace("[hello, there]", "[hello, again]"),
+            "xx.yaml:12: decoys: 'again' uses the command word 'again'",
+        ),
+        (GOOD.replace("[pause]", "[pause | wait]"), "xx.yaml:7: commands.pause: phrase"),
+        (GOOD.replace("[pause]", "[]"), "xx.yaml:7: commands.pause: expected a non-empty list"),
+        (GOOD + "colour: red\n", "xx.yaml:13: unknown field 'colour'"),
+        (GOOD.replace("name: Test\n", ""), "xx.yaml: missing field 'name'"),
+        ("commands: [next\n", "xx.yaml:2: not valid YAML"),
+        ("- a list\n", "xx.yaml: a language pack is a mapping"),
+    ],
+)
+def test_bad_packs_name_file_line_and_field(text: str, expected: str) -> None:
+    with pytest.raises(LanguagePackError) as caught:
+        parse_pack(text, "xx.yaml")
+    message = str(caught.value)
+    assert message.startswith(expected), message
+    assert "\n" not in message
+
+
+def test_unknown_builtin_and_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(LanguagePackError, match="no language pack 'fr'; built-in packs: en, ko"):
+        load_pack("fr")
+    with pytest.raises(LanguagePackError, match="cannot read language pack"):
+        load_pack(tmp_path / "none.yaml")

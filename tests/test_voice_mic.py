@@ -1,0 +1,159 @@
+"""Audio in: WAV reading and resampling; the microphone path on an ALSA file device."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from facecoach._mic import MemorySource, MicError, read_wav, resample
+
+RATE = 16_000
+
+
+def write_wav(path: Path, frames: np.ndarray, rate: int, width: int = 2) -> None:
+    """``frames`` as float in [-1, 1], shape (n,) or (n, channels)."""
+    channels = 1 if frames.ndim == 1 else frames.shape[1]
+    if width == 1:
+        data = np.round(frames * 127 + 128).astype(np.uint8).tobytes()
+    elif width == 2:
+        data = np.round(frames * 32767).astype("<i2").tobytes()
+    else:  # 24-bit
+        ints = np.round(frames * (2**23 - 1)).astype("<i4").reshape(-1)
+        data = b"".join(int(v).to_bytes(3, "little", signed=True) for v in ints)
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(channels)
+        wav.setsampwidth(width)
+        wav.setframerate(rate)
+        wav.writeframes(data)
+
+
+def peak_hz(samples: np.ndarray) -> float:
+    spectrum = np.abs(np.fft.rfft(samples.astype(np.float64)))
+    return float(np.argmax(spectrum) * RATE / samples.size)
+
+
+@pytest.mark.parametrize(
+    ("rate", "channels", "width"),
+    [
+        (44_100, 2, 2),
+        (22_050, 1, 2),
+        (48_000, 1, 3),
+        (8_000, 1, 1),
+        (16_000, 2, 2),
+    ],
+)
+def test_any_wav_becomes_16k_mono(tmp_path: Path, rate: int, channels: int, width: int) -> None:
+    t = np.arange(rate) / rate  # one second
+    mono = 0.5 * np.sin(2 * np.pi * 440 * t)
+    frames = np.stack([mono] * channels, axis=1) if channels > 1 else mono
+    path = tmp_path / "in.wav"
+    write_wav(path, frames, rate, width)
+    samples = read_wav(path)
+    assert samples.dtype == np.int16
+    assert abs(samples.size - RATE) <= 1
+    assert peak_hz(samples) == pytest.approx(440, abs=3)
+    assert 14_000 < np.abs(samples).max() < 18_000
+
+
+def test_downsampling_removes_what_16k_cannot_hold() -> None:
+    rate = 48_000
+    t = np.arange(rate) / rate
+    high = 10_000 * np.sin(2 * np.pi * 11_000 * t)  # above the new Nyquist: would alias
+    out = resample(high, rate)
+    assert np.abs(out[50:-50]).max() < 500  # 10,000 in: at least 26 dB down
+
+
+def test_bad_wav_files_say_what_is_wrong(tmp_path: Path) -> None:
+    with pytest.raises(MicError, match="no such file"):
+        read_wav(tmp_path / "missing.wav")
+    junk = tmp_path / "junk.wav"
+    junk.write_bytes(b"not a wav at all")
+    with pytest.raises(MicError, match="not a PCM WAV file"):
+        read_wav(junk)
+
+
+def test_memory_source_paces_in_real_time_with_an_injected_clock() -> None:
+    now = [10.0]
+    source = MemorySource(
+        np.zeros(4_000, dtype=np.int16),
+        block=1_600,
+        clock=lambda: now[0],
+        sleep=lambda s: now.__setitem__(0, now[0] + s),
+    )
+    blocks = list(source.blocks())
+    assert [b.samples.size for b in blocks] == [1_600, 1_600, 800]
+    assert [b.captured for b in blocks] == pytest.approx([10.1, 10.2, 10.25])
+
+
+def test_memory_source_close_stops_early() -> None:
+    source = MemorySource(np.zeros(16_000, dtype=np.int16))
+    it = source.blocks()
+    next(it)
+    source.close()
+    assert list(it) == []
+
+
+ASOUNDRC = """\
+pcm.!default { type plug slave { pcm "nullfile" format S16_LE rate 16000 channels 1 } }
+pcm.nullfile { type file slave.pcm "null" file "/dev/null"
+  infile { @func getenv vars [ MIC_FILE ] default "/dev/zero" } format "raw" }
+"""
+
+# Runs in a child process: PortAudio reads the ALSA configuration once, when
+# it initialises, so HOME must point at the test .asoundrc before that.
+CHILD = """
+import json, sys, time
+from facecoach._langpack import load_pack
+from facecoach._mic import MicSource
+from facecoach._sphinx import SphinxRecognizer
+from facecoach._voice import VoiceCommands
+mic = MicSource(time.monotonic)
+mic.open()
+heard = []
+voice = VoiceCommands(mic, SphinxRecognizer(load_pack("en")), time.monotonic)
+voice.start(heard.append)
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline and len(heard) < int(sys.argv[1]):
+    time.sleep(0.05)
+voice.stop()
+print(json.dumps([[h.command.value, h.text, h.source] for h in heard]))
+"""
+
+
+@pytest.mark.slow
+def test_real_input_stream_on_the_alsa_file_device(tmp_path: Path) -> None:
+    from voice_support import corpus, en_track, needs_piper  # noqa: F401
+
+    if not corpus.have_piper():
+        pytest.skip("the piper extra is not installed")
+    track = en_track("piper")
+    raw = tmp_path / "mic.raw"
+    # Silence at the end: the device reads the file faster than real time.
+    padded = np.concatenate([track.samples, np.zeros(RATE * 3, dtype=np.int16)])
+    raw.write_bytes(padded.astype("<i2").tobytes())
+    (tmp_path / ".asoundrc").write_text(ASOUNDRC, encoding="utf-8")
+    env = dict(os.environ, HOME=str(tmp_path), MIC_FILE=str(raw))
+    said = [p.label for p in track.placed if p.label]
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(len(said))],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    heard = json.loads(out.stdout.strip().splitlines()[-1])
+    commands = [c for c, _, _ in heard]
+    assert all(source == "voice" for _, _, source in heard)
+    # The real decoder through the real input path hears (nearly) every command
+    # in order, and nothing from the sentences between them.
+    assert len(commands) >= len(said) - 1
+    assert all(c in said for c in commands)

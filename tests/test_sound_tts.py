@@ -94,14 +94,14 @@ class LateEngine:
 
 def test_waits_for_a_file_that_appears_after_run_and_wait(tmp_path: Path) -> None:
     engine = LateEngine(delay=0.2)
-    render_with_engine(engine, "Hello.", tmp_path / "x.wav", timeout=5)
+    assert render_with_engine(engine, "Hello.", tmp_path / "x.wav", waits=(5.0,)) == 1
     assert read_wav(tmp_path / "x.wav").seconds == pytest.approx(0.2)
     assert engine.calls == ["save", "run"]  # one save per runAndWait, never queued
 
 
 def test_asks_again_when_the_first_run_writes_nothing(tmp_path: Path) -> None:
     engine = LateEngine(delay=0.0, fail_first=True)
-    render_with_engine(engine, "Hello.", tmp_path / "x.wav", timeout=1)
+    assert render_with_engine(engine, "Hello.", tmp_path / "x.wav", waits=(0.3, 1.0)) == 2
     assert engine.calls == ["save", "run", "save", "run"]
 
 
@@ -111,7 +111,7 @@ def test_gives_up_with_a_message_when_no_file_ever_comes(tmp_path: Path) -> None
             self.calls.append("run")
 
     with pytest.raises(RuntimeError, match="wrote no audio"):
-        render_with_engine(Mute(), "Hello.", tmp_path / "x.wav", timeout=0.2)
+        render_with_engine(Mute(), "Hello.", tmp_path / "x.wav", waits=(0.1, 0.1))
 
 
 def test_a_half_written_file_is_not_taken_as_complete(tmp_path: Path) -> None:

@@ -159,8 +159,8 @@ class MemoryAudioOut:
 
     @property
     def lead(self) -> float:
-        """Sounds given now start now: no lead needed."""
-        return 0.0
+        """No latency; only the primer, after a silence, wants sounds early."""
+        return 0.0 if self.mixer.busy else self.mixer.primer_frames / self.rate
 
     @property
     def busy(self) -> bool:
@@ -286,13 +286,19 @@ class SounddeviceOut:
         self._report: Reporter | None = None
         self._latency = 0.05
         self._last_callback: float | None = None
+        self._frame_time: float | None = None  # when the next frame will be heard
         self._closing = False
         self._lost = False
 
     @property
     def lead(self) -> float:
-        """The stream's latency plus one block, plus a little margin."""
-        return self._latency + self.blocksize / self.rate + 0.005
+        """The stream's latency plus one block and a margin; plus the primer when silent.
+
+        After a silence the primer has to play before the sound, so sounds
+        are wanted that much earlier to start on time.
+        """
+        base = self._latency + self.blocksize / self.rate + 0.005
+        return base if self.mixer.busy else base + self.mixer.primer_frames / self.rate
 
     @property
     def busy(self) -> bool:
@@ -390,7 +396,16 @@ class SounddeviceOut:
         ahead = dac - current if dac > 0 and current > 0 else self._latency
         if 0 <= ahead < 2.0:
             self._latency = ahead
-        block, reports = self.mixer.fill(frames, now + self._latency)
+        # The device takes frames at a steady rate, so frame times follow from
+        # the frame count; callbacks arrive with jitter, which only nudges the
+        # estimate slowly (clock drift) or resets it (a start, an underrun).
+        measured = now + self._latency
+        if self._frame_time is None or abs(measured - self._frame_time) > 0.04:
+            self._frame_time = measured
+        else:
+            self._frame_time += 0.02 * (measured - self._frame_time)
+        block, reports = self.mixer.fill(frames, self._frame_time)
+        self._frame_time += frames / self.rate
         outdata[:, 0] = block
         report = self._report
         if report is not None:

@@ -37,6 +37,7 @@ __all__ = [
     "add_sound_arguments",
     "register",
     "run_live",
+    "run_live_from_args",
     "sound_options",
 ]
 
@@ -179,6 +180,7 @@ def run_live(
     gated_sources: Sequence[Callable[[SpeechGate], CommandSource]] = (),
     recorder: Callable[[RecordEntry], None] | None = None,
     console: Console | None = None,
+    on_loop: Callable[[LiveLoop], None] | None = None,
 ) -> int:
     """Run ``plan`` live; returns the exit status (0 done or stopped, 2 bad device).
 
@@ -187,6 +189,7 @@ def run_live(
     with the ``SpeechGate`` of this run's output path (exact speech end times
     plus ``options.guard``; never gating with ``barge_in``) and returns a
     source, e.g. the microphone. ``recorder`` gets every ``Record`` entry.
+    ``on_loop`` sees the loop just before it starts (benchmarks, tests).
     """
     console = console or Console(highlight=False)
     err = Console(stderr=True, highlight=False)
@@ -243,9 +246,37 @@ def run_live(
         plan, loop.session, output=loop.out.name, text_mode=text_mode, console=console
     )
     _warm_cache(speaker, plan)
+    if on_loop is not None:
+        on_loop(loop)
     loop.run()
     speaker.close()
     return 0
+
+
+def run_live_from_args(
+    plan: Plan,
+    args: argparse.Namespace,
+    *,
+    command_sources: Sequence[CommandSource] = (),
+    gated_sources: Sequence[Callable[[SpeechGate], CommandSource]] = (),
+    recorder: Callable[[RecordEntry], None] | None = None,
+) -> int:
+    """``run_live`` with options from a parser that had ``add_sound_arguments``.
+
+    A bad config file or option is a one-line message and status 2.
+    """
+    try:
+        options = sound_options(args)
+    except DeviceProblem as error:
+        print(f"facecoach: {error}", file=sys.stderr)
+        return 2
+    return run_live(
+        plan,
+        options,
+        command_sources=command_sources,
+        gated_sources=gated_sources,
+        recorder=recorder,
+    )
 
 
 def _warm_cache(speaker: Speaker, plan: Plan) -> None:

@@ -51,18 +51,23 @@ def wait_for_wav(path: Path, timeout: float, *, poll: float = 0.01) -> bool:
     return False
 
 
-def render_with_engine(engine: Any, text: str, path: Path, *, timeout: float = 10.0) -> None:
-    """Render one line with a pyttsx3 engine into ``path`` (used in the worker).
+def render_with_engine(
+    engine: Any, text: str, path: Path, *, waits: tuple[float, ...] = (0.25, 1.0, 5.0)
+) -> int:
+    """Render one line with a pyttsx3 engine into ``path``; returns the attempts used.
 
-    One ``save_to_file`` per ``runAndWait``; if the engine returns before the
-    file is there, wait; if it never comes, ask once more.
+    One ``save_to_file`` per ``runAndWait``. pyttsx3's espeak driver writes
+    the file before its loop ends, so a file still missing a moment after
+    ``runAndWait`` returns means the render was cancelled (its stop flag,
+    left over from the line before, cancels the new one: seen in about one
+    render in twelve): ask again, waiting longer each time.
     """
     path.unlink(missing_ok=True)
-    for _attempt in range(2):
+    for attempt, wait in enumerate(waits, start=1):
         engine.save_to_file(text, str(path))
         engine.runAndWait()
-        if wait_for_wav(path, timeout / 2):
-            return
+        if wait_for_wav(path, wait):
+            return attempt
     raise RuntimeError(f"pyttsx3 wrote no audio for {text!r}")
 
 
@@ -87,8 +92,8 @@ def _worker_main() -> None:  # pragma: no cover - runs in the worker process, te
                 if request.get("voice"):
                     engine.setProperty("voice", request["voice"])
                 engine.setProperty("rate", int(request["rate"]))
-                render_with_engine(engine, request["text"], Path(request["path"]))
-                reply = {"ok": True}
+                attempts = render_with_engine(engine, request["text"], Path(request["path"]))
+                reply = {"ok": True, "attempts": attempts}
         except Exception as error:  # every failure goes back as a message
             reply = {"ok": False, "error": f"{type(error).__name__}: {error}"}
         protocol.write(json.dumps(reply) + "\n")
@@ -111,6 +116,8 @@ class Pyttsx3Speaker(_CachedSpeaker):
         self.timeout = timeout
         self._proc: subprocess.Popen[str] | None = None
         self._voice_id: str | None = None
+        self.retries = 0
+        """Renders the engine had to be asked for again (it returned without audio)."""
         self._scratch = Path(cache.directory if cache else Path.cwd()) / "pyttsx3-scratch"
 
     def voices(self) -> list[VoiceInfo]:
@@ -124,7 +131,7 @@ class Pyttsx3Speaker(_CachedSpeaker):
         path = self._scratch / f"line-{os.getpid()}-{self.engine_calls}.wav"
         try:
             voice = self._engine_voice()
-            self._ask(
+            reply = self._ask(
                 {
                     "op": "render",
                     "text": text,
@@ -133,6 +140,7 @@ class Pyttsx3Speaker(_CachedSpeaker):
                     "path": str(path),
                 }
             )
+            self.retries += int(reply.get("attempts", 1)) - 1
             return read_wav(path)
         finally:
             path.unlink(missing_ok=True)

@@ -30,6 +30,7 @@ __all__ = ["ReportData", "gather", "render_html", "write_report"]
 
 _WEEKS_SHOWN = 52
 _TABLE_ROWS = 400
+_MAX_LINES = 7
 _COLOURS = ["#2f6f8f", "#c0703a", "#5b8c4a", "#8a5a9e", "#b8465f", "#4d4d4d", "#d4a72c"]
 
 
@@ -86,7 +87,8 @@ def _weeks(data: ReportData) -> list[date]:
     first = _monday(date.fromisoformat(data.sessions[0].day))
     last = _monday(max(data.day, date.fromisoformat(data.sessions[-1].day)))
     weeks = []
-    week = max(first, last - timedelta(weeks=_WEEKS_SHOWN - 1))
+    # at least a couple of months, so that a few sessions do not fill the picture
+    week = min(max(first, last - timedelta(weeks=_WEEKS_SHOWN - 1)), last - timedelta(weeks=7))
     while week <= last:
         weeks.append(week)
         week += timedelta(weeks=1)
@@ -111,23 +113,33 @@ def _sessions_per_week(data: ReportData) -> str:
     counted = Counter(_monday(date.fromisoformat(s.day)) for s in data.sessions if s.counts)
     fig, ax = _figure()
     xs = list(range(len(weeks)))
-    ax.bar(xs, [counted.get(w, 0) for w in weeks], color=_COLOURS[0], label="sessions")
     p = data.profile
-    lows, highs = [], []
-    for week in weeks:
-        freq = frequency(p.stage, p.stage_since, p.upkeep, week + timedelta(days=6))
-        lows.append(freq.low if freq else float("nan"))
-        highs.append(freq.high if freq else float("nan"))
     if p.stage:
-        label = f"target ({p.stage})"
-        ax.fill_between(xs, lows, highs, step="mid", color=_COLOURS[1], alpha=0.25, label=label)
-        ax.step(xs, lows, where="mid", color=_COLOURS[1], linewidth=1.5)
-        ax.step(xs, highs, where="mid", color=_COLOURS[1], linewidth=1.5)
+        lows, heights = [], []
+        for week in weeks:
+            freq = frequency(p.stage, p.stage_since, p.upkeep, week + timedelta(days=6))
+            low, high = (freq.low, freq.high) if freq else (0.0, 0.0)
+            # a target of exactly N still shows, as a thin band around N
+            lows.append(low if high > low else low - 0.08)
+            heights.append(high - low if high > low else 0.16)
+        ax.bar(
+            xs,
+            heights,
+            1.0,
+            bottom=lows,
+            color=_COLOURS[1],
+            alpha=0.4,
+            zorder=1,
+            label=f"target ({p.stage})",
+        )
+    ax.bar(
+        xs, [counted.get(w, 0) for w in weeks], 0.6, color=_COLOURS[0], zorder=2, label="sessions"
+    )
     _week_ticks(ax, weeks)
     ax.set_ylabel("sessions")
     ax.set_ylim(0, max(7.5, max(counted.values(), default=0) + 0.5))
     ax.set_title("Sessions per week" + ("" if p.stage else " (stage not set: no target)"))
-    ax.legend(loc="upper left", frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
     return _png(fig)
 
 
@@ -149,16 +161,21 @@ def _minutes_per_area(data: ReportData) -> str:
         if date.fromisoformat(e.day) > since:
             recent[area] += e.seconds / 60
     names = [a for a in AREAS if a in minutes] + sorted(set(minutes) - set(AREAS))
-    fig, ax = _figure(2.8)
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(9, 2.8))
+    left, right = fig.subplots(1, 2, sharey=True)
     ys = list(range(len(names)))
-    ax.barh([y + 0.2 for y in ys], [minutes[a] for a in names], 0.4, color=_COLOURS[0])
-    ax.barh([y - 0.2 for y in ys], [recent[a] for a in names], 0.4, color=_COLOURS[2])
-    ax.set_yticks(ys)
-    ax.set_yticklabels(names)
-    ax.invert_yaxis()
-    ax.set_xlabel("minutes")
-    ax.legend(["all sessions", "last 4 weeks"], loc="lower right", frameon=False)
-    ax.set_title("Minutes per face area")
+    for ax, values, colour, title in (
+        (left, minutes, _COLOURS[0], "all sessions"),
+        (right, recent, _COLOURS[2], "last 4 weeks"),
+    ):
+        ax.barh(ys, [values.get(a, 0.0) for a in names], 0.6, color=colour)
+        ax.set_title(f"Minutes per face area: {title}", fontsize=10)
+        ax.set_xlabel("minutes")
+    left.set_yticks(ys)
+    left.set_yticklabels(names)
+    left.invert_yaxis()
     return _png(fig)
 
 
@@ -178,31 +195,50 @@ def _too_tight(data: ReportData) -> str:
 
 def _factors(data: ReportData) -> str:
     day_of = {s.id: date.fromisoformat(s.day) for s in data.sessions}
+    start = _weeks(data)[0]
     series: dict[str, list[tuple[date, float]]] = defaultdict(list)
     for session, exercise, factor in data.factors:
         series[exercise].append((day_of.get(session, data.day), factor))
+    # the window of the weekly plots; an exercise enters it at the factor it had then
+    shown: dict[str, list[tuple[date, float]]] = {}
+    for exercise, points in series.items():
+        before = [f for d, f in points if d < start]
+        inside = [(d, f) for d, f in points if d >= start]
+        if inside:
+            shown[exercise] = [(start, before[-1] if before else 1.0), *inside]
+
+    # the most eased exercises: more lines would hide each other
+    def lowest(item: tuple[str, list[tuple[date, float]]]) -> float:
+        return min(f for _, f in item[1])
+
+    picked = sorted(shown.items(), key=lowest)[:_MAX_LINES]
     fig, ax = _figure(3.0)
-    end = data.day
-    for i, (exercise, points) in enumerate(sorted(series.items())):
-        # start at 1.0 just before the first change; carry the last value to today
-        xs = [points[0][0] - timedelta(days=1)] + [d for d, _ in points] + [end]
-        ys = [1.0] + [f for _, f in points] + [points[-1][1]]
+    for i, (exercise, points) in enumerate(sorted(picked)):
+        xs = [d for d, _ in points] + [data.day]
+        ys = [f for _, f in points] + [points[-1][1]]
         ax.step(xs, ys, where="post", color=_COLOURS[i % len(_COLOURS)], label=exercise)
-    if not series:
+    if not picked:
         ax.text(
             0.5,
             0.5,
-            'No "too tight" yet: every hold as written.',
+            'No "too tight" in this period: every hold as written.',
             ha="center",
             va="center",
             transform=ax.transAxes,
         )
     else:
-        ax.legend(loc="lower left", frameon=False, fontsize=8, ncol=2)
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=8)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("hold factor")
-    ax.set_title("Hold factors over time (1.0 = as written)")
-    fig.autofmt_xdate()
+    more = len(shown) - len(picked)
+    note = f"; {more} more exercises changed" if more > 0 else ""
+    ax.set_title(f"Hold factors over time (1.0 = as written{note})")
+    from matplotlib.dates import DateFormatter
+
+    ax.set_xlim(start, data.day + timedelta(days=1))
+    # matplotlib's stubs leave this constructor untyped
+    ax.xaxis.set_major_formatter(DateFormatter("%d %b\n%Y"))  # type: ignore[no-untyped-call]
+    ax.tick_params(axis="x", labelsize=8)
     return _png(fig)
 
 

@@ -1,0 +1,177 @@
+"""The profile: the command, the first-run questions, and {side} in the lines."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from facecoach._cli import main
+from facecoach._paths import places
+from facecoach._person_run import prepare_run
+from facecoach._profile import (
+    Profile,
+    ProfileProblem,
+    Question,
+    ask_first_run,
+    keyboard_ask,
+    load_profile,
+    parse_days,
+    save_profile,
+)
+
+DAY = date(2026, 11, 24)
+
+
+def _cli(home: Path, *args: str) -> int:
+    return main(["--data-dir", str(home), *args])
+
+
+def test_profile_command_sets_and_shows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = tmp_path / "fc"
+    assert _cli(home, "profile", "--json") == 0
+    empty = json.loads(capsys.readouterr().out)
+    assert empty["side"] is None and empty["stage"] is None and not empty["asked"]
+    assert not (home / "config" / "profile.json").exists()  # showing writes nothing
+    assert (
+        _cli(home, "profile", "--side", "left", "--stage", "after-care", "--days", "mon thu") == 0
+    )
+    text = capsys.readouterr().out
+    assert "side: left" in text and "after-care" in text and "mon thu" in text
+    assert _cli(home, "profile", "--json", "--upkeep", "monthly") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["side"] == "left" and data["stage"] == "after-care"
+    assert data["days"] == ["mon", "thu"] and data["upkeep"] == "monthly" and data["asked"]
+    assert data["stage_since"] is not None
+    assert _cli(home, "profile", "--days", "none", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["days"] == []
+
+
+def test_bad_days_and_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = tmp_path / "fc"
+    assert _cli(home, "profile", "--days", "funday") == 2
+    assert "funday" in capsys.readouterr().err
+    path = home / "config" / "profile.json"
+    path.parent.mkdir(parents=True)
+    path.write_text('{"stage": "soon"}')
+    assert _cli(home, "profile") == 1
+    err = capsys.readouterr().err
+    assert "profile.json" in err and "stage" in err and "soon" in err
+    path.write_text("{not json")
+    assert _cli(home, "run", "starter", "--simulate") == 1
+    assert "not valid JSON" in capsys.readouterr().err
+
+
+def test_parse_days() -> None:
+    assert parse_days("Monday, wed fri") == (0, 2, 4)
+    assert parse_days("th tu") == (1, 3)
+    with pytest.raises(ValueError):
+        parse_days("t")
+
+
+def _scripted(*answers: str | None) -> tuple[list[Question], object]:
+    asked: list[Question] = []
+    queue = list(answers)
+
+    def ask(question: Question) -> str | None:
+        asked.append(question)
+        return queue.pop(0) if queue else None
+
+    return asked, ask
+
+
+def test_first_run_questions() -> None:
+    asked, ask = _scripted("sideways", "right", "9", "2", "mon fri")
+    profile = ask_first_run(Profile(), ask, DAY)  # type: ignore[arg-type]
+    assert [q.key for q in asked] == ["side", "side", "stage", "stage", "days"]
+    assert profile == Profile("right", "recent", (0, 4), DAY, asked=True)
+    # each question carries the words that answer it (for a voice grammar later)
+    assert {"left", "right", "both"} <= set(asked[0].choices)
+    assert "long-standing" in asked[2].choices
+
+
+def test_first_run_questions_can_be_skipped() -> None:
+    asked, ask = _scripted("", "")
+    profile = ask_first_run(Profile(), ask, DAY)  # type: ignore[arg-type]
+    assert profile == Profile(asked=True)
+    assert len(asked) == 2
+
+
+def test_keyboard_ask() -> None:
+    out = io.StringIO()
+    ask = keyboard_ask(io.StringIO("left\n"), out)
+    question = Question("side", "Which side?", {"left": "left"})
+    assert ask(question) == "left"
+    assert ask(question) is None  # end of input
+    assert "Which side?" in out.getvalue()
+
+
+def test_questions_are_asked_once_on_first_run(tmp_path: Path) -> None:
+    where = places(tmp_path / "fc")
+    _, ask = _scripted("both", "long-standing")
+    ctx = prepare_run(
+        where,
+        "starter",
+        simulate=True,
+        record=False,
+        side_override=None,
+        today=DAY,
+        ask=ask,  # type: ignore[arg-type]
+    )
+    ctx.close()
+    assert load_profile(where).stage == "long-standing"
+    assert load_profile(where).side == "both"
+    again, ask2 = _scripted("left")
+    prepare_run(
+        where,
+        "starter",
+        simulate=True,
+        record=False,
+        side_override=None,
+        today=DAY,
+        ask=ask2,  # type: ignore[arg-type]
+    ).close()
+    assert again == []
+
+
+def test_no_terminal_no_questions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = tmp_path / "fc"
+    assert _cli(home, "today") == 0  # stdin is not a terminal under pytest
+    assert "?" not in capsys.readouterr().out
+    assert not (home / "config" / "profile.json").exists()
+
+
+def _said(home: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+    capsys.readouterr()
+    assert _cli(home, "plan", "starter", "--json", *extra) == 0
+    return " ".join(s["text"] for s in json.loads(capsys.readouterr().out)["steps"])
+
+
+def test_profile_side_fills_the_lines_and_side_overrides(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "fc"
+    unset = _said(home, capsys)
+    assert "affected" in unset
+    save_profile(places(home), Profile(side="left", stage="recent", asked=True))
+    left = _said(home, capsys)
+    assert " left " in left and "your affected" not in left
+    right = _said(home, capsys, "--side", "right")
+    assert " right " in right and " left " not in right
+    capsys.readouterr()
+    assert _cli(home, "run", "starter", "--simulate", "--json") == 0
+    assert " left " in capsys.readouterr().out
+    save_profile(places(home), Profile(side="both", stage="recent", asked=True))
+    assert "affected" in _said(home, capsys)
+
+
+def test_profile_problem_names_the_file(tmp_path: Path) -> None:
+    where = places(tmp_path)
+    path = where.config / "profile.json"
+    path.parent.mkdir(parents=True)
+    path.write_text('{"days": ["mon", "someday"]}')
+    with pytest.raises(ProfileProblem, match="days"):
+        load_profile(where)

@@ -48,10 +48,10 @@ def test_kill_9_mid_session_keeps_the_steps_and_shows_interrupted(tmp_path: Path
     home = tmp_path / "fc"
     assert _facecoach(home, "profile", "--stage", "long-standing").returncode == 0
     database = home / "facecoach.sqlite3"
-    # 0.02 real seconds per session second: the starter takes about 6 s, so the
+    # 0.05 real seconds per session second: the starter takes about 15 s, so the
     # kill lands mid-session however slow the machine is
     proc = subprocess.Popen(
-        [*_COMMAND, str(home), "run", "starter", "--simulate", "--record", "--pace", "0.02"],
+        [*_COMMAND, str(home), "run", "starter", "--simulate", "--record", "--pace", "0.05"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -61,7 +61,10 @@ def test_kill_9_mid_session_keeps_the_steps_and_shows_interrupted(tmp_path: Path
         while _step_count(database) < 6 and proc.poll() is None:
             assert time.monotonic() < deadline, "the session never wrote a step"
             time.sleep(0.05)
+        # while it runs, the history says so (the lock is held)
+        running = json.loads(_facecoach(home, "history", "--json").stdout)
         assert proc.poll() is None, "the session ended before it could be killed"
+        assert [s["status"] for s in running] == ["running"]
         before = _step_count(database)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)

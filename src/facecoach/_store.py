@@ -90,7 +90,8 @@ class Store:
         """
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            conn = sqlite3.connect(path, timeout=5.0, isolation_level=None)
+            # the live loop may record from its own thread; it is the only writer then
+            conn = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as error:
             raise StoreProblem(f"cannot open the history database {path}: {error}") from None
         store = cls(path, conn)

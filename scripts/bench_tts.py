@@ -35,7 +35,7 @@ FIRST_WORD = textwrap.dedent(
     """
     import io, sys, time, threading
     from rich.console import Console
-    from facecoach._cli_sound import SoundOptions, run_live
+    from facecoach._app import SoundOptions, run_live
     from facecoach._loader import builtin_library
     from facecoach._plan import compile_plan
     library = builtin_library()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 from facecoach._cli import main
 from facecoach._cues import load_cues
 from facecoach._export import export_session, spoken_lines
-from facecoach._plan import StepKind
+from facecoach._plan import Plan, StepKind
 from facecoach._sound import read_wav
 from facecoach._tts import FakeSpeaker, SpeechCache
 from facecoach._tts_pyttsx3 import Pyttsx3Speaker
@@ -61,6 +62,29 @@ def test_export_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert status == 0, capsys.readouterr().err
     assert "Wrote" in capsys.readouterr().out
     assert read_wav(out).seconds > 20
+
+
+def test_plan_agrees_with_the_export_once_lines_are_rendered(tmp_path: Path) -> None:
+    from facecoach._cli_sound import SoundOptions, cached_speech_seconds
+    from facecoach._paths import places
+
+    options = SoundOptions(data_dir=str(tmp_path))
+    plan = mini_plan()
+    before = cached_speech_seconds(options)
+    assert compile_plan_total(plan, before) == pytest.approx(plan.total_seconds)
+    speaker = Pyttsx3Speaker(cache=SpeechCache(places(str(tmp_path)).cache / "speech"))
+    try:
+        result = export_session(plan, speaker, tmp_path / "s.wav", volume=0.5)
+    finally:
+        speaker.close()
+    after = compile_plan_total(plan, cached_speech_seconds(options))
+    assert after == pytest.approx(result.plan_seconds, abs=0.05)
+    assert abs(after - result.seconds) <= 0.5
+
+
+def compile_plan_total(plan: Plan, seconds: Callable[[str], float]) -> float:
+    """What ``facecoach plan`` would print as the total, with these line lengths."""
+    return plan.with_speech_seconds(seconds).total_seconds
 
 
 def test_export_command_problems_are_one_line(

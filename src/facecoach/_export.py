@@ -78,6 +78,7 @@ def export_session(
     *,
     cues: Mapping[str, Sound] | None = None,
     tick_seconds: int = 3,
+    volume: float = 1.0,
     progress: Callable[[int, int], None] | None = None,
 ) -> ExportResult:
     """Render ``plan`` start to end into the WAV file ``path``."""
@@ -86,7 +87,9 @@ def export_session(
         lambda text: rendered[text].seconds if text in rendered else speaker.render(text).seconds
     )
     clock = SimClock()
-    out = WavFileOut(path, clock, primer_seconds=0.0)  # a file never sleeps: no primer
+    out = WavFileOut(
+        path, clock, primer_seconds=0.0, volume=volume
+    )  # a file never sleeps: no primer
     loop = LiveLoop(
         timed,
         speaker=speaker,

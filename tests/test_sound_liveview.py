@@ -1,0 +1,92 @@
+"""The live view: what the screen shows as a session runs."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from facecoach._commands import Command
+from facecoach._events import ClockPaused, Finish, Speak, StartTimer, StopTimer
+from facecoach._liveview import LiveState, PlainView, RichView, clock_text, make_view, render
+from facecoach._plan import StepKind
+from facecoach._ports import HeardCommand
+from facecoach._session import Session
+from sound_fixtures import mini_plan
+
+
+def screen_of(state: LiveState, t: float) -> str:
+    console = Console(record=True, width=100, file=io.StringIO())
+    console.print(render(state, t))
+    return console.export_text()
+
+
+def test_the_panel_shows_instruction_countdown_next_command_and_times() -> None:
+    plan = mini_plan()
+    session = Session(plan)
+    session.start(0.0)
+    hold_index = next(i for i, s in enumerate(plan.steps) if s.kind is StepKind.HOLD)
+    session.index = hold_index
+    state = LiveState(plan, session, output="Jabra headset (device 3)")
+    state.effect(Speak("Lift both brows gently.", 1))
+    state.effect(StartTimer("hold", 4.0, 10.0, "brow-lift", "Lift both brows gently."))
+    state.heard(HeardCommand(Command.TOO_TIGHT, "too tight", 0.0, "voice"))
+    text = screen_of(state, 7.5)
+    assert "Mini routine (mini)" in text
+    assert "Brow lift (1 of 2)" in text
+    assert "Lift both brows gently." in text
+    assert "2.5 s left of 4" in text
+    assert "Next" in text and "Let go." in text
+    assert "too tight (voice)" in text
+    assert "0:08 elapsed" in text
+    assert "Jabra headset" in text
+    state.effect(StopTimer("hold", "brow-lift", 4.0, 4.0))
+    assert "left of" not in screen_of(state, 9.0)
+
+
+def test_paused_and_finished_are_plain_to_see() -> None:
+    plan = mini_plan()
+    session = Session(plan)
+    session.start(0.0)
+    state = LiveState(plan, session)
+    state.effect(ClockPaused("device"))
+    assert "OUTPUT DEVICE LOST" in screen_of(state, 1.0)
+    state.effect(Finish("stop", 3, 16))
+    assert "Finished (stop): 3 of 16 steps" in screen_of(state, 2.0)
+
+
+def test_plain_view_prints_one_line_per_event() -> None:
+    plan = mini_plan()
+    session = Session(plan)
+    out = io.StringIO()
+    view = PlainView(LiveState(plan, session), out)
+    view.effect(65.0, Speak("Let go.", 2))
+    view.effect(66.0, StartTimer("rest", 2.0, 68.0, "brow-lift"))
+    view.heard(67.0, HeardCommand(Command.NEXT, "next", 0.0, "keyboard"))
+    view.message("Output device Jabra is gone.")
+    assert out.getvalue().splitlines() == [
+        "  1:05  coach: Let go.",
+        "  1:06  rest 2 s",
+        "  1:07  heard: next (keyboard)",
+        "Output device Jabra is gone.",
+    ]
+
+
+def test_make_view_draws_a_panel_on_a_terminal_and_lines_elsewhere() -> None:
+    plan = mini_plan()
+    session = Session(plan)
+    session.start(0.0)
+    piped = make_view(
+        plan, session, output="x", text_mode=True, console=Console(file=io.StringIO())
+    )
+    assert isinstance(piped, PlainView)
+    screen = io.StringIO()
+    terminal = Console(file=screen, force_terminal=True, width=100)
+    view = make_view(plan, session, output="x", text_mode=True, console=terminal)
+    assert isinstance(view, RichView)
+    view.effect(0.0, Speak("Sit tall and relax your face.", 1))
+    view.refresh(0.5)
+    view.close()
+    assert "Sit tall and relax" in screen.getvalue()  # text mode prints the line too
+    assert "facecoach - Mini routine" in screen.getvalue()
+    assert clock_text(125.4) == "2:05"

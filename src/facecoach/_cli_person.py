@@ -142,6 +142,8 @@ def _today(args: argparse.Namespace) -> int:
         head = f"{when}: no session."
     elif decision.done_today:
         head = f"{when}: done for today."
+    elif decision.stage is None:
+        head = f"{when}: your stage is not set. Next routine: {decision.routine}"
     elif decision.due:
         head = f"{when}: a session day. Routine: {decision.routine} (start it: facecoach run)"
     else:

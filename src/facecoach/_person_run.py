@@ -321,7 +321,8 @@ def person_run(args: argparse.Namespace) -> Iterator[RunContext]:
         record=bool(getattr(args, "record", False)),
         side_override=args.side,
         today=date.today(),
-        ask=terminal_ask(),
+        # questions would spoil machine-readable output
+        ask=None if getattr(args, "json", False) else terminal_ask(),
         pace=getattr(args, "pace", None),
     )
     try:

@@ -80,12 +80,20 @@ def _piper_voice() -> Any:
 
 
 @functools.lru_cache(maxsize=256)
-def piper_say(text: str, length_scale: float = 1.0, noise_scale: float = 0.667) -> Samples:
-    """Speak ``text`` with Piper's joe voice; 16 kHz mono int16."""
+def piper_say(
+    text: str, length_scale: float = 1.0, noise_scale: float = 0.667, noise_w: float = 0.8
+) -> Samples:
+    """Speak ``text`` with Piper's joe voice; 16 kHz mono int16.
+
+    Piper draws random noise while it speaks; ``noise_scale=0, noise_w=0``
+    makes it repeatable (what the tests use).
+    """
     from piper import SynthesisConfig
 
     voice = _piper_voice()
-    config = SynthesisConfig(length_scale=length_scale, noise_scale=noise_scale)
+    config = SynthesisConfig(
+        length_scale=length_scale, noise_scale=noise_scale, noise_w_scale=noise_w
+    )
     chunks = [c.audio_int16_array for c in voice.synthesize(text, syn_config=config)]
     audio = np.concatenate(chunks).astype(np.float64)
     rate = int(voice.config.sample_rate)

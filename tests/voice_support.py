@@ -55,7 +55,12 @@ def en_track(voice: str) -> corpus.Track:
     """Reliable English commands between distractor sentences, in one voice."""
     rng = np.random.default_rng(7)
     pack = load_pack("en")
-    say = corpus.piper_say if voice == "piper" else corpus.espeak_say
+
+    def say(text: str) -> Any:
+        if voice == "piper":
+            return corpus.piper_say(text, noise_scale=0.0, noise_w=0.0)
+        return corpus.espeak_say(text)
+
     clips: list[tuple[str, str, Any]] = []
     for i, phrase in enumerate(RELIABLE_EN):
         command = pack.command_for(phrase)

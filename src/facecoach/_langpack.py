@@ -178,7 +178,9 @@ def _phrase_list(node: yaml.Node, source: str, field: str) -> list[tuple[str, ya
     return out
 
 
-def _commands(node: yaml.Node, source: str, field_node: yaml.Node) -> tuple[tuple[str, Command], ...]:
+def _commands(
+    node: yaml.Node, source: str, field_node: yaml.Node
+) -> tuple[tuple[str, Command], ...]:
     fields = _mapping(node, source, "commands")
     seen: dict[str, Command] = {}
     phrases: list[tuple[str, Command]] = []

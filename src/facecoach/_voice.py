@@ -146,6 +146,11 @@ class VoiceCommands:
         return self
 
     @property
+    def heard_seconds(self) -> float:
+        """Seconds of audio taken from the source so far."""
+        return self._fed / RATE
+
+    @property
     def description(self) -> str:
         """Engine, model and input, for the start of a run."""
         return f"{self.recognizer.description}; input {self.source.description}"

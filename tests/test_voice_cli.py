@@ -1,0 +1,70 @@
+"""``facecoach listen`` and ``facecoach model download`` from the command line."""
+
+from __future__ import annotations
+
+import json
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from facecoach._cli import main
+from facecoach._download import PINNED
+from voice_support import corpus, en_track, needs_piper
+
+
+@needs_piper
+@pytest.mark.slow
+def test_listen_json_on_a_stereo_44k_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    track = en_track("piper")
+    # Upsample to 44.1 kHz stereo: listen must bring it back to 16 kHz mono.
+    n = round(track.samples.size * 44_100 / 16_000)
+    up = np.interp(np.arange(n) * 16_000 / 44_100, np.arange(track.samples.size), track.samples)
+    stereo = np.stack([up, up * 0.5], axis=1).round().astype("<i2")
+    path = tmp_path / "track.wav"
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(2)
+        wav.setsampwidth(2)
+        wav.setframerate(44_100)
+        wav.writeframes(stereo.tobytes())
+    assert main(["listen", "--file", str(path), "--json"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    objects = [json.loads(line) for line in out]  # nothing but JSON lines
+    said = [p for p in track.placed if p.label]
+    assert len(objects) >= len(said) - 1
+    for obj in objects:
+        assert set(obj) == {"command", "text", "start", "end", "emitted"}
+        assert obj["start"] < obj["end"] <= obj["emitted"]
+        truth = [p for p in said if p.start - 0.3 < obj["end"] and obj["start"] < p.end + 0.3]
+        assert truth and truth[0].label == obj["command"]
+
+
+def test_listen_human_output_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "quiet.wav"
+    corpus.save_wav(path, np.zeros(16_000, dtype=np.int16))
+    assert main(["listen", "--file", str(path)]) == 0
+    assert "Listening with pocketsphinx" in capsys.readouterr().out
+    assert main(["listen", "--file", str(tmp_path / "none.wav")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("facecoach: ") and "no such file" in err
+    assert main(["listen", "--lang", "ko", "--engine", "pocketsphinx", "--file", str(path)]) == 2
+    assert "needs Vosk" in capsys.readouterr().err
+    assert main(["listen", "--engine", "vosk", "--file", str(path)]) == 2
+    assert "facecoach model download en" in capsys.readouterr().err
+
+
+def test_model_download_messages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["model", "download", "xx"]) == 2
+    assert "no pinned model download for 'xx'" in capsys.readouterr().err
+    # A pinned URL that cannot be reached (nothing listens on this port).
+    monkeypatch.setitem(
+        PINNED, "en", PINNED["en"].__class__("m", "http://127.0.0.1:9/m.zip", 10, "0" * 64)
+    )
+    assert main(["--data-dir", str(tmp_path), "model", "download", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "failed after 0 of 10 bytes" in err

@@ -103,3 +103,25 @@ def test_kill_9_mid_session_keeps_the_steps_and_shows_interrupted(tmp_path: Path
     assert "interrupted" in again.stderr
     statuses = [s["status"] for s in json.loads(_facecoach(home, "history", "--json").stdout)]
     assert statuses == ["interrupted", "done"]
+
+
+def test_paced_session_waits_for_real_time() -> None:
+    from facecoach._events import Tick
+    from facecoach._person_run import PacedSession
+
+    library = builtin_library()
+    plan = compile_plan(library.routines["starter"], library)
+    now = [100.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(round(seconds, 6))
+        now[0] += seconds
+
+    session = PacedSession(plan, 0.5, clock=lambda: now[0], sleep=sleep)
+    session.start(0.0)
+    session.handle(Tick(4.0))  # 4 session seconds = 2 real seconds
+    assert slept == [2.0]
+    now[0] += 5.0  # late already: no more waiting
+    session.handle(Tick(6.0))
+    assert slept == [2.0]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import date, timedelta
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
+from facecoach._cli import main
 from facecoach._loader import builtin_library
 from facecoach._routine import Area, Exercise, Kind, Library, Routine, RoutineItem, Step
 from facecoach._schedule import (
@@ -248,3 +251,37 @@ def test_today_reasons_name_the_stage_and_the_rotation(stage: str) -> None:
     assert any(stage in r for r in decisions[2].reasons)
     assert any("Rotation" in r or "First" in r for r in decisions[2].reasons)
     assert decisions[2].to_json()["stage"] == stage
+
+
+# ------------------------------------------------------------ through the commands
+
+
+def test_run_without_a_routine_follows_the_rotation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "fc"
+    assert main(["--data-dir", str(home), "profile", "--stage", "long-standing"]) == 0
+    routines = []
+    for _ in range(5):
+        capsys.readouterr()
+        assert main(["--data-dir", str(home), "run", "--simulate", "--record"]) == 0
+        err = capsys.readouterr().err
+        routines.append(err.split("Today's routine: ")[1].split(".")[0])
+    assert routines[0] == "starter"
+    assert set(routines[1:]) == {r.id for r in rotation_routines(LIBRARY)}
+    capsys.readouterr()
+    assert main(["--data-dir", str(home), "today", "--json"]) == 0
+    today = json.loads(capsys.readouterr().out)
+    assert today["done_today"] and today["stage"] == "long-standing"
+
+
+def test_today_command_on_a_given_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = tmp_path / "fc"
+    assert main(["--data-dir", str(home), "profile", "--stage", "recent", "--days", "mon"]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", str(home), "today", "--date", "2026-11-23"]) == 0  # a Monday
+    out = capsys.readouterr().out
+    assert "a session day" in out and "starter" in out and "Stage recent" in out
+    assert main(["--data-dir", str(home), "today", "--date", "2026-11-24", "--json"]) == 0
+    tuesday = json.loads(capsys.readouterr().out)
+    assert not tuesday["session_day"] and tuesday["next_session_day"] == "2026-11-30"

@@ -227,3 +227,35 @@ def test_the_lock_refuses_a_second_session(
 def test_a_simulation_without_record_leaves_no_trace(tmp_path: Path) -> None:
     assert main(["--data-dir", str(tmp_path), "run", "starter", "--simulate"]) == 0
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failing_write_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    from datetime import date
+
+    from facecoach._loader import builtin_library
+    from facecoach._paths import places
+    from facecoach._person_run import RunRefused, prepare_run
+    from facecoach._plan import compile_plan
+
+    library = builtin_library()
+    plan = compile_plan(library.routines["starter"], library)
+    ctx = prepare_run(
+        places(tmp_path),
+        "starter",
+        simulate=True,
+        record=True,
+        side_override=None,
+        today=date(2026, 11, 24),
+    )
+    try:
+        record = ctx.recorder(plan, library)
+        assert record is not None
+        other = sqlite3.connect(tmp_path / "facecoach.sqlite3")
+        other.execute("DROP TABLE steps")
+        other.commit()
+        other.close()
+        with pytest.raises(RunRefused, match="steps") as caught:
+            record(StepRecord(0, "say", "forehead-smooth", 2.0, 2.0, True))
+        assert caught.value.status == 1
+    finally:
+        ctx.close()

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ._adapt import Outcome, floors_of, hold_factors
-from ._events import Effect, Event
+from ._events import Effect, Event, RecordEntry
 from ._gate import REFUSED, Refusal, check_gate
 from ._paths import Places, places
 from ._plan import Plan, StepKind
@@ -193,10 +193,12 @@ class RunContext:
         with _reading(self.where) as store:
             return _factors(store, library)
 
-    def recorder(self, plan: Plan, library: Library) -> Recorder | None:
+    def recorder(self, plan: Plan, library: Library) -> Callable[[RecordEntry], None] | None:
         """Start the session's record and return the callable that writes entries.
 
         None when this run leaves no trace (a simulation without ``--record``).
+        A failing write raises ``RunRefused`` (status 1) with the reason; the
+        live loop catches it, says so once, and goes on with the exercise.
         """
         if self.store is None:
             return None
@@ -217,7 +219,12 @@ class RunContext:
                 planned_seconds=plan.total_seconds,
             )
         )
-        return Recorder(store, self.session_id, areas)
+        recorder = Recorder(store, self.session_id, areas)
+
+        def record(entry: RecordEntry) -> None:
+            self._guard(lambda: recorder(entry))
+
+        return record
 
     def session(self, plan: Plan) -> Session:
         """The session engine for this run (paced in real time with ``--pace``)."""

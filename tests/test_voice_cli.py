@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import threading
 import wave
 from pathlib import Path
 
@@ -10,7 +12,10 @@ import numpy as np
 import pytest
 
 from facecoach._cli import main
+from facecoach._cli_voice import add_run_voice_arguments, voice_sources
+from facecoach._commands import Command
 from facecoach._download import PINNED
+from facecoach._ports import HeardCommand
 from voice_support import corpus, en_track, needs_piper
 
 
@@ -68,3 +73,44 @@ def test_model_download_messages(
     assert main(["--data-dir", str(tmp_path), "model", "download", "en"]) == 2
     err = capsys.readouterr().err
     assert "failed after 0 of 10 bytes" in err
+
+
+def run_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-dir", dest="data_dir")
+    parser.add_argument("--barge-in", action="store_true")
+    add_run_voice_arguments(parser)
+    return parser.parse_args(argv)
+
+
+@needs_piper
+@pytest.mark.slow
+def test_voice_sources_for_run_hear_a_mic_file(tmp_path: Path) -> None:
+    rng = np.random.default_rng(2)
+    clip = corpus.piper_say("too tight", noise_scale=0.0, noise_w=0.0)
+    track = corpus.layout([("too tight", "too tight", clip)], rng, tail=0.6)
+    path = tmp_path / "mic.wav"
+    corpus.save_wav(path, track.samples)
+    said: list[str] = []
+    factories = voice_sources(run_args(["--mic-file", str(path)]), said.append)
+    assert len(factories) == 1
+    assert said[0].startswith("Listening with pocketsphinx")
+    source = factories[0](lambda start, end: False)
+    heard: list[HeardCommand] = []
+    done = threading.Event()
+    source.start(lambda h: (heard.append(h), done.set()))
+    assert done.wait(10.0)
+    source.stop()
+    assert [(h.command, h.text, h.source) for h in heard] == [
+        (Command.TOO_TIGHT, "too tight", "voice")
+    ]
+
+
+def test_voice_sources_problems_leave_the_keyboard(tmp_path: Path) -> None:
+    said: list[str] = []
+    assert voice_sources(run_args(["--no-voice"]), said.append) == []
+    assert said == []
+    args = run_args(["--engine", "vosk", "--data-dir", str(tmp_path)])
+    assert voice_sources(args, said.append) == []
+    assert said[0].startswith("Voice commands are off: no Vosk model for 'en'")
+    assert said[0].endswith("The keyboard works.")

@@ -13,11 +13,11 @@ import numpy as np
 from ._download import DownloadError, download_model
 from ._mic import AudioSource, MicError, MicSource, WavSource
 from ._paths import places
-from ._ports import HeardCommand
+from ._ports import CommandSource, HeardCommand, SpeechGate
 from ._recognizer import Decision
-from ._voice import VoiceCommands, VoiceError, make_recognizer
+from ._voice import VoiceCommands, VoiceError, VoiceSettings, build_voice_source, make_recognizer
 
-__all__ = ["add_voice_arguments", "register"]
+__all__ = ["add_run_voice_arguments", "add_voice_arguments", "register", "voice_sources"]
 
 
 def add_voice_arguments(p: argparse.ArgumentParser) -> None:
@@ -31,6 +31,47 @@ def add_voice_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--lang", default="en", help="language pack: en or ko (default en)")
     p.add_argument("--model", metavar="PATH", help="a Vosk model directory")
+
+
+def add_run_voice_arguments(p: argparse.ArgumentParser) -> None:
+    """Voice options for ``facecoach run`` (``--input`` and ``--barge-in`` come from sound)."""
+    add_voice_arguments(p)
+    p.add_argument(
+        "--mic-file", metavar="WAV", help="hear commands from this WAV file, in real time"
+    )
+    p.add_argument("--no-voice", action="store_true", help="keyboard only: do not listen")
+
+
+def voice_sources(
+    args: argparse.Namespace,
+    say: Callable[[str], None] = print,
+    clock: Callable[[], float] = time.monotonic,
+) -> list[Callable[[SpeechGate], CommandSource]]:
+    """The voice source for ``run``, as ``run_live(gated_sources=...)`` wants it.
+
+    Says (through ``say``) which engine and model listen, or why voice is
+    off; a problem never stops the run: the list is then empty and the
+    keyboard still works.
+    """
+    if getattr(args, "no_voice", False):
+        return []
+    settings = VoiceSettings(
+        lang=getattr(args, "lang", "en"),
+        engine=getattr(args, "engine", "auto"),
+        model=getattr(args, "model", None),
+        barge_in=bool(getattr(args, "barge_in", False)),
+        device=_device(getattr(args, "input", None)),
+        mic_file=getattr(args, "mic_file", None),
+    )
+    try:
+        voice = build_voice_source(
+            settings, places(getattr(args, "data_dir", None)), clock, sleep=time.sleep
+        )
+    except VoiceError as exc:
+        say(f"Voice commands are off: {exc}. The keyboard works.")
+        return []
+    say(f"Listening with {voice.description}.")
+    return [voice.bind]
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -51,7 +51,7 @@ class SphinxSettings:
     decoy_weight: float = 0.1
     """Prior weight of the decoy branch against 1 for commands: low, so decoys
     catch speech that fits no command well without stealing real commands."""
-    window: float = 0.3
+    window: float = 0.2
     """Seconds of the end-of-speech window: shorter answers sooner but may split phrases."""
     ratio: float = 0.9
     """Share of the window that must be silence to end a segment."""

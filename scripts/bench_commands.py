@@ -225,13 +225,13 @@ def distractor_minutes(track: corpus.Track, short: bool) -> float:
 
 def half_duplex_on_coach(track: corpus.Track, lang: str, guard: float) -> tuple[int, int]:
     """False accepts on the coach's lines with the speech gate, and without it."""
+    spans = [(p.start, p.end + guard) for p in track.placed]
+
+    def gate(start: float, end: float) -> bool:
+        return any(start < e and end > s for s, e in spans)
+
     counts = []
     for gated in (True, False):
-        spans = [(p.start, p.end + guard) for p in track.placed]
-
-        def gate(start: float, end: float) -> bool:
-            return any(start < e and end > s for s, e in spans)
-
         recognizer = make_recognizer(lang, _places(), "auto")
         heard: list[HeardCommand] = []
         voice = VoiceCommands(
@@ -318,8 +318,9 @@ def main() -> int:
             ordered = sorted(latencies)
             p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
             print(
-                f"  latency (emitted - end of phrase): p50 {1000 * statistics.median(ordered):.0f} ms,"
-                f" p95 {1000 * p95:.0f} ms (goal p95 <= 400 ms)"
+                "  latency (emitted - end of phrase): "
+                f"p50 {1000 * statistics.median(ordered):.0f} ms, "
+                f"p95 {1000 * p95:.0f} ms (goal p95 <= 400 ms)"
             )
         print(
             f"  real-time factor: {cpu / audio:.3f} (child CPU {cpu:.1f} s / audio {audio:.0f} s;"

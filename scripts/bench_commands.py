@@ -100,6 +100,16 @@ SHORT = {
 }
 
 
+SENTENCES_KO = {
+    "tune": ("오늘 날씨가 정말 좋네요", "저녁에 뭐 먹을까", "내일 회사에 가야 해요"),
+    "held-out": ("주말에 친구를 만나기로 했어요", "커피 한 잔 마실래요", "버스가 조금 늦게 왔어요"),
+}
+SHORT_KO = {
+    "tune": ("안녕하세요", "고마워요", "괜찮아요", "좋아요"),
+    "held-out": ("네 알겠어요", "아니요", "잘 자요", "맛있어요"),
+}
+
+
 @dataclass(frozen=True)
 class Voice:
     """One way of saying things."""
@@ -109,8 +119,15 @@ class Voice:
     noise_dbfs: float = -50.0
 
 
-def voices(split: str) -> list[Voice]:
+def voices(split: str, lang: str = "en") -> list[Voice]:
     """The voices of a split (tune: two; held-out: four, incl. a louder noise floor)."""
+    if lang == "ko":  # only espeak-ng speaks Korean here
+        if split == "tune":
+            return [Voice("espeak ko 160", lambda t: corpus.espeak_say(t, "ko", 160))]
+        return [
+            Voice("espeak ko 130", lambda t: corpus.espeak_say(t, "ko", 130)),
+            Voice("espeak ko 190 -40dB", lambda t: corpus.espeak_say(t, "ko", 190, 60), -40.0),
+        ]
     if split == "tune":
         return [
             Voice("piper", lambda t: corpus.piper_say(t)),
@@ -129,10 +146,12 @@ def build(split: str, lang: str, seed: int) -> list[tuple[str, corpus.Track]]:
     pack = load_pack(lang)
     rng = np.random.default_rng(seed)
     tracks = []
-    for voice in voices(split):
+    sentences = (SENTENCES_KO if lang == "ko" else SENTENCES)[split]
+    short = (SHORT_KO if lang == "ko" else SHORT)[split]
+    for voice in voices(split, lang):
         items = [(c.value, p, voice.say(p)) for p, c in pack.phrases]
-        items += [("", s, voice.say(s)) for s in SENTENCES[split]]
-        items += [("", s, voice.say(s)) for s in SHORT[split]]
+        items += [("", s, voice.say(s)) for s in sentences]
+        items += [("", s, voice.say(s)) for s in short]
         order = rng.permutation(len(items))
         track = corpus.layout([items[i] for i in order], rng, noise_dbfs=voice.noise_dbfs)
         tracks.append((voice.name, track))
@@ -194,7 +213,7 @@ def score(track: corpus.Track, found: list[dict[str, object]]) -> dict[str, obje
         if p.label == "coach":
             false_coach += 1
         elif p.label == "":
-            if len(p.text.split()) > 4:
+            if len(p.text.split()) > 3:
                 false_sentence += 1
             else:
                 false_short += 1
@@ -219,7 +238,7 @@ def score(track: corpus.Track, found: list[dict[str, object]]) -> dict[str, obje
 
 
 def distractor_minutes(track: corpus.Track, short: bool) -> float:
-    spans = [p for p in track.placed if p.label == "" and (len(p.text.split()) <= 4) == short]
+    spans = [p for p in track.placed if p.label == "" and (len(p.text.split()) <= 3) == short]
     return sum(p.end - p.start for p in spans) / 60
 
 

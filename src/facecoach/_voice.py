@@ -92,9 +92,11 @@ def make_recognizer(
                 recognizer = VoskRecognizer(pack, choice.path)
             except VoskError as exc:
                 raise VoiceError(str(exc)) from exc
+            name = choice.path.name
+            if choice.origin.startswith("package "):
+                name = choice.origin.removeprefix("package ").replace("_", "-")
             recognizer.description = (
-                f"vosk, model {choice.path.name} ({choice.origin}: {choice.path}), "
-                f"language {pack.code}"
+                f"vosk, model {name} ({choice.origin}: {choice.path}), language {pack.code}"
             )
             return recognizer
     from ._sphinx import SphinxError, SphinxRecognizer

@@ -171,29 +171,32 @@ def coach_track(seed: int) -> corpus.Track:
     return corpus.layout(clips, np.random.default_rng(seed), gap=(0.4, 1.0))
 
 
+# The child runs `facecoach listen` and then reports its own peak RSS from
+# /proc (VmHWM): getrusage would count the parent's memory copied at fork.
+_CHILD = """
+import sys
+from facecoach._cli import main
+status = main(sys.argv[1:])
+peak = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')]
+print('PEAK_KB', peak[0].split()[1] if peak else 0, file=sys.stderr)
+sys.exit(status)
+"""
+
+PEAKS_KB: list[int] = []
+
+
 def listen(path: Path, engine: str, lang: str) -> tuple[list[dict[str, object]], float]:
     """Run ``facecoach listen --json`` on ``path``; (objects, child CPU seconds)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    argv = ["listen", "--file", str(path), "--json", "--engine", engine, "--lang", lang]
     out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "facecoach",
-            "listen",
-            "--file",
-            str(path),
-            "--json",
-            "--engine",
-            engine,
-            "--lang",
-            lang,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
+        [sys.executable, "-c", _CHILD, *argv], capture_output=True, text=True, check=True
     )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    PEAKS_KB.extend(
+        int(line.split()[1]) for line in out.stderr.splitlines() if line.startswith("PEAK_KB")
+    )
     return [json.loads(line) for line in out.stdout.splitlines() if line.strip()], cpu
 
 
@@ -203,6 +206,7 @@ def score(track: corpus.Track, found: list[dict[str, object]]) -> dict[str, obje
     hits: dict[int, dict[str, object]] = {}
     false_sentence = false_short = false_coach = 0
     wrong_command = 0
+    details: list[str] = []
     for obj in found:
         start, end = float(obj["start"]), float(obj["end"])  # type: ignore[arg-type]
         overlap = [p for p in track.placed if p.start - 0.3 < end and start < p.end + 0.3]
@@ -210,6 +214,8 @@ def score(track: corpus.Track, found: list[dict[str, object]]) -> dict[str, obje
             false_short += 1
             continue
         p = overlap[0]
+        if p.label != obj["command"]:
+            details.append(f"{obj['command']} <- {p.text!r}")
         if p.label == "coach":
             false_coach += 1
         elif p.label == "":
@@ -234,6 +240,7 @@ def score(track: corpus.Track, found: list[dict[str, object]]) -> dict[str, obje
         "false_coach": false_coach,
         "wrong_command": wrong_command,
         "latencies": latencies,
+        "details": details,
     }
 
 
@@ -292,6 +299,7 @@ def main() -> int:
         per_command: dict[str, list[int]] = {c.value: [0, 0] for _, c in pack.phrases}
         totals = {"hits": 0, "said": 0, "fs": 0, "fsh": 0, "wrong": 0}
         latencies: list[float] = []
+        falses: list[str] = []
         audio = cpu = 0.0
         minutes_sentence = minutes_short = 0.0
         for name, track in tracks:
@@ -311,6 +319,7 @@ def main() -> int:
             totals["fsh"] += result["false_short"]  # type: ignore[operator]
             totals["wrong"] += result["wrong_command"]  # type: ignore[operator]
             latencies += result["latencies"]  # type: ignore[arg-type]
+            falses += result["details"]  # type: ignore[arg-type]
             minutes_sentence += distractor_minutes(track, short=False)
             minutes_short += distractor_minutes(track, short=True)
             print(
@@ -333,6 +342,8 @@ def main() -> int:
             f"{totals['fs']} in {minutes_sentence:.2f} min, short phrases {totals['fsh']} in "
             f"{minutes_short:.2f} min; wrong command for a command {totals['wrong']}"
         )
+        if falses:
+            print(f"  false accepts (command <- what was said): {'; '.join(falses)}")
         if latencies:
             ordered = sorted(latencies)
             p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
@@ -345,7 +356,7 @@ def main() -> int:
             f"  real-time factor: {cpu / audio:.3f} (child CPU {cpu:.1f} s / audio {audio:.0f} s;"
             " includes start-up and model load; goal <= 0.1)"
         )
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak = max(PEAKS_KB, default=0) / 1024
     print(f"\npeak RSS of `facecoach listen`: {peak:.0f} MB (goal <= 300 MB with PocketSphinx)")
     if args.lang == "en":
         coach = coach_track(args.seed)

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._commands import Command
 from ._langpack import LanguagePack
 from ._recognizer import RATE, Decision, SegmentLimits
 
@@ -44,6 +45,13 @@ class SphinxSettings:
 
     threshold: float = -4.0
     """Least grammar-minus-phone-loop margin (log score per frame, x1e4) to accept."""
+    lenient: tuple[tuple[Command, float], ...] = (
+        (Command.TOO_TIGHT, -12.0),
+        (Command.STOP, -12.0),
+    )
+    """Lower thresholds for commands whose false accept costs little: a false
+    "too tight" only eases off, and a voice "stop" is confirmed by the session
+    ("say stop again"). A missed one costs more: pain, or no way out."""
     limits: SegmentLimits = field(default_factory=SegmentLimits)
     """Plausible command lengths."""
     decoys: bool = True
@@ -144,7 +152,8 @@ class SphinxRecognizer:
         _, garbage = self._decode("phones", audio)
         frames = max(1, len(audio) // 2 // 160)
         margin = (score - garbage) / frames * 1e4
-        if margin < self._settings.threshold:
+        need = dict(self._settings.lenient).get(command, self._settings.threshold)
+        if margin < need:
             return Decision(None, text, start, end, emitted, margin, f"unsure ({margin:.1f})")
         return Decision(command, text, start, end, emitted, margin)
 

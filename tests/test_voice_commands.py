@@ -156,3 +156,34 @@ def test_start_and_stop_on_a_thread() -> None:
     assert [h.command for h in heard] == [Command.HELP]
     assert voice.error is None
     assert "scripted listener" in voice.description
+
+
+def test_segmenter_finds_speech_and_flags_long_talk() -> None:
+    from facecoach._recognizer import Segmenter
+
+    rng = np.random.default_rng(0)
+
+    def burst(seconds: float) -> np.ndarray:
+        # Voice-like: a 200 Hz buzz with harmonics, loud enough for the VAD.
+        t = np.arange(int(seconds * RATE)) / RATE
+        wave = sum(np.sin(2 * np.pi * 200 * k * t) / k for k in range(1, 8))
+        return (wave * 6000).astype(np.int16)
+
+    def quiet(seconds: float) -> np.ndarray:
+        return rng.normal(0, 30, int(seconds * RATE)).astype(np.int16)
+
+    audio = np.concatenate([quiet(1.0), burst(0.5), quiet(1.0), burst(3.0), quiet(1.0)])
+    segmenter = Segmenter(window=0.2, max_seconds=1.8)
+    segments = []
+    for at in range(0, audio.size, 1600):
+        segments += segmenter.feed(audio[at : at + 1600])
+    segments += segmenter.flush()
+    assert len(segments) == 2
+    short, long = segments
+    assert short.start == pytest.approx(1.0, abs=0.15)
+    assert short.end == pytest.approx(1.5, abs=0.25)
+    assert short.start < short.end <= short.emitted
+    assert not short.too_long and len(short.audio) > 0.4 * RATE * 2
+    assert long.too_long
+    # Past the longest command the audio is dropped, not kept.
+    assert len(long.audio) < 2.2 * RATE * 2

@@ -89,3 +89,15 @@ def test_only_english() -> None:
     with pytest.raises(SphinxError, match="needs Vosk"):
         SphinxRecognizer(load_pack("ko"))
     assert Command.NEXT in {c for _, c in load_pack("en").phrases}
+
+
+@needs_piper
+def test_lenient_thresholds_apply_per_command() -> None:
+    from facecoach._sphinx import SphinxSettings
+
+    track = en_track("piper")
+    strict = SphinxSettings(threshold=1e9, lenient=((Command.TOO_TIGHT, -1e9),))
+    decisions = run_recognizer(SphinxRecognizer(load_pack("en"), strict), track.samples)
+    heard = {d.command for d in decisions if d.command is not None}
+    assert heard == {Command.TOO_TIGHT}
+    assert any(d.reason.startswith("unsure") for d in decisions)

@@ -26,7 +26,9 @@ __all__ = [
     "Decision",
     "Recognizer",
     "ScriptedListener",
+    "Segment",
     "SegmentLimits",
+    "Segmenter",
     "accepted",
 ]
 
@@ -87,6 +89,88 @@ class SegmentLimits:
         if length > self.max_seconds:
             return f"too long for a command ({length:.2f} s)"
         return ""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One stretch of speech found by the ``Segmenter``."""
+
+    audio: bytes
+    """The speech (with a little lead-in), s16le; cut short past the longest command."""
+    start: float
+    end: float
+    emitted: float
+    """Audio seconds fed when the end of speech was detected."""
+    too_long: bool
+    """The speech went on past ``max_seconds`` (``audio`` holds only its start)."""
+
+
+class Segmenter:
+    """Cuts a stream into speech segments with PocketSphinx's voice-activity endpointer.
+
+    Shared by both engines, so a command ends at the same moment whichever
+    decodes it. ``window`` seconds, ``ratio`` of which must be silence, end a
+    segment: shorter answers sooner but may split a phrase at a pause.
+    """
+
+    def __init__(self, window: float = 0.2, ratio: float = 0.9, max_seconds: float = 1.8) -> None:
+        import pocketsphinx
+
+        self._endpointer = pocketsphinx.Endpointer(window=window, ratio=ratio)
+        self._frame = int(self._endpointer.frame_bytes) // 2
+        self._keep = int(max_seconds * RATE)
+        self._pending = np.zeros(0, dtype=np.int16)
+        self._parts: list[bytes] = []
+        self._samples = 0
+        self._fed = 0
+
+    def _add(self, speech: bytes) -> None:
+        # Past the longest command the audio is not kept: the segment will be
+        # rejected on length anyway, and long chatter costs nothing to decode.
+        if self._samples <= self._keep:
+            self._parts.append(bytes(speech))
+        self._samples += len(speech) // 2
+
+    def _close(self) -> Segment:
+        segment = Segment(
+            b"".join(self._parts),
+            float(self._endpointer.speech_start),
+            float(self._endpointer.speech_end),
+            self._fed / RATE,
+            self._samples > self._keep,
+        )
+        self._parts = []
+        self._samples = 0
+        return segment
+
+    def feed(self, samples: Samples) -> list[Segment]:
+        """Take a block of 16 kHz mono int16 audio; return the segments it ended."""
+        data = np.concatenate([self._pending, np.asarray(samples, dtype=np.int16)])
+        whole = data.size - data.size % self._frame
+        out: list[Segment] = []
+        for at in range(0, whole, self._frame):
+            self._fed += self._frame
+            was_in_speech = self._endpointer.in_speech
+            speech = self._endpointer.process(data[at : at + self._frame].tobytes())
+            if speech is None:
+                continue
+            if not was_in_speech:
+                self._parts = []
+                self._samples = 0
+            self._add(speech)
+            if not self._endpointer.in_speech:
+                out.append(self._close())
+        self._pending = data[whole:].copy()
+        return out
+
+    def flush(self) -> list[Segment]:
+        """End of input: close a segment still open."""
+        if not self._endpointer.in_speech:
+            return []
+        speech = self._endpointer.end_stream(np.zeros(self._frame, dtype=np.int16).tobytes())
+        if speech is not None:
+            self._add(speech)
+        return [self._close()]
 
 
 class Recognizer(Protocol):

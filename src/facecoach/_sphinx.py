@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from ._commands import Command
 from ._langpack import LanguagePack
-from ._recognizer import RATE, Decision, SegmentLimits
+from ._recognizer import Decision, Segment, Segmenter, SegmentLimits
 
 __all__ = ["SphinxError", "SphinxRecognizer", "SphinxSettings", "grammar"]
 
@@ -112,12 +112,7 @@ class SphinxRecognizer:
             usable = tuple(d for d in pack.decoys if self._known(d))
         self._decoder.add_jsgf_string("commands", grammar(pack, usable, settings.decoy_weight))
         self._decoder.add_allphone_file("phones", ps.get_model_path("en-us/en-us-phone.lm.bin"))
-        self._endpointer = ps.Endpointer(window=settings.window, ratio=settings.ratio)
-        self._frame = int(self._endpointer.frame_bytes) // 2
-        self._pending = np.zeros(0, dtype=np.int16)
-        self._segment: list[bytes] = []
-        self._segment_samples = 0
-        self._fed = 0
+        self._segmenter = Segmenter(settings.window, settings.ratio, settings.limits.max_seconds)
         self.description = "pocketsphinx (built-in en-us model, grammar from the en pack)"
 
     def _known(self, phrase: str) -> bool:
@@ -135,14 +130,10 @@ class SphinxRecognizer:
         # its log is the path log-score up to a constant factor.
         return str(hyp.hypstr), math.log(max(float(hyp.score), 1e-300))
 
-    def _decide(self, start: float, end: float) -> Decision:
-        emitted = self._fed / RATE
-        audio = b"".join(self._segment)
-        self._segment = []
-        too_long = self._segment_samples > self._settings.limits.max_seconds * RATE
-        self._segment_samples = 0
+    def _decide(self, segment: Segment) -> Decision:
+        start, end, emitted, audio = segment.start, segment.end, segment.emitted, segment.audio
         why = self._settings.limits.check(start, end)
-        if why or too_long:
+        if why or segment.too_long:
             return Decision(None, "", start, end, emitted, 0.0, why or "too long for a command")
         text, score = self._decode("commands", audio)
         command = self._pack.command_for(text)
@@ -159,39 +150,8 @@ class SphinxRecognizer:
 
     def feed(self, samples: Samples) -> list[Decision]:
         """Feed a block of 16 kHz mono int16 audio; return decisions made."""
-        data = np.concatenate([self._pending, np.asarray(samples, dtype=np.int16)])
-        out: list[Decision] = []
-        whole = data.size - data.size % self._frame
-        for at in range(0, whole, self._frame):
-            frame = data[at : at + self._frame]
-            self._fed += self._frame
-            was_in_speech = self._endpointer.in_speech
-            speech = self._endpointer.process(frame.tobytes())
-            if speech is not None:
-                if not was_in_speech:
-                    self._segment = []
-                    self._segment_samples = 0
-                # Past the longest command the audio is no longer kept: the
-                # segment will be rejected on length, and chatter costs nothing.
-                if self._segment_samples <= self._settings.limits.max_seconds * RATE:
-                    self._segment.append(bytes(speech))
-                self._segment_samples += len(speech) // 2
-                if not self._endpointer.in_speech:
-                    start = float(self._endpointer.speech_start)
-                    end = float(self._endpointer.speech_end)
-                    out.append(self._decide(start, end))
-        self._pending = data[whole:].copy()
-        return out
+        return [self._decide(segment) for segment in self._segmenter.feed(samples)]
 
     def flush(self) -> list[Decision]:
         """End of input: close an open segment and decide on it."""
-        if not self._endpointer.in_speech:
-            return []
-        pad = np.zeros(self._frame, dtype=np.int16)
-        speech = self._endpointer.end_stream(pad.tobytes())
-        if speech is not None and self._segment_samples <= self._settings.limits.max_seconds * RATE:
-            self._segment.append(bytes(speech))
-            self._segment_samples += len(speech) // 2
-        start = float(self._endpointer.speech_start)
-        end = float(self._endpointer.speech_end)
-        return [self._decide(start, end)]
+        return [self._decide(segment) for segment in self._segmenter.flush()]

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._langpack import LanguagePack
-from ._recognizer import RATE, Decision, SegmentLimits
+from ._recognizer import RATE, Decision, Segment, Segmenter, SegmentLimits
 
 __all__ = [
     "VoskError",
@@ -49,6 +49,9 @@ class VoskSettings:
     """Plausible command lengths."""
     decoys: bool = True
     """Add the pack's decoy words (those the model knows) to the grammar."""
+    window: float = 0.3
+    """End-of-speech window of the shared segmenter (Vosk's own endpointing
+    waits 0.5 to 1 s of silence; this answers sooner)."""
 
 
 def _string(f: BinaryIO) -> str:
@@ -156,6 +159,7 @@ class VoskRecognizer:
         self._recognizer.SetWords(True)
         self._pack = pack
         self._settings = settings
+        self._segmenter = Segmenter(settings.window, max_seconds=settings.limits.max_seconds)
         self._fed = 0
         self.description = f"vosk (model {model_dir}, grammar from the {pack.code} pack)"
 
@@ -164,36 +168,44 @@ class VoskRecognizer:
         """The phrases the recogniser may output."""
         return tuple(self._grammar)
 
-    def _decide(self, result_json: str) -> list[Decision]:
+    def _decide(self, result_json: str, segment: Segment | None) -> list[Decision]:
         result = json.loads(result_json)
         words = result.get("result") or []
         text = str(result.get("text", "")).strip()
+        emitted = self._fed / RATE
+        if segment is not None and segment.too_long:
+            return [Decision(None, text, segment.start, segment.end, emitted, 0.0, "too long")]
         if not words or not text:
             return []
-        emitted = self._fed / RATE
-        start = float(words[0]["start"])
-        end = float(words[-1]["end"])
+        # Vosk is fed the whole stream, so its word times are stream times.
+        start, end = float(words[0]["start"]), float(words[-1]["end"])
         confidence = min(float(w.get("conf", 0.0)) for w in words)
         command = self._pack.command_for(text)
-        if command is None:
-            return [Decision(None, text, start, end, emitted, confidence, "not a command")]
         why = self._settings.limits.check(start, end)
-        if why:
-            return [Decision(None, text, start, end, emitted, confidence, why)]
-        if confidence < self._settings.min_confidence:
-            return [
-                Decision(None, text, start, end, emitted, confidence, f"unsure ({confidence:.2f})")
-            ]
-        return [Decision(command, text, start, end, emitted, confidence)]
+        if command is None:
+            why = "not a command"
+        elif not why and confidence < self._settings.min_confidence:
+            why = f"unsure ({confidence:.2f})"
+        return [Decision(None if why else command, text, start, end, emitted, confidence, why)]
 
     def feed(self, samples: Samples) -> list[Decision]:
-        """Feed a block of 16 kHz mono int16 audio; return decisions made."""
+        """Feed a block of 16 kHz mono int16 audio; return decisions made.
+
+        Vosk hears the whole stream (its feature normalisation needs the
+        context); the shared segmenter says when speech has ended, and the
+        utterance is finalised then rather than after Vosk's own, longer,
+        wait for silence.
+        """
         data = np.asarray(samples, dtype=np.int16)
         self._fed += data.size
+        out: list[Decision] = []
         if self._recognizer.AcceptWaveform(data.tobytes()):
-            return self._decide(self._recognizer.Result())
-        return []
+            out += self._decide(self._recognizer.Result(), None)
+        for segment in self._segmenter.feed(data):
+            out += self._decide(self._recognizer.FinalResult(), segment)
+        return out
 
     def flush(self) -> list[Decision]:
         """End of input: decide on what is still open."""
-        return self._decide(self._recognizer.FinalResult())
+        segments = self._segmenter.flush()
+        return self._decide(self._recognizer.FinalResult(), segments[0] if segments else None)

@@ -158,3 +158,34 @@ def test_real_input_stream_on_the_alsa_file_device(tmp_path: Path) -> None:
     # in order, and nothing from the sentences between them.
     assert len(commands) >= len(said) - 1
     assert all(c in said for c in commands)
+
+
+@pytest.mark.slow
+def test_headset_check_on_the_alsa_file_device(tmp_path: Path) -> None:
+    from voice_support import corpus
+
+    if not corpus.have_piper():
+        pytest.skip("the piper extra is not installed")
+    rng = np.random.default_rng(4)
+    clip = corpus.piper_say("next", noise_scale=0.0, noise_w=0.0)
+    track = corpus.layout([("next", "next", clip)], rng, tail=0.5)
+    raw = tmp_path / "mic.raw"
+    # Every stream re-opens the file from its start, so the meter and the
+    # "say next" step each hear the whole recording; the padding keeps the
+    # faster-than-real-time reader busy until the step times out.
+    padded = np.concatenate([track.samples, np.zeros(RATE * 120, dtype=np.int16)])
+    raw.write_bytes(padded.astype("<i2").tobytes())
+    (tmp_path / ".asoundrc").write_text(ASOUNDRC, encoding="utf-8")
+    env = dict(os.environ, HOME=str(tmp_path), MIC_FILE=str(raw))
+    out = subprocess.run(
+        [sys.executable, "-m", "facecoach", "check", "--seconds", "20"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr[-2000:]
+    assert "Recogniser: pocketsphinx" in out.stdout
+    assert "level" in out.stdout
+    assert "Heard: next ('next'). Voice control works." in out.stdout

@@ -173,11 +173,12 @@ def _listen_live(voice: VoiceCommands, seconds: float | None) -> int:
 
 def _meter(source: MicSource, seconds: float) -> float:
     """Show the input level for ``seconds``; return the loudest block (dBFS)."""
-    loudest = -120.0
+    loudest = -90.0
     end = time.monotonic() + seconds
     for block in source.blocks():
-        rms = float(np.sqrt(np.mean(block.samples.astype(np.float64) ** 2))) + 1e-9
-        level = 20 * np.log10(rms / 32768)
+        rms = float(np.sqrt(np.mean(block.samples.astype(np.float64) ** 2)))
+        # -90 dBFS stands for silence: below it nothing a microphone gives matters.
+        level = max(-90.0, 20 * float(np.log10(max(rms, 1e-9) / 32768)))
         loudest = max(loudest, level)
         bars = int(max(0.0, min(40.0, (level + 80) / 2)))
         print(f"\r  level {level:6.1f} dBFS |{'#' * bars:<40}|", end="", flush=True)

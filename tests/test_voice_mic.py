@@ -189,3 +189,30 @@ def test_headset_check_on_the_alsa_file_device(tmp_path: Path) -> None:
     assert "Recogniser: pocketsphinx" in out.stdout
     assert "level" in out.stdout
     assert "Heard: next ('next'). Voice control works." in out.stdout
+
+
+@pytest.mark.slow
+def test_listen_json_from_the_microphone(tmp_path: Path) -> None:
+    from voice_support import corpus
+
+    if not corpus.have_piper():
+        pytest.skip("the piper extra is not installed")
+    rng = np.random.default_rng(6)
+    clips = [(c, c, corpus.piper_say(c, noise_scale=0.0, noise_w=0.0)) for c in ("pause", "resume")]
+    track = corpus.layout(clips, rng)
+    raw = tmp_path / "mic.raw"
+    padded = np.concatenate([track.samples, np.zeros(RATE * 200, dtype=np.int16)])
+    raw.write_bytes(padded.astype("<i2").tobytes())
+    (tmp_path / ".asoundrc").write_text(ASOUNDRC, encoding="utf-8")
+    env = dict(os.environ, HOME=str(tmp_path), MIC_FILE=str(raw))
+    out = subprocess.run(
+        [sys.executable, "-m", "facecoach", "listen", "--json", "--seconds", "3"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [obj["command"] for obj in lines] == ["pause", "resume"]

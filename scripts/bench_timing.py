@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -103,10 +104,15 @@ def long_routine(minutes: float) -> tuple[object, object]:
                 Step(say="Let go and breathe.", rest=4),
             ),
         )
-    per_round = sum(2 * (h + 4 + 6) + 15 for h in holds)  # rough seconds per pass
-    rounds = max(1, round(minutes * 60 / per_round))
-    items = tuple(RoutineItem(f"timing-{n}") for _ in range(rounds) for n in range(len(holds)))
-    routine = Routine(id="timing", name="Timing benchmark", items=items, rest_between=10)
+    # cycle through the exercises until the routine is about as long as asked
+    per_item = {n: 2 * (h + 4 + 6) + 6 + 10 for n, h in enumerate(holds)}  # rough seconds
+    items: list[RoutineItem] = []
+    total = 0.0
+    while total < minutes * 60 or not items:
+        n = len(items) % len(holds)
+        items.append(RoutineItem(f"timing-{n}"))
+        total += per_item[n]
+    routine = Routine(id="timing", name="Timing benchmark", items=tuple(items), rest_between=10)
     return routine, Library(exercises=exercises, routines={"timing": routine})
 
 
@@ -157,14 +163,7 @@ def run(args: argparse.Namespace) -> int:
             super().open(both)
 
     out = TeeOut(None, name="PulseAudio null sink", primer_seconds=0.3)
-    recorder = None
-    raw = Path(args.workdir) / "heard.raw"
-    if args.record:
-        recorder = subprocess.Popen(
-            ["parec", "-d", f"{SINK}.monitor", "--raw", "--format=s16le", f"--rate={RATE}",
-             "--channels=1", "--latency-msec=20", str(raw)]
-        )  # fmt: skip
-        time.sleep(0.5)
+    tape = Tape() if args.record else None
     loop = LiveLoop(
         plan,
         speaker=speaker,
@@ -179,9 +178,8 @@ def run(args: argparse.Namespace) -> int:
     finish = loop.run()
     wall = time.monotonic() - started
     time.sleep(0.5)
-    if recorder is not None:
-        recorder.terminate()
-        recorder.wait()
+    if tape is not None:
+        tape.stop()
     speaker.close()
     print(f"finished: {finish}; wall {wall:.1f} s against plan {plan.total_seconds:.1f} s")
     print(f"output latency {out.lead * 1000:.0f} ms ahead (the loop acts that early)")
@@ -190,13 +188,15 @@ def run(args: argparse.Namespace) -> int:
     n = min(len(ends), len(deadlines))
     errors = np.array(ends[:n]) - np.array(deadlines[:n])
     summary("reported by the output path", errors)
-    if args.record and raw.exists():
-        heard(raw, np.array(deadlines[:n]), load_cues()["hold_end"].samples)
+    if tape is not None:
+        heard(tape, np.array(deadlines[:n]), load_cues()["hold_end"].samples)
     return 0
 
 
-def summary(what: str, errors: np.ndarray) -> None:
+def summary(what: str, errors: np.ndarray, *, series: bool = False) -> None:
     ms = errors * 1000
+    if series:
+        print("  each hold (ms): " + " ".join(f"{x:+.1f}" for x in ms))
     k = max(1, len(ms) // 10)
     drift = float(np.mean(ms[-k:]) - np.mean(ms[:k]))
     print(
@@ -206,9 +206,59 @@ def summary(what: str, errors: np.ndarray) -> None:
     )
 
 
-def heard(raw: Path, deadlines: np.ndarray, cue: np.ndarray) -> None:
+class Tape:
+    """Records the null sink's monitor, noting the monotonic time of every chunk.
+
+    The chunk times tie sample numbers to the monotonic clock (a straight-line
+    fit over thousands of chunks), so where a cue is found in the recording
+    says when it was played, whatever the sink's own clock does.
+    """
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            ["parec", "-d", f"{SINK}.monitor", "--raw", "--format=s16le", f"--rate={RATE}",
+             "--channels=1", "--latency-msec=10"],
+            stdout=subprocess.PIPE,
+        )  # fmt: skip
+        self.chunks: list[bytes] = []
+        self.times: list[tuple[float, int]] = []
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+        time.sleep(0.5)
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        total = 0
+        while data := os.read(self.proc.stdout.fileno(), 4096):
+            self.chunks.append(data)
+            total += len(data) // 2
+            self.times.append((time.monotonic(), total))
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait()
+        self._thread.join(timeout=5)
+
+    def audio(self) -> np.ndarray:
+        return np.frombuffer(b"".join(self.chunks), dtype="<i2").astype(np.float32) / 32768
+
+    def clock(self) -> tuple[float, float]:
+        """(samples per monotonic second, monotonic time of sample 0)."""
+        t = np.array([x[0] for x in self.times])
+        n = np.array([x[1] for x in self.times], dtype=np.float64)
+        keep = t > t[0] + 2.0  # skip the start-up burst
+        rate, offset = np.polyfit(t[keep], n[keep], 1)
+        return float(rate), float(-offset / rate)
+
+
+def heard(tape: Tape, deadlines: np.ndarray, cue: np.ndarray) -> None:
     """Find each hold-end cue in the recording near where its deadline puts it."""
-    audio = np.frombuffer(raw.read_bytes(), dtype="<i2").astype(np.float32) / 32768
+    audio = tape.audio()
+    rate, zero = tape.clock()
+    print(
+        f"null sink monitor: {rate:.2f} samples a monotonic second "
+        f"({(rate / RATE - 1) * 1e6:+.0f} ppm)"
+    )
     template = (cue - cue.mean()) / (np.linalg.norm(cue) + 1e-9)
 
     def best(around: int, span: int) -> int:
@@ -221,15 +271,22 @@ def heard(raw: Path, deadlines: np.ndarray, cue: np.ndarray) -> None:
         energy = np.sqrt(np.convolve(window**2, np.ones(len(template)), mode="valid")) + 1e-9
         return lo + int(np.argmax(corr / energy))
 
-    # anchor on the first cue: search the whole opening of the recording
-    first = best(0, int(120 * RATE))
-    onsets = [first]
-    for d in deadlines[1:]:
-        expected = first + round((d - deadlines[0]) * RATE)
-        onsets.append(best(expected, int(0.2 * RATE)))
-    found = np.array(onsets, dtype=np.float64) / RATE
+    # anchor on the first cue, about where the clocks put it
+    onsets = [best(round((d - zero) * rate), int(0.5 * RATE)) for d in deadlines]
+    found = zero + np.array(onsets, dtype=np.float64) / rate  # monotonic time heard
+    # the capture path adds a constant delay: measure against the first hold
     errors = (found - found[0]) - (deadlines - deadlines[0])
-    summary("heard on the null sink, relative to the first hold", errors)
+    summary("heard on the null sink, relative to the first hold", errors, series=True)
+    if len(errors) >= 3:
+        # a straight-line trend would be drift against the monotonic clock;
+        # what is left is the jitter a listener could hear
+        x = deadlines - deadlines[0]
+        slope, intercept = np.polyfit(x, errors, 1)
+        print(
+            f"  trend against the monotonic clock: {slope * 1e6:+.1f} ppm "
+            f"({slope * x[-1] * 1000:+.1f} ms over {x[-1] / 60:.1f} minutes)"
+        )
+        summary("heard, after removing that trend", errors - (slope * x + intercept))
 
 
 def main() -> int:

@@ -57,15 +57,16 @@ def run_python(
     code: str, home: Path, *, env: dict[str, str] | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
     """Run ``code`` in a new interpreter with HOME (and FACECOACH_HOME) set."""
+    base = dict(os.environ)
+    base.pop("XDG_RUNTIME_DIR", None)  # no PulseAudio from the developer's session
+    base.pop("PULSE_SERVER", None)
     full = {
-        **os.environ,
+        **base,
         "HOME": str(home),
         "FACECOACH_HOME": str(home / "facecoach"),
         "PYTHONPATH": str(ROOT / "tests"),
         **(env or {}),
     }
-    full.pop("XDG_RUNTIME_DIR", None)  # no PulseAudio from the developer's session
-    full.pop("PULSE_SERVER", None)
     return subprocess.run(
         [sys.executable, "-c", code], env=full, capture_output=True, text=True, timeout=timeout
     )
@@ -113,3 +114,48 @@ class ScriptedSource:
         self.stopped += 1
         for timer in self._timers:
             timer.cancel()
+
+
+def start_pulse(directory: Path) -> dict[str, str] | None:
+    """Start a private PulseAudio daemon with a null sink; None if PulseAudio is missing.
+
+    Returns the environment that reaches it (stop it with ``stop_pulse``).
+    """
+    import shutil
+
+    if shutil.which("pulseaudio") is None or shutil.which("pactl") is None:
+        return None
+    run = directory / "pulse-run"
+    run.mkdir(mode=0o700, parents=True, exist_ok=True)
+    home = directory / "pulse-home"
+    home.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(run), "HOME": str(home)}
+    env.pop("PULSE_SERVER", None)
+    started = subprocess.run(
+        [
+            "pulseaudio",
+            "--daemonize=yes",
+            "--system=false",
+            "--exit-idle-time=-1",
+            "-n",
+            "--load=module-null-sink sink_name=facecoach_test rate=22050 channels=1",
+            "--load=module-native-protocol-unix",
+            "--use-pid-file=yes",
+        ],
+        env=env,
+        capture_output=True,
+        timeout=30,
+    )
+    if started.returncode != 0:
+        return None
+    for _ in range(50):
+        if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode == 0:
+            return env
+        time.sleep(0.1)
+    stop_pulse(env)
+    return None
+
+
+def stop_pulse(env: dict[str, str]) -> None:
+    """Stop the daemon ``start_pulse`` started (found by its runtime directory)."""
+    subprocess.run(["pulseaudio", "--kill"], env=env, capture_output=True, timeout=30)

@@ -180,3 +180,64 @@ def test_sounddevice_out_without_any_device_says_so(tmp_path: Path) -> None:
     result = run_python(code, home)
     assert result.returncode == 0, result.stderr
     assert "unavailable: cannot open output device headset" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def pulse(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A private PulseAudio daemon with a null sink, for real-time playback."""
+    from sound_fixtures import start_pulse, stop_pulse
+
+    env = start_pulse(tmp_path_factory.mktemp("pulse"))
+    if env is None:
+        pytest.skip("PulseAudio is not installed (scripts/install_system.sh installs it)")
+    yield env
+    stop_pulse(env)
+
+
+PLAY_ON_PULSE = textwrap.dedent(
+    """
+    import json, os, subprocess, threading, time
+    import numpy as np
+    from facecoach._audio_out import SounddeviceOut
+    from facecoach._cues import load_cues
+    rec = subprocess.Popen(["parec", "-d", "facecoach_test.monitor", "--raw",
+                            "--format=s16le", "--rate=22050", "--channels=1"],
+                           stdout=subprocess.PIPE)
+    chunks = []
+    def read():
+        while data := os.read(rec.stdout.fileno(), 4096):
+            chunks.append(data)
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    while sum(map(len, chunks)) < 22050 and rec.poll() is None:  # the recording runs
+        time.sleep(0.01)
+    reports = []
+    out = SounddeviceOut(None, name="null sink", primer_seconds=0.3)
+    out.open(reports.append)
+    now = time.monotonic()
+    cue = load_cues()["hold_end"]
+    out.play(cue, "cue", name="hold_end", at=now + 1.0)
+    while len(reports) < 2 and time.monotonic() < now + 10:
+        time.sleep(0.01)
+    time.sleep(0.5)
+    out.close()
+    rec.terminate()
+    reader.join(timeout=5)
+    pcm = np.frombuffer(b"".join(chunks), dtype="<i2").astype(np.float32) / 32768
+    template = cue.samples / np.linalg.norm(cue.samples)
+    best = max(np.correlate(pcm[i:i + 22050], template, mode="valid").max()
+               for i in range(0, max(1, len(pcm) - 22050), 11025))
+    start, end = reports[0], reports[1]
+    print(json.dumps({"late": start.t - (now + 1.0), "length": end.t - start.t,
+                      "match": float(best / np.linalg.norm(cue.samples))}))
+    """
+)
+
+
+def test_a_cue_scheduled_on_a_pulseaudio_null_sink_is_played_whole(pulse, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run_python(PLAY_ON_PULSE, tmp_path, env=pulse)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    assert data["late"] == pytest.approx(0.0, abs=1e-3)  # placed on its frame, primer before it
+    assert data["length"] == pytest.approx(0.4, abs=1e-3)
+    assert data["match"] > 0.5  # the cue itself is in what the sink played

@@ -287,6 +287,8 @@ class SounddeviceOut:
         self._latency = 0.05
         self._last_callback: float | None = None
         self._frame_time: float | None = None  # when the next frame will be heard
+        self._callbacks: list[float] = []  # callback times until the stream is warm
+        self._warm = threading.Event()
         self._closing = False
         self._lost = False
 
@@ -334,7 +336,13 @@ class SounddeviceOut:
             )
             self._latency = float(stream.latency)
             self._stream = stream
+            self._callbacks.clear()
+            self._warm.clear()
             stream.start()
+            # Some paths (ALSA into PulseAudio) take a buffer or two, then stall
+            # for over a second before they really play: start the session's
+            # clock only once frames flow at their own pace.
+            self._warm.wait(timeout=3.0)
             return
         raise OutputUnavailable(f"cannot open output device {self.name}: {last}")
 
@@ -391,6 +399,13 @@ class SounddeviceOut:
     def _callback(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
         now = self._clock()
         self._last_callback = now
+        if not self._warm.is_set():
+            self._callbacks.append(now)
+            times = self._callbacks
+            if len(times) >= 5 and times[-1] - times[0] >= 0.15:
+                recent = [b - a for a, b in zip(times[-5:-1], times[-4:], strict=True)]
+                if max(recent) < 0.1:
+                    self._warm.set()
         dac, current = time_info.outputBufferDacTime, time_info.currentTime
         # PortAudio's stream clock is not ours: only the difference is used
         ahead = dac - current if dac > 0 and current > 0 else self._latency

@@ -237,3 +237,30 @@ def test_piper_unknown_voice_names_what_is_installed(tmp_path: Path) -> None:
     speaker = PiperSpeaker(voice="nobody", cache=SpeechCache(tmp_path), models_dir=tmp_path)
     with pytest.raises(TtsUnavailable, match="no Piper voice"):
         speaker.render("Hello.")
+
+
+def test_closing_waits_for_the_line_being_rendered_and_refuses_more(tmp_path: Path) -> None:
+    speaker = Pyttsx3Speaker(cache=SpeechCache(tmp_path))
+    errors: list[BaseException] = []
+    done: list[Sound] = []
+
+    def work() -> None:
+        try:
+            for text in LINES:
+                done.append(speaker.render(text))
+        except TtsUnavailable:
+            pass
+        except BaseException as error:  # anything else would be a crash in a live run
+            errors.append(error)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    while not done:
+        time.sleep(0.005)
+    speaker.close()
+    thread.join(timeout=30)
+    assert not errors
+    assert all(sound.seconds > 0.3 for sound in done)
+    with pytest.raises(TtsUnavailable, match="closed"):
+        speaker.render("A line never rendered before.")
+    assert speaker.render(LINES[0]).seconds > 0  # the cache still answers

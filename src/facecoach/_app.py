@@ -270,10 +270,12 @@ def run_live(
         plan, loop.session, output=loop.out.name, text_mode=text_mode, console=console
     )
     _warm_cache(speaker, plan)
-    if on_loop is not None:
-        on_loop(loop)
-    loop.run()
-    speaker.close()
+    try:
+        if on_loop is not None:
+            on_loop(loop)
+        loop.run()
+    finally:
+        speaker.close()
     return 0
 
 

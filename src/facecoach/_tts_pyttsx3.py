@@ -116,6 +116,7 @@ class Pyttsx3Speaker(_CachedSpeaker):
         self.timeout = timeout
         self._proc: subprocess.Popen[str] | None = None
         self._voice_id: str | None = None
+        self._closed = False
         self.retries = 0
         """Renders the engine had to be asked for again (it returned without audio)."""
         self._scratch = Path(cache.directory if cache else Path.cwd()) / "pyttsx3-scratch"
@@ -185,6 +186,8 @@ class Pyttsx3Speaker(_CachedSpeaker):
         return reply
 
     def _worker(self) -> subprocess.Popen[str]:
+        if self._closed:
+            raise TtsUnavailable("the pyttsx3 speaker was closed")
         if self._proc is None or self._proc.poll() is not None:
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", "facecoach._tts_pyttsx3", "--worker"],
@@ -203,8 +206,13 @@ class Pyttsx3Speaker(_CachedSpeaker):
             proc.wait()
 
     def close(self) -> None:
-        """End the worker process."""
-        proc, self._proc = self._proc, None
+        """End the worker process (after the line it may be rendering). Safe to call twice.
+
+        Rendering a line after this is a ``TtsUnavailable``.
+        """
+        with self._lock:
+            self._closed = True
+            proc, self._proc = self._proc, None
         if proc is None:
             return
         try:

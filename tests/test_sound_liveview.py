@@ -62,12 +62,12 @@ def test_plain_view_prints_one_line_per_event() -> None:
     view = PlainView(LiveState(plan, session), out)
     view.effect(65.0, Speak("Let go.", 2))
     view.effect(66.0, StartTimer("rest", 2.0, 68.0, "brow-lift"))
-    view.heard(67.0, HeardCommand(Command.NEXT, "next", 0.0, "keyboard"))
+    view.heard(67.0, HeardCommand(Command.NEXT, "n", 0.0, "keyboard"))
     view.message("Output device Jabra is gone.")
     assert out.getvalue().splitlines() == [
         "  1:05  coach: Let go.",
         "  1:06  rest 2 s",
-        "  1:07  heard: next (keyboard)",
+        "  1:07  heard: next (key n)",
         "Output device Jabra is gone.",
     ]
 

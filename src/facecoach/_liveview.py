@@ -80,6 +80,9 @@ class LiveState:
 
     def heard(self, heard: HeardCommand) -> None:
         """Follow a command."""
+        if heard.source == "keyboard":
+            self.last_command = f"{heard.command.value} (key {heard.text or '?'})"
+            return
         words = f' "{heard.text}"' if heard.text and heard.text != heard.command.value else ""
         self.last_command = f"{heard.command.value}{words} ({heard.source})"
 

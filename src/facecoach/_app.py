@@ -8,6 +8,7 @@ come from ``add_sound_arguments`` and ``sound_options`` (or all at once from
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 import time
@@ -214,8 +215,8 @@ def run_live(
     ``on_loop`` sees the loop just before it starts (benchmarks, tests).
     ``session`` is the engine to drive (default: a new ``Session(plan)``).
     """
-    console = console or Console(highlight=False)
-    err = Console(stderr=True, highlight=False)
+    console = console or Console(highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     where = places(options.data_dir)
     try:
         speaker: Speaker = speaker_for(options, where)
@@ -270,13 +271,27 @@ def run_live(
         plan, loop.session, output=loop.out.name, text_mode=text_mode, console=console
     )
     _warm_cache(speaker, plan)
+    restore = _stop_on_sigterm(loop)
     try:
         if on_loop is not None:
             on_loop(loop)
         loop.run()
     finally:
+        restore()
         speaker.close()
     return 0
+
+
+def _stop_on_sigterm(loop: LiveLoop) -> Callable[[], None]:
+    """End the session as "stop" on SIGTERM (a closed terminal, ``kill``), so it is kept."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: loop.interrupt("terminated"))
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, previous)
+
+    return restore
 
 
 def run_live_from_args(

@@ -105,7 +105,7 @@ def long_routine(minutes: float) -> tuple[object, object]:
             ),
         )
     # cycle through the exercises until the routine is about as long as asked
-    per_item = {n: 2 * (h + 4 + 6) + 6 + 10 for n, h in enumerate(holds)}  # rough seconds
+    per_item = {n: 2 * h + 30 for n, h in enumerate(holds)}  # rough seconds, speech included
     items: list[RoutineItem] = []
     total = 0.0
     while total < minutes * 60 or not items:

@@ -270,7 +270,7 @@ def half_duplex_on_coach(track: corpus.Track, lang: str, guard: float) -> tuple[
         for at in range(0, samples.size, 1600):
             block = samples[at : at + 1600]
             voice.process(AudioBlock(block, captured=(at + block.size) / RATE), heard.append)
-        voice._handle(recognizer.flush(), heard.append)  # end of input
+        voice.finish(heard.append)
         counts.append(len(heard))
     return counts[0], counts[1]
 

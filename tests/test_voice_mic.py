@@ -6,13 +6,14 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from facecoach._mic import MemorySource, MicError, read_wav, resample
+from facecoach._mic import MemorySource, MicError, MicSource, read_wav, resample
 
 RATE = 16_000
 
@@ -216,3 +217,46 @@ def test_listen_json_from_the_microphone(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr[-2000:]
     lines = [json.loads(line) for line in out.stdout.splitlines()]
     assert [obj["command"] for obj in lines] == ["pause", "resume"]
+
+
+class FakeStream:
+    """Stands in for an open sounddevice stream: stopping it ends it, like PortAudio."""
+
+    def __init__(self, mic: MicSource) -> None:
+        self.mic = mic
+
+    def stop(self) -> None:
+        self.mic._finished()
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_lost_microphone_is_an_error_not_a_hang() -> None:
+    from facecoach._commands import Command
+    from facecoach._recognizer import ScriptedListener
+    from facecoach._voice import VoiceCommands
+
+    mic = MicSource(lambda: 5.0)
+    mic._stream = FakeStream(mic)  # as if open() had succeeded
+    mic._callback(np.zeros(1600, dtype=np.int16).tobytes(), 1600, None, None)
+    mic._finished()  # the device went away by itself
+    voice = VoiceCommands(mic, ScriptedListener([(Command.NEXT, "next", 5, 6)]), lambda: 5.0)
+    voice.start(lambda heard: None)
+    for _ in range(500):  # the worker ends by itself; wait for it (at most 5 s)
+        if voice.error is not None:
+            break
+        threading.Event().wait(0.01)
+    voice.stop()
+    assert isinstance(voice.error, MicError)
+    assert "was the headset unplugged?" in str(voice.error)
+
+
+def test_closing_the_microphone_ends_quietly() -> None:
+    mic = MicSource(lambda: 1.0)
+    mic._stream = FakeStream(mic)
+    mic._callback(np.zeros(1600, dtype=np.int16).tobytes(), 1600, None, None)
+    blocks = mic.blocks()
+    assert next(blocks).captured == 1.0
+    mic.close()
+    assert list(blocks) == []

@@ -207,12 +207,20 @@ class MicSource:
         self._block = block
         self._queue: queue.Queue[AudioBlock | None] = queue.Queue()
         self._stream: Any = None
+        self._lost = False
         self._lock = threading.Lock()
         self.description = f"microphone: {device if device is not None else 'default'}"
 
     def _callback(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:
         samples = np.frombuffer(bytes(indata), dtype=np.int16).copy()
         self._queue.put(AudioBlock(samples, captured=self._clock()))
+
+    def _finished(self) -> None:
+        """The stream ended; unless we closed it, the device went away."""
+        with self._lock:
+            ours = self._stream is None
+            self._lost = not ours
+        self._queue.put(None)
 
     def open(self) -> None:
         """Open the input stream; raises ``MicError`` naming the device on failure."""
@@ -231,6 +239,7 @@ class MicSource:
                     blocksize=self._block,
                     device=self._device,
                     callback=self._callback,
+                    finished_callback=self._finished,
                 )
                 stream.start()
             except (sd.PortAudioError, ValueError) as exc:
@@ -241,11 +250,19 @@ class MicSource:
             self._stream = stream
 
     def blocks(self) -> Iterator[AudioBlock]:
-        """Yield captured blocks until ``close()``; opens the stream if needed."""
+        """Yield captured blocks until ``close()``; opens the stream if needed.
+
+        Raises ``MicError`` when the device goes away mid-stream.
+        """
         self.open()
         while True:
             block = self._queue.get()
             if block is None:
+                if self._lost:
+                    raise MicError(
+                        f"the microphone stopped ({self.description}): was the headset "
+                        "unplugged? Voice commands are off; the keyboard still works"
+                    )
                 return
             yield block
 

@@ -204,7 +204,11 @@ class VoiceCommands:
                 break
             self.process(block, emit)
         if not self._stopping.is_set():
-            self._handle(self.recognizer.flush(), emit)
+            self.finish(emit)
+
+    def finish(self, emit: Callable[[HeardCommand], None]) -> None:
+        """End of input: decide on speech still open."""
+        self._handle(self.recognizer.flush(), emit)
 
     def _worker(self, emit: Callable[[HeardCommand], None]) -> None:
         try:

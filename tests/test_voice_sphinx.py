@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from facecoach._commands import Command
@@ -101,3 +102,41 @@ def test_lenient_thresholds_apply_per_command() -> None:
     heard = {d.command for d in decisions if d.command is not None}
     assert heard == {Command.TOO_TIGHT}
     assert any(d.reason.startswith("unsure") for d in decisions)
+
+
+def _cue(name: str) -> np.ndarray:
+    from facecoach._cues import cue_path
+    from facecoach._mic import read_wav
+
+    return read_wav(cue_path(name)).astype(np.float64)
+
+
+def test_cues_alone_are_never_commands() -> None:
+    rng = np.random.default_rng(8)
+    parts = []
+    for name in ("hold_start", "tick", "tick", "tick", "hold_end", "rest", "exercise_done"):
+        parts += [_cue(name), np.zeros(int(0.7 * 16_000))]
+    audio = np.concatenate([np.zeros(8_000), *parts, np.zeros(16_000)])
+    audio += corpus.noise(audio.size, -50, rng)
+    samples = np.clip(audio, -32768, 32767).astype(np.int16)
+    decisions = run_recognizer(SphinxRecognizer(load_pack("en")), samples)
+    assert [d for d in decisions if d.command is not None] == []
+
+
+@needs_piper
+def test_too_tight_over_a_countdown_tick_is_heard() -> None:
+    rng = np.random.default_rng(9)
+    speech = corpus.piper_say("too tight", noise_scale=0.0, noise_w=0.0).astype(np.float64)
+    first, last = corpus.speech_bounds(speech.astype(np.int16))
+    speech = speech[first:last]
+    tick = _cue("tick")
+    audio = np.zeros(16_000 * 4)
+    start = 16_000
+    audio[start : start + speech.size] += speech
+    # A tick lands in the middle of the phrase, another just before it.
+    for at in (start - 8_000, start + speech.size // 2):
+        audio[at : at + tick.size] += tick
+    audio += corpus.noise(audio.size, -50, rng)
+    samples = np.clip(audio, -32768, 32767).astype(np.int16)
+    decisions = run_recognizer(SphinxRecognizer(load_pack("en")), samples)
+    assert [d.command for d in decisions if d.command is not None] == [Command.TOO_TIGHT]

@@ -30,6 +30,7 @@ __all__ = [
     "SegmentLimits",
     "Segmenter",
     "accepted",
+    "tone_share",
 ]
 
 RATE = 16_000
@@ -81,14 +82,44 @@ class SegmentLimits:
     max_seconds: float = 1.8
     """The longest phrase ("what can I say") said slowly fits well inside this."""
 
-    def check(self, start: float, end: float) -> str:
-        """ "" when ``end - start`` is a plausible command length, else the reason."""
+    max_tone_share: float = 0.9
+    """Sound with more of its energy in a few pure tones than this is a cue or
+    a beep, not a voice (our cues measure 0.94 and more; synthesised speech at
+    most 0.84)."""
+
+    def check(self, start: float, end: float, audio: bytes = b"") -> str:
+        """The empty string when the segment could be a command, else why not."""
         length = end - start
         if length < self.min_seconds:
             return f"too short ({length:.2f} s)"
         if length > self.max_seconds:
             return f"too long for a command ({length:.2f} s)"
+        if audio:
+            share = tone_share(np.frombuffer(audio, dtype=np.int16))
+            if share > self.max_tone_share:
+                return f"a tone, not a voice ({share:.2f})"
         return ""
+
+
+def tone_share(samples: Samples) -> float:
+    """Share of the energy in the six strongest spectral peaks (0..1).
+
+    Pure tones (cues, beeps, ticks) put nearly all their energy there; a
+    voice spreads it over many harmonics and noise.
+    """
+    size, hop = 512, 256
+    data = np.asarray(samples, dtype=np.float64)
+    if data.size < size:
+        return 0.0
+    frames = np.lib.stride_tricks.sliding_window_view(data, size)[::hop] * np.hanning(size)
+    power = (np.abs(np.fft.rfft(frames, axis=1)) ** 2).mean(axis=0)
+    total = float(power.sum())
+    if total <= 0.0:
+        return 0.0
+    near = np.zeros(power.size, dtype=bool)
+    for peak in np.argsort(power)[::-1][:6]:
+        near[max(0, peak - 2) : peak + 3] = True
+    return float(power[near].sum()) / total
 
 
 @dataclass(frozen=True)

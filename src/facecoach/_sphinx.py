@@ -132,7 +132,7 @@ class SphinxRecognizer:
 
     def _decide(self, segment: Segment) -> Decision:
         start, end, emitted, audio = segment.start, segment.end, segment.emitted, segment.audio
-        why = self._settings.limits.check(start, end)
+        why = self._settings.limits.check(start, end, audio)
         if why or segment.too_long:
             return Decision(None, "", start, end, emitted, 0.0, why or "too long for a command")
         text, score = self._decode("commands", audio)

@@ -173,8 +173,11 @@ class VoskRecognizer:
         words = result.get("result") or []
         text = str(result.get("text", "")).strip()
         emitted = self._fed / RATE
-        if segment is not None and segment.too_long:
-            return [Decision(None, text, segment.start, segment.end, emitted, 0.0, "too long")]
+        if segment is not None:
+            why = "too long" if segment.too_long else ""
+            why = why or self._settings.limits.check(segment.start, segment.end, segment.audio)
+            if why and (text or segment.too_long):
+                return [Decision(None, text, segment.start, segment.end, emitted, 0.0, why)]
         if not words or not text:
             return []
         # Vosk is fed the whole stream, so its word times are stream times.

@@ -171,6 +171,22 @@ def coach_track(seed: int) -> corpus.Track:
     return corpus.layout(clips, np.random.default_rng(seed), gap=(0.4, 1.0))
 
 
+def cue_track(seed: int) -> np.ndarray:
+    """Every cue of the live loop, five times over, with the noise floor."""
+    from facecoach._cues import cue_path
+    from facecoach._mic import read_wav
+
+    rng = np.random.default_rng(seed)
+    names = ("hold_start", "hold_end", "tick", "rest", "exercise_done", "session_done")
+    parts = [np.zeros(RATE // 2)]
+    for _ in range(5):
+        for name in names:
+            parts += [read_wav(cue_path(name)).astype(np.float64), np.zeros(int(0.6 * RATE))]
+    audio = np.concatenate(parts)
+    audio += corpus.noise(audio.size, -50.0, rng)
+    return np.asarray(np.clip(audio, -32768, 32767), dtype=np.int16)
+
+
 # The child runs `facecoach listen` and then reports its own peak RSS from
 # /proc (VmHWM): getrusage would count the parent's memory copied at fork.
 _CHILD = """
@@ -358,6 +374,14 @@ def main() -> int:
         )
     peak = max(PEAKS_KB, default=0) / 1024
     print(f"\npeak RSS of `facecoach listen`: {peak:.0f} MB (goal <= 300 MB with PocketSphinx)")
+    cues = cue_track(args.seed)
+    recognizer = make_recognizer(args.lang, _places(), args.engine)
+    decisions = []
+    for at in range(0, cues.size, 1600):
+        decisions += recognizer.feed(cues[at : at + 1600])
+    decisions += recognizer.flush()
+    cue_false = sum(1 for d in decisions if d.command is not None)
+    print(f"cues (every cue 5 times, {cues.size / RATE:.0f} s): false accepts {cue_false} (goal 0)")
     if args.lang == "en":
         coach = coach_track(args.seed)
         gated, open_mic = half_duplex_on_coach(coach, args.lang, args.guard)

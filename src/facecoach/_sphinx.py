@@ -57,8 +57,9 @@ class SphinxSettings:
     decoys: bool = True
     """Offer the pack's decoy words in the grammar."""
     decoy_weight: float = 0.1
-    """Prior weight of the decoy branch against 1 for commands: low, so decoys
-    catch speech that fits no command well without stealing real commands."""
+    """Prior weight of the decoy branch against 1 for commands. Meant to keep
+    decoys from stealing real commands; measured, its effect is weak next to
+    the acoustic evidence (even 1e-30 changed recall by a few per cent)."""
     window: float = 0.2
     """Seconds of the end-of-speech window: shorter answers sooner but may split phrases."""
     ratio: float = 0.9

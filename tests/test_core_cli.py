@@ -128,3 +128,40 @@ def test_python_dash_m_runs(sample_file: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_live_run_is_wired_to_sound_voice_and_history(tmp_path: Path) -> None:
+    """`run` without --simulate: text mode here, keyboard off, stopped by SIGTERM, recorded."""
+    import os
+    import signal
+    import time
+
+    env = {**os.environ, "FACECOACH_HOME": str(tmp_path / "fc"), "HOME": str(tmp_path)}
+    base = [sys.executable, "-m", "facecoach"]
+    subprocess.run(
+        [*base, "profile", "--side", "left", "--stage", "recent"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    live = subprocess.Popen(
+        [*base, "run", "starter", "--text-only", "--no-voice"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    assert live.stdout is not None
+    first = live.stdout.readline()  # the output line: the session is up
+    while "coach:" not in first and time.monotonic() < deadline:
+        first = live.stdout.readline()
+    live.send_signal(signal.SIGTERM)
+    out, err = live.communicate(timeout=30)
+    assert live.returncode == 0, err
+    assert "finished (stop)" in out
+    history = subprocess.run(
+        [*base, "history", "--json"], env=env, check=True, capture_output=True, text=True
+    ).stdout
+    assert '"stop"' in history and "starter" in history

@@ -6,13 +6,16 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
+from ._app import add_sound_arguments, run_live_from_args
+from ._cli_voice import add_run_voice_arguments, voice_sources
+from ._events import RecordEntry
 from ._loader import RoutineFileError, check_files, load_library
 from ._person_run import RunRefused, add_run_arguments, person_run, plan_options
 from ._plan import Plan, StepKind, compile_plan
@@ -64,6 +67,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--json", action="store_true", help="with --simulate: one JSON object a line")
     add_run_arguments(p)
+    add_sound_arguments(p)
+    add_run_voice_arguments(p)
     p.set_defaults(handler=_run)
 
 
@@ -257,7 +262,7 @@ def _run(args: argparse.Namespace) -> int:
                 hold_factors=ctx.hold_factors(library),
             )
             if not args.simulate:
-                raise UsageProblem("live sessions need the sound-out layer; use --simulate")
+                return _run_live(args, plan, ctx.recorder(plan, library))
             log = simulate(
                 plan, scripted, session=ctx.session(plan), record=ctx.recorder(plan, library)
             )
@@ -266,6 +271,16 @@ def _run(args: argparse.Namespace) -> int:
         return 0
 
     return _guarded(args, body)
+
+
+def _run_live(
+    args: argparse.Namespace,
+    plan: Plan,
+    recorder: Callable[[RecordEntry], None] | None,
+) -> int:
+    """A real-time session: sound out, keyboard and voice in, every step recorded."""
+    gated = voice_sources(args, say=print)
+    return run_live_from_args(plan, args, gated_sources=gated, recorder=recorder)
 
 
 _HUMAN = {

@@ -165,3 +165,15 @@ def test_live_run_is_wired_to_sound_voice_and_history(tmp_path: Path) -> None:
         [*base, "history", "--json"], env=env, check=True, capture_output=True, text=True
     ).stdout
     assert '"stop"' in history and "starter" in history
+
+
+def test_every_command_parses_on_its_own_and_in_the_full_parser() -> None:
+    from facecoach._cli import _AREAS, build_parser
+
+    full = build_parser()
+    choices = full._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    every = {command for commands in _AREAS.values() for command in commands}
+    assert set(choices) == every
+    for command in every:
+        alone = build_parser([command])
+        assert command in alone._subparsers._group_actions[0].choices  # type: ignore[union-attr]

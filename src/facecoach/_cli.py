@@ -3,16 +3,44 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
-from . import _cli_core, _cli_person, _cli_sound, _cli_voice
+__all__ = ["build_parser", "main"]
 
-__all__ = ["main"]
+_AREAS: dict[str, tuple[str, ...]] = {
+    "_cli_core": ("validate", "routines", "plan", "run"),
+    "_cli_sound": ("voices", "devices", "export"),
+    "_cli_voice": ("listen", "check", "model"),
+    "_cli_person": ("profile", "today", "history", "report"),
+}
+"""Which module registers which subcommands (so a command imports only its own)."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser."""
+def _area_modules(argv: Sequence[str]) -> list[ModuleType]:
+    """The modules needed to parse ``argv``: one area when the command is known.
+
+    Sound and voice pull in numpy and audio libraries; ``today`` and
+    ``history`` should not wait for them.
+    """
+    words = iter(argv)
+    for word in words:
+        if word == "--data-dir":
+            next(words, None)
+            continue
+        if word.startswith("-"):
+            continue
+        for module, commands in _AREAS.items():
+            if word in commands:
+                return [importlib.import_module(f"facecoach.{module}")]
+        break
+    return [importlib.import_module(f"facecoach.{module}") for module in _AREAS]
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser (with only the area ``argv`` needs, when given)."""
     parser = argparse.ArgumentParser(
         prog="facecoach",
         description="Offline, hands-free coach for facial palsy home exercise. "
@@ -26,15 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for module in (_cli_core, _cli_sound, _cli_voice, _cli_person):
+    for module in _area_modules(argv or ()):
         module.register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(arguments).parse_args(arguments)
     try:
         status: int = args.handler(args)
     except KeyboardInterrupt:

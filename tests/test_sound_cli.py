@@ -59,6 +59,9 @@ def test_sound_options_merge_and_remember_choices(tmp_path: Path) -> None:
     assert load_config(places(str(tmp_path)).config_file)["output_device"] == "Jabra"
     with pytest.raises(Exception, match="between 0 and 1"):
         sound_options(parser.parse_args(["--data-dir", str(tmp_path), "--volume", "3"]))
+    assert "volume" not in load_config(places(str(tmp_path)).config_file)  # not kept
+    sound_options(parser.parse_args(["--data-dir", str(tmp_path), "--tts", "piper"]), save=False)
+    assert "tts" not in load_config(places(str(tmp_path)).config_file)
 
 
 def test_run_live_in_text_mode_prints_lines_and_obeys_commands(tmp_path: Path) -> None:

@@ -113,10 +113,11 @@ _SAVED = {"tts": "tts", "voice": "voice", "rate": "rate", "volume": "volume"}
 _SAVED_LIVE = {"output": "output_device", "input": "input_device", "primer": "primer"}
 
 
-def sound_options(args: argparse.Namespace) -> SoundOptions:
-    """Options from ``args`` over the saved config; choices given now are saved.
+def sound_options(args: argparse.Namespace, *, save: bool = True) -> SoundOptions:
+    """Options from ``args`` over the saved config.
 
-    Raises ``DeviceProblem`` for a config file that cannot be read.
+    With ``save`` (a live run), valid choices given now are remembered.
+    Raises ``DeviceProblem`` for a bad value or a config file that cannot be read.
     """
     where = places(getattr(args, "data_dir", None))
     config = load_config(where.config_file)
@@ -125,15 +126,17 @@ def sound_options(args: argparse.Namespace) -> SoundOptions:
         value = getattr(args, attr, None)
         if value is not None:
             given[key] = value
-    if given:
-        save_config(where.config_file, given)
-        config.update(given)
-    for value, what in ((config.get("rate"), "--rate"), (config.get("volume"), "--volume")):
+    config.update(given)
+    for value, what in ((config.get("rate"), "rate"), (config.get("volume"), "volume")):
         if value is not None and not (isinstance(value, (int, float)) and value >= 0):
-            raise DeviceProblem(f"{where.config_file}: {what} must be a positive number")
+            raise DeviceProblem(f"--{what} {value}: must be a positive number")
     volume = float(config.get("volume", 1.0))
     if not 0.0 <= volume <= 1.0:
         raise DeviceProblem(f"--volume {volume:g}: must be between 0 and 1")
+    if config.get("tts", "pyttsx3") not in ("pyttsx3", "piper"):
+        raise DeviceProblem(f"{where.config_file}: tts must be pyttsx3 or piper")
+    if save and given:  # only once every value is known to be good
+        save_config(where.config_file, given)
     tick = getattr(args, "tick_seconds", None)
     guard = getattr(args, "guard", None)
     return SoundOptions(

@@ -60,7 +60,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _voices(args: argparse.Namespace) -> int:
     try:
-        options = sound_options(args)
+        options = sound_options(args, save=False)
         speaker = speaker_for(options, places(args.data_dir))
         voices = speaker.voices()
     except (TtsUnavailable, DeviceProblem) as error:
@@ -121,7 +121,7 @@ def _export(args: argparse.Namespace) -> int:
 
     try:
         routine, library = resolve_routine(args.routine, args.routine_id)
-        options = sound_options(args)
+        options = sound_options(args, save=False)
         speaker = speaker_for(options, places(args.data_dir))
     except RoutineFileError as error:
         for problem in error.problems:

@@ -12,12 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from facecoach._audio_out import (
-    MemoryAudioOut,
-    PlayReport,
-    SpeechTimeline,
-    WavFileOut,
-)
+from facecoach._audio_out import PlayReport, SpeechTimeline
+from facecoach._memory_out import MemoryAudioOut, WavFileOut
 from facecoach._sound import Sound, normalise, read_wav, write_wav
 from facecoach._timebase import SimClock
 from sound_fixtures import alsa_file_home, run_python

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from facecoach._audio_out import AudioOut, MemoryAudioOut, OutputUnavailable
+from facecoach._audio_out import AudioOut, OutputUnavailable
 from facecoach._commands import Command
 from facecoach._cues import load_cues
 from facecoach._events import (
@@ -22,6 +22,7 @@ from facecoach._events import (
     TooTightRecord,
 )
 from facecoach._live import LiveLoop, LiveOptions, NullView
+from facecoach._memory_out import MemoryAudioOut
 from facecoach._mixer import PlayReport
 from facecoach._plan import CUE_SECONDS, Plan, StepKind
 from facecoach._ports import HeardCommand

@@ -18,13 +18,14 @@ from typing import Any
 
 from rich.console import Console
 
-from ._audio_out import AudioOut, MemoryAudioOut, OutputUnavailable, SounddeviceOut
+from ._audio_out import AudioOut, OutputUnavailable, SounddeviceOut
 from ._cues import load_cues
 from ._devices import DeviceProblem, choose_device, list_devices, load_config, save_config
 from ._events import RecordEntry
 from ._keyboard import KeyboardSource, key_help
 from ._live import LiveLoop, LiveOptions
 from ._liveview import make_view
+from ._memory_out import MemoryAudioOut
 from ._mixer import DEFAULT_PRIMER_SECONDS
 from ._paths import Places, places
 from ._plan import DEFAULT_SPEECH_RATE, Plan, estimate_speech_seconds

@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._audio_out import WavFileOut
 from ._cues import load_cues
 from ._events import Finish
 from ._live import LiveLoop, LiveOptions
+from ._memory_out import WavFileOut
 from ._plan import Plan, StepKind
 from ._session_state import SessionLines
 from ._sound import Sound

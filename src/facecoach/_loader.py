@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
@@ -150,28 +151,8 @@ def _merge(parsed: Iterable[_Parsed], base: Library | None) -> tuple[Library, li
     routines: dict[str, Routine] = {}
     references: list[tuple[str, str, str, int]] = []
     for part in parsed:
-        for exercise in part.exercises:
-            if exercise.id in exercises:
-                first = exercises[exercise.id].source
-                problems.append(
-                    _at(
-                        exercise.source,
-                        f"duplicate exercise id '{exercise.id}' (first defined at {first})",
-                    )
-                )
-            else:
-                exercises[exercise.id] = exercise
-        for routine in part.routines:
-            if routine.id in routines:
-                first = routines[routine.id].source
-                problems.append(
-                    _at(
-                        routine.source,
-                        f"duplicate routine id '{routine.id}' (first defined at {first})",
-                    )
-                )
-            else:
-                routines[routine.id] = routine
+        problems += _add_unique("exercise", part.exercises, exercises)
+        problems += _add_unique("routine", part.routines, routines)
         references.extend((part.path, r, e, line) for r, e, line in part.references)
     if base is not None:
         exercises = {**base.exercises, **exercises}
@@ -187,6 +168,22 @@ def _merge(parsed: Iterable[_Parsed], base: Library | None) -> tuple[Library, li
                 )
             )
     return Library(exercises=exercises, routines=routines), problems
+
+
+_Item = TypeVar("_Item", Exercise, Routine)
+
+
+def _add_unique(what: str, items: Iterable[_Item], into: dict[str, _Item]) -> list[Problem]:
+    """Add ``items`` by id; each id already there is a problem at the repeat."""
+    problems = []
+    for item in items:
+        if item.id in into:
+            first = into[item.id].source
+            message = f"duplicate {what} id '{item.id}' (first defined at {first})"
+            problems.append(_at(item.source, message))
+        else:
+            into[item.id] = item
+    return problems
 
 
 def _at(source: str, message: str) -> Problem:

@@ -93,11 +93,11 @@ def test_only_english() -> None:
 
 
 @needs_piper
-def test_lenient_thresholds_apply_per_command() -> None:
+def test_thresholds_apply_per_command() -> None:
     from facecoach._sphinx import SphinxSettings
 
     track = en_track("piper")
-    strict = SphinxSettings(threshold=1e9, lenient=((Command.TOO_TIGHT, -1e9),))
+    strict = SphinxSettings(threshold=1e9, per_command=((Command.TOO_TIGHT, -1e9),))
     decisions = run_recognizer(SphinxRecognizer(load_pack("en"), strict), track.samples)
     heard = {d.command for d in decisions if d.command is not None}
     assert heard == {Command.TOO_TIGHT}

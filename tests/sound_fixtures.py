@@ -53,6 +53,17 @@ def alsa_file_home(directory: Path, *, rate: int = 22050) -> tuple[Path, Path]:
     return home, played
 
 
+def peak(raw: Path) -> int:
+    """The loudest 16-bit sample in a raw capture, read a piece at a time."""
+    import numpy as np
+
+    loudest = 0
+    with raw.open("rb") as f:
+        while chunk := f.read(8_000_000):
+            loudest = max(loudest, int(np.abs(np.frombuffer(chunk, dtype="<i2")).max()))
+    return loudest
+
+
 def run_python(
     code: str, home: Path, *, env: dict[str, str] | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:

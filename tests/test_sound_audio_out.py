@@ -16,7 +16,7 @@ from facecoach._audio_out import PlayReport, SpeechTimeline
 from facecoach._memory_out import MemoryAudioOut, WavFileOut
 from facecoach._sound import Sound, normalise, read_wav, write_wav
 from facecoach._timebase import SimClock
-from sound_fixtures import alsa_file_home, run_python
+from sound_fixtures import alsa_file_home, peak, run_python
 
 
 def tone(seconds: float, rate: int = 22050, level: float = 0.3) -> Sound:
@@ -156,8 +156,9 @@ def test_sounddevice_out_plays_through_a_real_stream(tmp_path: Path) -> None:
         [("start", "speech", 3), ("end", "speech", 3), ("start", "cue", 0), ("end", "cue", 0)]
     )
     assert data["healthy"] is None and data["lost"] == "test device"
-    pcm = np.frombuffer(played.read_bytes(), dtype="<i2")
-    assert np.abs(pcm).max() > 8000  # the tone reached the device
+    loudest = peak(played)
+    played.unlink()  # the file device runs faster than real time: the file is large
+    assert loudest > 8000  # the tone reached the device
 
 
 def test_sounddevice_out_without_any_device_says_so(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ import json
 import textwrap
 from pathlib import Path
 
-import numpy as np
 import pytest
 from rich.console import Console
 
@@ -17,7 +16,7 @@ from facecoach._cli_sound import SoundOptions, add_sound_arguments, run_live, so
 from facecoach._commands import Command
 from facecoach._devices import load_config
 from facecoach._paths import places
-from sound_fixtures import ScriptedSource, alsa_file_home, mini_plan, run_python
+from sound_fixtures import ScriptedSource, alsa_file_home, mini_plan, peak, run_python
 
 
 def test_voices_lists_espeak_voices(capsys: pytest.CaptureFixture[str]) -> None:
@@ -118,7 +117,7 @@ LIVE_ON_DEVICE = textwrap.dedent(
     status = run_live(
         mini_plan(),
         SoundOptions(tts="pyttsx3", keyboard=False, primer=0.0),
-        command_sources=[ScriptedSource([(2.5, Command.STOP)])],
+        command_sources=[ScriptedSource([(1.0, Command.STOP)])],
         recorder=records.append,
         console=Console(file=screen, width=200),
     )
@@ -137,5 +136,6 @@ def test_a_live_run_plays_through_a_real_output_stream(tmp_path: Path) -> None:
     assert "Output: default (device" in data["screen"]
     assert "coach: Sit tall and relax your face." in data["screen"]
     assert data["records"][-1] == "EndRecord"
-    pcm = np.frombuffer(played.read_bytes(), dtype="<i2")
-    assert np.abs(pcm).max() > 3000  # the spoken line reached the device
+    loudest = peak(played)
+    played.unlink()  # the file device runs faster than real time: the file is large
+    assert loudest > 3000  # the spoken line reached the device

@@ -177,3 +177,23 @@ def test_every_command_parses_on_its_own_and_in_the_full_parser() -> None:
     for command in every:
         alone = build_parser([command])
         assert command in alone._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+
+
+def test_plan_agrees_with_the_exported_audio_once_rendered(
+    tmp_path: Path, sample_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After `export` renders every line, `plan --json` times each line exactly."""
+    import wave
+
+    data_dir = str(tmp_path / "fc")
+    assert main(["--data-dir", data_dir, "plan", str(sample_file), "--json"]) == 0
+    estimated = json.loads(capsys.readouterr().out)["total_seconds"]
+    out = tmp_path / "session.wav"
+    assert main(["--data-dir", data_dir, "export", str(sample_file), "-o", str(out)]) == 0
+    capsys.readouterr()
+    with wave.open(str(out)) as wav:
+        audio_seconds = wav.getnframes() / wav.getframerate()
+    assert main(["--data-dir", data_dir, "plan", str(sample_file), "--json"]) == 0
+    rendered = json.loads(capsys.readouterr().out)["total_seconds"]
+    assert rendered != estimated  # the estimates were replaced
+    assert abs(rendered - audio_seconds) <= 0.5

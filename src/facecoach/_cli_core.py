@@ -13,8 +13,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from ._app import add_sound_arguments, run_live_from_args
+from ._app import add_sound_arguments, cached_speech_seconds, run_live_from_args, sound_options
 from ._cli_voice import add_run_voice_arguments, voice_sources
+from ._devices import DeviceProblem
 from ._events import RecordEntry
 from ._loader import RoutineFileError, check_files, load_library
 from ._person_run import RunRefused, add_run_arguments, person_run, plan_options
@@ -48,6 +49,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("plan", help="show the timed steps of a routine")
     _routine_arguments(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    add_sound_arguments(p, live=False)  # lines already rendered in this voice are timed exactly
     p.set_defaults(handler=_plan)
 
     p = sub.add_parser("run", help="run a session")
@@ -148,7 +150,11 @@ def _prepare(args: argparse.Namespace) -> _Prepared:
     if args.routine is None:
         raise UsageProblem("name a routine (see 'facecoach routines')")
     routine, library = resolve_routine(args.routine, args.routine_id)
-    plan = compile_plan(routine, library, **plan_options(args, library))
+    try:
+        speech = cached_speech_seconds(sound_options(args, save=False))
+    except DeviceProblem as error:
+        raise UsageProblem(str(error)) from None
+    plan = compile_plan(routine, library, speech_seconds=speech, **plan_options(args, library))
     return _Prepared(plan, library)
 
 

@@ -38,37 +38,74 @@ from ._session import Session
 from ._session_state import SessionLines, SessionState
 from ._simulate import ScriptedCommand, simulate
 
+# The adapters' protocols and their shipped fakes load on first use, so that
+# `import facecoach` (and `facecoach today`) does not wait for numpy and audio.
+_LAZY = {
+    "FakeSpeaker": "_tts",
+    "Speaker": "_tts",
+    "MemoryAudioOut": "_memory_out",
+    "WavFileOut": "_memory_out",
+    "AudioOut": "_audio_out",
+    "SimClock": "_timebase",
+    "MemorySource": "_mic",
+    "WavSource": "_mic",
+    "Recognizer": "_recognizer",
+    "ScriptedListener": "_recognizer",
+    "CommandSource": "_ports",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'facecoach' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"facecoach.{module}"), name)
+    globals()[name] = value
+    return value
+
+
 __all__ = [
     "Area",
+    "AudioOut",
     "ClockPaused",
     "ClockResumed",
     "Command",
     "CommandRecord",
+    "CommandSource",
     "DeviceLost",
     "Effect",
     "EndRecord",
     "Event",
     "Exercise",
+    "FakeSpeaker",
     "Finish",
     "Heard",
     "Kind",
     "Library",
     "Listen",
+    "MemoryAudioOut",
+    "MemorySource",
     "Plan",
     "PlanStep",
     "PlayCue",
     "Problem",
+    "Recognizer",
     "Record",
     "RecordEntry",
     "Routine",
     "RoutineFileError",
     "RoutineItem",
     "ScriptedCommand",
+    "ScriptedListener",
     "Session",
     "SessionLines",
     "SessionState",
     "Side",
+    "SimClock",
     "Speak",
+    "Speaker",
     "SpeechDone",
     "StartTimer",
     "Step",
@@ -78,6 +115,8 @@ __all__ = [
     "StopTimer",
     "Tick",
     "TooTightRecord",
+    "WavFileOut",
+    "WavSource",
     "builtin_library",
     "check_files",
     "compile_plan",

@@ -78,6 +78,10 @@ def profile_for(where: Places, ask: Ask | None, today: date) -> Profile:
     try:
         profile = load_profile(where)
         if ask is not None and not profile.asked:
+            print(
+                "facecoach coaches gentle exercise; it is not a treatment. A facial "
+                "therapist can check your technique and tailor the exercises to you."
+            )
             print("A few questions first (change the answers any time: facecoach profile).")
             profile = ask_first_run(profile, ask, today)
             save_profile(where, profile)

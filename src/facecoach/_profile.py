@@ -57,7 +57,7 @@ STAGE_TEXT: dict[str, str] = {
     "not-yet": "movement has not yet started to return",
     "recent": "movement has recently started to return",
     "long-standing": "the palsy is long-standing",
-    "after-care": "after-care: drooping or tightness, even years later",
+    "after-care": "drooping or tightness, even years later",
 }
 """How each stage reads, for questions and reasons."""
 

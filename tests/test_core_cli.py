@@ -197,3 +197,36 @@ def test_plan_agrees_with_the_exported_audio_once_rendered(
     rendered = json.loads(capsys.readouterr().out)["total_seconds"]
     assert rendered != estimated  # the estimates were replaced
     assert abs(rendered - audio_seconds) <= 0.5
+
+
+def test_live_run_listens_on_the_saved_microphone(tmp_path: Path) -> None:
+    """The input device remembered in the config file is the one voice opens."""
+    import os
+    import signal
+
+    home = tmp_path / "fc"
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "config.json").write_text('{"input_device": "usb headset"}')
+    env = {**os.environ, "FACECOACH_HOME": str(home), "HOME": str(tmp_path)}
+    base = [sys.executable, "-m", "facecoach"]
+    subprocess.run(
+        [*base, "profile", "--stage", "recent"], env=env, check=True, capture_output=True
+    )
+    live = subprocess.Popen(
+        [*base, "run", "starter", "--text-only"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert live.stdout is not None
+    seen = []
+    for line in live.stdout:
+        seen.append(line)
+        if line.startswith("Output:"):
+            break
+    live.send_signal(signal.SIGTERM)
+    live.communicate(timeout=30)
+    voice = next(line for line in seen if line.startswith("Voice commands"))
+    assert "microphone: usb headset" in voice

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -285,6 +286,9 @@ def _run_live(
     recorder: Callable[[RecordEntry], None] | None,
 ) -> int:
     """A real-time session: sound out, keyboard and voice in, every step recorded."""
+    if getattr(args, "input", None) is None:  # the microphone chosen on an earlier run
+        with contextlib.suppress(DeviceProblem):  # run_live_from_args reports a bad config
+            args.input = sound_options(args, save=False).input
     gated = voice_sources(args, say=print)
     return run_live_from_args(plan, args, gated_sources=gated, recorder=recorder)
 

@@ -190,6 +190,7 @@ def test_headset_check_on_the_alsa_file_device(tmp_path: Path) -> None:
     assert "Recogniser: pocketsphinx" in out.stdout
     assert "level" in out.stdout
     assert "Heard: next ('next'). Voice control works." in out.stdout
+    assert "could not play it" not in out.stdout  # the line went out through the output path
 
 
 @pytest.mark.slow

@@ -188,18 +188,31 @@ def _meter(source: MicSource, seconds: float) -> float:
     return loudest
 
 
-def _say(text: str, data_dir: str | None) -> None:
-    """Speak a line through the sound-out speaker when one works; always print it."""
+def _say(text: str, args: argparse.Namespace) -> None:
+    """Speak a line through the run's own output path and chosen device; always print it.
+
+    The check is of the headset a session will use, so it goes the same way a
+    session's speech does: the saved voice, rate and output device.
+    """
     print(f'  coach: "{text}"')
+    from ._app import make_output, sound_options, speaker_for
+
     try:
-        import sounddevice as sd
-
-        from ._tts import make_speaker
-
-        speaker = make_speaker("pyttsx3")
-        sound = speaker.render(text)
-        sd.play(sound.samples, sound.rate, blocking=True)
-        speaker.close()
+        options = sound_options(args, save=False)
+        speaker = speaker_for(options, places(options.data_dir))
+        try:
+            sound = speaker.render(text)
+        finally:
+            speaker.close()
+        out = make_output(options.output, options)
+        out.open(lambda report: None)
+        try:
+            out.play(sound, "speech")
+            deadline = time.monotonic() + sound.seconds + 5.0
+            while out.busy and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            out.close()
     except Exception as exc:  # any failure here only means the line is not heard
         print(f"  (could not play it: {exc})")
 
@@ -222,7 +235,7 @@ def _check(args: argparse.Namespace) -> int:
         print(f"   The microphone is very quiet (peak {loudest:.0f} dBFS): check it is not muted.")
     mic.close()
     print("2. A test line from the coach:")
-    _say("This is your coach. If you can hear me, say next.", args.data_dir)
+    _say("This is your coach. If you can hear me, say next.", args)
     print(f"3. Say 'next' now (waiting {args.seconds:g} seconds).")
     heard: list[HeardCommand] = []
     rejected: list[Decision] = []

@@ -302,3 +302,11 @@ def test_too_tight_always_ends_the_hold_within_a_second(
             if in_hold:
                 assert any(isinstance(e, StopTimer) and e.reason == "too_tight" for e in effects)
                 assert session.state is not SessionState.HOLDING
+
+
+def test_too_tight_in_the_last_hold_still_closes_with_the_session_cue(plan: Plan) -> None:
+    last_hold = float(events(run(plan), "hold")[-1]["t"])
+    log = run(plan, f"{last_hold + 1}:too tight")
+    assert events(log, "hold_end")[-1]["reason"] == "too_tight"
+    assert [c["name"] for c in events(log, "cue")][-1] == "session_done"
+    assert log[-1]["event"] == "end" and log[-1]["reason"] == "done"

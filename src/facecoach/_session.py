@@ -206,7 +206,7 @@ class Session:
     def _next(self, t: float) -> list[Effect]:
         step = self.steps[self.index]
         skip = 0
-        if step.kind is StepKind.CUE and step.text == "hold_start":
+        if _is_cue(step, "hold_start"):
             skip = 1  # the person hears the hold as begun: skip it too
         effects = self._close_step(t, "next", completed=False)
         self.index += 1 + skip
@@ -214,7 +214,7 @@ class Session:
 
     def _repeat(self, t: float) -> list[Effect]:
         step = self.steps[self.index]
-        if step.kind is StepKind.HOLD or (step.kind is StepKind.CUE and step.text == "hold_start"):
+        if _in_hold(step):
             target = self.index - 1 if step.kind is StepKind.HOLD else self.index
             if self.steps[target].kind is not StepKind.CUE:
                 target = self.index
@@ -228,19 +228,14 @@ class Session:
         factor = round(self.factors.get(step.exercise, 1.0) * EASE_FACTOR, 6)
         self.factors[step.exercise] = factor
         effects: list[Effect] = [Record(TooTightRecord(step.exercise, factor))]
-        in_hold = step.kind is StepKind.HOLD or (
-            step.kind is StepKind.CUE and step.text == "hold_start"
-        )
-        if not in_hold:
+        if not _in_hold(step):
             return effects + self._interject(t, self.lines.ease_off, "ease_off")
         effects += self._close_step(t, "too_tight", completed=True)
         self.index += 1
-        # skip the rest of this hold (and its end cue): the ease-off line ends it
-        while (
-            self.index < len(self.steps)
-            and self.steps[self.index].kind is not StepKind.SAY
-            and self.steps[self.index].segment == step.segment
-            and self.steps[self.index].kind is not StepKind.REST
+        # skip the rest of this hold and its end cue: the ease-off line ends it
+        while self.index < len(self.steps) and (
+            self.steps[self.index].kind is StepKind.HOLD
+            or _is_cue(self.steps[self.index], "hold_end")
         ):
             self.index += 1
         if self.index >= len(self.steps):
@@ -380,3 +375,12 @@ class Session:
     def _next_utterance(self) -> int:
         self._utterance += 1
         return self._utterance
+
+
+def _is_cue(step: PlanStep, name: str) -> bool:
+    return step.kind is StepKind.CUE and step.text == name
+
+
+def _in_hold(step: PlanStep) -> bool:
+    """A hold, or its start cue: the person already feels the hold as begun."""
+    return step.kind is StepKind.HOLD or _is_cue(step, "hold_start")

@@ -8,7 +8,6 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
@@ -141,13 +140,7 @@ def resolve_routine(spec: str, routine_id: str | None) -> tuple[Routine, Library
     return library.routines[wanted], library
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    plan: Plan
-    library: Library
-
-
-def _prepare(args: argparse.Namespace) -> _Prepared:
+def _prepare(args: argparse.Namespace) -> Plan:
     if args.routine is None:
         raise UsageProblem("name a routine (see 'facecoach routines')")
     routine, library = resolve_routine(args.routine, args.routine_id)
@@ -156,13 +149,13 @@ def _prepare(args: argparse.Namespace) -> _Prepared:
     except DeviceProblem as error:
         raise UsageProblem(str(error)) from None
     plan = compile_plan(routine, library, speech_seconds=speech, **plan_options(args, library))
-    return _Prepared(plan, library)
+    return plan
 
 
-def _guarded(args: argparse.Namespace, body: object) -> int:
+def _guarded(args: argparse.Namespace, body: Callable[[argparse.Namespace], int]) -> int:
     """Run ``body(args)`` turning the person's mistakes into one-line messages."""
     try:
-        status: int = body(args)  # type: ignore[operator]
+        status = body(args)
     except RoutineFileError as error:
         _print_problems(error.problems)
         return 1
@@ -240,7 +233,7 @@ def print_plan(plan: Plan, console: Console) -> None:
 
 def _plan(args: argparse.Namespace) -> int:
     def body(args: argparse.Namespace) -> int:
-        plan = _prepare(args).plan
+        plan = _prepare(args)
         if args.json:
             print(json.dumps(plan.to_json(), ensure_ascii=False))
         else:

@@ -6,7 +6,7 @@ simulated seconds given. The output is the session's log, one dict a line.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,8 +118,7 @@ def simulate(
     there (as the person would, by walking away) so a simulation always ends.
     """
     engine = session or Session(plan)
-    pending: Sequence[ScriptedCommand] = sorted(commands, key=lambda c: c.at)
-    queue = list(pending)
+    queue = sorted(commands, key=lambda c: c.at)
     log: list[dict[str, Any]] = []
     speech_end: float | None = None
     speaking = 0

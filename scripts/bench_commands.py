@@ -65,6 +65,12 @@ SENTENCES = {
         "our neighbour is building a fence between the gardens",
         "you can go back to sleep if you are still tired",
         "I need to stop at the bank on the way home",
+        # Added later, unseen by any tuning, for more minutes of chatter to
+        # count false accepts on.
+        "the doctor said my face is getting a little stronger",
+        "we are going to visit my brother at the weekend",
+        "can you turn the radio down a bit please",
+        "I forgot to buy milk when I was at the shop",
     ),
 }
 SHORT = {
@@ -145,6 +151,27 @@ SHORT = {
         "my neck",
         "text me",
         "nice",
+        # Added later, unseen by any tuning (see above).
+        "shut the door",
+        "good grief",
+        "bit chilly today",
+        "where are my glasses",
+        "put the kettle on",
+        "I'm tired",
+        "ring me later",
+        "the cat's hungry",
+        "nearly there",
+        "what a day",
+        "look at that",
+        "hurry up",
+        "no problem",
+        "all done",
+        "love you",
+        "it's raining",
+        "which one",
+        "smells nice",
+        "too hot",
+        "back soon",
     ),
 }
 

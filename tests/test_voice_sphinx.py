@@ -140,3 +140,19 @@ def test_too_tight_over_a_countdown_tick_is_heard() -> None:
     samples = np.clip(audio, -32768, 32767).astype(np.int16)
     decisions = run_recognizer(SphinxRecognizer(load_pack("en")), samples)
     assert [d.command for d in decisions if d.command is not None] == [Command.TOO_TIGHT]
+
+
+@needs_piper
+def test_normalisation_starts_near_speech_and_follows_the_voice() -> None:
+    from facecoach._sphinx import CEPSTRAL_MEAN
+
+    start = tuple(float(x) for x in CEPSTRAL_MEAN.split(","))
+    recognizer = SphinxRecognizer(load_pack("en"))
+    assert recognizer.cepstral_mean == pytest.approx(start, abs=0.01)
+    # Cues are refused before decoding, so they teach the mean nothing.
+    ticks = np.concatenate([_cue("tick"), np.zeros(8_000), _cue("hold_end"), np.zeros(16_000)])
+    run_recognizer(recognizer, np.clip(ticks, -32768, 32767).astype(np.int16))
+    assert recognizer.cepstral_mean == pytest.approx(start, abs=0.01)
+    run_recognizer(recognizer, en_track("piper").samples)
+    moved = np.abs(np.subtract(recognizer.cepstral_mean, start))
+    assert moved.max() > 1.0

@@ -45,6 +45,11 @@ def test_listen_json_on_a_stereo_44k_file(
         assert obj["start"] < obj["end"] <= obj["emitted"]
         truth = [p for p in said if p.start - 0.3 < obj["end"] and obj["start"] < p.end + 0.3]
         assert truth and truth[0].label == obj["command"]
+    # A file may hold anyone's voice: nothing is learnt from it for next time.
+    from facecoach._paths import places
+    from facecoach._voice import MEAN_FILE
+
+    assert not (places().cache / MEAN_FILE).exists()
 
 
 def test_listen_human_output_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -218,6 +218,11 @@ def test_listen_json_from_the_microphone(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr[-2000:]
     lines = [json.loads(line) for line in out.stdout.splitlines()]
     assert [obj["command"] for obj in lines] == ["pause", "resume"]
+    # The person's microphone: what was learnt of their voice is kept.
+    from facecoach._paths import places
+    from facecoach._voice import MEAN_FILE
+
+    assert (places().cache / MEAN_FILE).is_file()
 
 
 class FakeStream:

@@ -156,3 +156,40 @@ def test_normalisation_starts_near_speech_and_follows_the_voice() -> None:
     run_recognizer(recognizer, en_track("piper").samples)
     moved = np.abs(np.subtract(recognizer.cepstral_mean, start))
     assert moved.max() > 1.0
+
+
+@needs_piper
+def test_what_was_learnt_of_the_voice_carries_to_the_next_session(tmp_path: Path) -> None:
+    from facecoach._sphinx import read_mean
+
+    memory = tmp_path / "cache" / "mean.txt"
+    first = SphinxRecognizer(load_pack("en"), memory=memory)
+    run_recognizer(first, en_track("piper").samples)
+    saved = read_mean(memory)
+    assert saved is not None
+    assert tuple(float(x) for x in saved.split(",")) == pytest.approx(first.cepstral_mean, abs=1e-3)
+    second = SphinxRecognizer(load_pack("en"), memory=memory)
+    assert second.cepstral_mean == pytest.approx(first.cepstral_mean, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"garbage\n", b"1,2,3\n", b"nan," * 12 + b"nan\n", b"\xff\xfe\x00", b"1e999," * 13],
+)
+def test_a_damaged_memory_is_ignored(tmp_path: Path, content: bytes) -> None:
+    from facecoach._sphinx import CEPSTRAL_MEAN
+
+    memory = tmp_path / "mean.txt"
+    memory.write_bytes(content)
+    recognizer = SphinxRecognizer(load_pack("en"), memory=memory)
+    start = tuple(float(x) for x in CEPSTRAL_MEAN.split(","))
+    assert recognizer.cepstral_mean == pytest.approx(start, abs=0.01)
+
+
+def test_an_unwritable_memory_costs_nothing(tmp_path: Path) -> None:
+    from facecoach._sphinx import save_mean
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory", encoding="utf-8")
+    save_mean(blocked / "mean.txt", (1.0,) * 13)  # the parent is a file: no error
+    assert blocked.read_text(encoding="utf-8") == "not a directory"

@@ -115,7 +115,9 @@ def _device(spec: str | None) -> int | str | None:
 def _listen(args: argparse.Namespace) -> int:
     where = places(args.data_dir)
     try:
-        recognizer = make_recognizer(args.lang, where, args.engine, args.model)
+        recognizer = make_recognizer(
+            args.lang, where, args.engine, args.model, remember=not args.file
+        )
     except VoiceError as exc:
         return _fail(str(exc))
     source: AudioSource
@@ -220,7 +222,7 @@ def _say(text: str, args: argparse.Namespace) -> None:
 def _check(args: argparse.Namespace) -> int:
     where = places(args.data_dir)
     try:
-        recognizer = make_recognizer(args.lang, where, args.engine, args.model)
+        recognizer = make_recognizer(args.lang, where, args.engine, args.model, remember=True)
     except VoiceError as exc:
         return _fail(str(exc))
     print(f"Recogniser: {recognizer.description}")

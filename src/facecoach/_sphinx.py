@@ -35,7 +35,9 @@ engine needs no download.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -45,7 +47,15 @@ from ._commands import Command
 from ._langpack import LanguagePack
 from ._recognizer import Decision, Segment, Segmenter, SegmentLimits
 
-__all__ = ["SphinxError", "SphinxRecognizer", "SphinxSettings", "grammar"]
+__all__ = [
+    "CEPSTRAL_MEAN",
+    "SphinxError",
+    "SphinxRecognizer",
+    "SphinxSettings",
+    "grammar",
+    "read_mean",
+    "save_mean",
+]
 
 Samples = npt.NDArray[np.int16]
 
@@ -60,6 +70,33 @@ threshold, recall on the benchmark went from 82 to 91 % (tune voices) and
 from 85 to 89 % (held-out voices).
 PocketSphinx's generic start (40,3,-1) is far from real speech, so the first
 few commands of a session would be lost while it caught up."""
+
+
+def read_mean(path: Path) -> str | None:
+    """A cepstral mean saved by ``save_mean``, or None when there is none usable.
+
+    The file is only a head start: a missing, damaged or foreign one is
+    ignored, and normalisation starts from ``CEPSTRAL_MEAN`` instead.
+    """
+    try:
+        text = path.read_text(encoding="ascii").strip()
+        values = [float(x) for x in text.split(",")]
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if len(values) != 13 or not all(math.isfinite(v) for v in values):
+        return None
+    return ",".join(f"{v:.3f}" for v in values)
+
+
+def save_mean(path: Path, mean: tuple[float, ...]) -> None:
+    """Keep ``mean`` for the next session (best effort: a cache, never an error)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = path.with_name(path.name + ".part")
+        part.write_text(",".join(f"{v:.3f}" for v in mean) + "\n", encoding="ascii")
+        os.replace(part, path)
+    except OSError:
+        pass
 
 
 class SphinxError(RuntimeError):
@@ -124,7 +161,16 @@ def _load() -> Any:
 class SphinxRecognizer:
     """Streaming command recogniser on PocketSphinx (English model from the package)."""
 
-    def __init__(self, pack: LanguagePack, settings: SphinxSettings = SphinxSettings()) -> None:
+    def __init__(
+        self,
+        pack: LanguagePack,
+        settings: SphinxSettings = SphinxSettings(),
+        memory: Path | None = None,
+    ) -> None:
+        """``memory``: a file that carries the running cepstral mean from one
+        session to the next, so the first commands of a session are heard with
+        this person's voice and microphone already learnt (``None``: start from
+        ``settings.cepstral_mean`` every time, as for files)."""
         ps = _load()
         if pack.code != "en":
             raise SphinxError(
@@ -138,7 +184,9 @@ class SphinxRecognizer:
         # so live normalisation is switched on afterwards.
         self._decoder.config["cmn"] = "live"
         self._decoder.reinit_feat()
-        self._decoder.set_cmn(settings.cepstral_mean)
+        self._memory = memory
+        saved = read_mean(memory) if memory is not None else None
+        self._decoder.set_cmn(saved or settings.cepstral_mean)
         for phrase in pack.all_phrases:
             for word in phrase.split():
                 if self._decoder.lookup_word(word) is None:
@@ -191,6 +239,8 @@ class SphinxRecognizer:
         self._decoder.set_cmn(before)
         _, garbage = self._decode("phones", audio)
         self._decoder.set_cmn(after)
+        if self._memory is not None:
+            save_mean(self._memory, self.cepstral_mean)
         frames = max(1, len(audio) // 2 // 160)
         margin = (score - garbage) / frames * 1e4
         need = dict(self._settings.per_command).get(command, self._settings.threshold)

@@ -30,6 +30,7 @@ from ._ports import Clock, HeardCommand, SpeechGate
 from ._recognizer import RATE, Decision, Recognizer
 
 __all__ = [
+    "MEAN_FILE",
     "Engine",
     "VoiceCommands",
     "VoiceError",
@@ -63,14 +64,23 @@ class VoiceSettings:
     """Read a WAV file instead of the microphone (``--mic-file``), paced in real time."""
 
 
+MEAN_FILE = "pocketsphinx-mean.txt"
+"""PocketSphinx's running cepstral mean, kept in the cache between sessions."""
+
+
 def make_recognizer(
     lang: str,
     places: Places,
     engine: Engine = "auto",
     model: str | None = None,
     environ: Mapping[str, str] | None = None,
+    remember: bool = False,
 ) -> Recognizer:
     """Build the recogniser for ``lang``; its ``description`` names engine and model.
+
+    ``remember``: the input is this person's microphone, so PocketSphinx may
+    start from, and keep, what it learnt of their voice (``MEAN_FILE`` in
+    the cache); never for files, which may hold anyone.
 
     Raises ``VoiceError`` with a message saying what is missing and how to get it.
     """
@@ -102,7 +112,8 @@ def make_recognizer(
     from ._sphinx import SphinxError, SphinxRecognizer
 
     try:
-        sphinx = SphinxRecognizer(pack)
+        memory = places.cache / MEAN_FILE if remember else None
+        sphinx = SphinxRecognizer(pack, memory=memory)
     except SphinxError as exc:
         raise VoiceError(str(exc)) from exc
     sphinx.description = "pocketsphinx, built-in en-us model (no download needed), language en"
@@ -252,7 +263,13 @@ def build_voice_source(
     a ``--mic-file`` in real time (``time.sleep`` in the app).
     ``description`` says engine, model and input, for the start of the run.
     """
-    recognizer = make_recognizer(settings.lang, places, settings.engine, settings.model)
+    recognizer = make_recognizer(
+        settings.lang,
+        places,
+        settings.engine,
+        settings.model,
+        remember=settings.mic_file is None,
+    )
     source: AudioSource
     if settings.mic_file is not None:
         try:

@@ -177,12 +177,68 @@ SHORT = {
 
 
 SENTENCES_KO = {
-    "tune": ("오늘 날씨가 정말 좋네요", "저녁에 뭐 먹을까", "내일 회사에 가야 해요"),
-    "held-out": ("주말에 친구를 만나기로 했어요", "커피 한 잔 마실래요", "버스가 조금 늦게 왔어요"),
+    "tune": (
+        "오늘 날씨가 정말 좋네요",
+        "저녁에 뭐 먹을까",
+        "내일 회사에 가야 해요",
+        "어제 시장에서 사과를 샀어요",
+        "동생이 다음 달에 결혼해요",
+        "주말에는 집에서 쉬고 싶어요",
+        "이 책은 정말 재미있어요",
+        "아이들이 공원에서 놀고 있어요",
+    ),
+    "held-out": (
+        "주말에 친구를 만나기로 했어요",
+        "커피 한 잔 마실래요",
+        "버스가 조금 늦게 왔어요",
+        "할머니 댁에 가려면 기차를 타야 해요",
+        "오늘 저녁은 김치찌개를 먹을 거예요",
+        "병원 예약을 내일로 바꿨어요",
+        "창문 좀 닫아 주실래요",
+        "요즘 운동을 조금씩 하고 있어요",
+    ),
 }
 SHORT_KO = {
-    "tune": ("안녕하세요", "고마워요", "괜찮아요", "좋아요"),
-    "held-out": ("네 알겠어요", "아니요", "잘 자요", "맛있어요"),
+    "tune": (
+        "안녕하세요",
+        "고마워요",
+        "괜찮아요",
+        "좋아요",
+        "밥 먹었어요",
+        "어서 오세요",
+        "배고파요",
+        "진짜요",
+        "알았어",
+        "그렇구나",
+        "재미있네요",
+        "피곤해요",
+        "비가 와요",
+        "어디 가요",
+        "맛있겠다",
+        "보고 싶어",
+        "잘 지냈어요",
+        "축하해요",
+    ),
+    "held-out": (
+        "네 알겠어요",
+        "아니요",
+        "잘 자요",
+        "맛있어요",
+        "수고하셨습니다",
+        "괜찮아",
+        "몰라요",
+        "왜요",
+        "너무 좋아요",
+        "일어났어요",
+        "전화 왔어요",
+        "늦었어요",
+        "조심해",
+        "춥다",
+        "물 좀 줘",
+        "어머나",
+        "그래요",
+        "미안해요",
+    ),
 }
 
 
@@ -196,10 +252,15 @@ class Voice:
 
 
 def voices(split: str, lang: str = "en") -> list[Voice]:
-    """The voices of a split (tune: nine; held-out: four, incl. a louder noise floor)."""
+    """The voices of a split (English tune: nine, held-out: four; Korean: four and two)."""
     if lang == "ko":  # only espeak-ng speaks Korean here
         if split == "tune":
-            return [Voice("espeak ko 160", lambda t: corpus.espeak_say(t, "ko", 160))]
+            return [
+                Voice("espeak ko 160", lambda t: corpus.espeak_say(t, "ko", 160)),
+                Voice("espeak ko 150 lo", lambda t: corpus.espeak_say(t, "ko", 150, 35)),
+                Voice("espeak ko 170 hi", lambda t: corpus.espeak_say(t, "ko", 170, 65)),
+                Voice("espeak ko 140 -45dB", lambda t: corpus.espeak_say(t, "ko", 140), -45.0),
+            ]
         return [
             Voice("espeak ko 130", lambda t: corpus.espeak_say(t, "ko", 130)),
             Voice("espeak ko 190 -40dB", lambda t: corpus.espeak_say(t, "ko", 190, 60), -40.0),

@@ -36,8 +36,11 @@ __all__ = [
 RATE = 16_000
 """The one sample rate every recogniser is fed."""
 
-BLOCK = 1_600
-"""Samples per block (100 ms): short enough for latency, long enough for cheap calls."""
+BLOCK = 320
+"""Samples per block (20 ms). A command can be acted on only once the block
+that ends it is in, so the block adds up to its length to the latency: 100 ms
+blocks put the benchmark's p95 at about 465 ms, 20 ms blocks at about 395 ms,
+for the same CPU."""
 
 Samples = npt.NDArray[np.int16]
 

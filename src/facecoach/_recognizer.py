@@ -131,7 +131,8 @@ class Segment:
     start: float
     end: float
     emitted: float
-    """Audio seconds fed when the end of speech was detected."""
+    """Audio seconds taken in when the end of speech was detected: the end of the
+    block that ended it, since nothing can act on it sooner."""
     too_long: bool
     """The speech went on past ``max_seconds`` (``audio`` holds only its start)."""
 
@@ -153,7 +154,7 @@ class Segmenter:
         self._pending = np.zeros(0, dtype=np.int16)
         self._parts: list[bytes] = []
         self._samples = 0
-        self._fed = 0
+        self._received = 0
 
     def _add(self, speech: bytes) -> None:
         # Past the longest command the audio is not kept: the segment will be
@@ -167,7 +168,9 @@ class Segmenter:
             b"".join(self._parts),
             float(self._endpointer.speech_start),
             float(self._endpointer.speech_end),
-            self._fed / RATE,
+            # The decision can be acted on only once the whole block that
+            # ended the speech has been taken in, so that is when it is made.
+            self._received / RATE,
             self._samples > self._keep,
         )
         self._parts = []
@@ -176,11 +179,12 @@ class Segmenter:
 
     def feed(self, samples: Samples) -> list[Segment]:
         """Take a block of 16 kHz mono int16 audio; return the segments it ended."""
-        data = np.concatenate([self._pending, np.asarray(samples, dtype=np.int16)])
+        block = np.asarray(samples, dtype=np.int16)
+        self._received += block.size
+        data = np.concatenate([self._pending, block])
         whole = data.size - data.size % self._frame
         out: list[Segment] = []
         for at in range(0, whole, self._frame):
-            self._fed += self._frame
             was_in_speech = self._endpointer.in_speech
             speech = self._endpointer.process(data[at : at + self._frame].tobytes())
             if speech is None:

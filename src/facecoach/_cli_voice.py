@@ -176,15 +176,25 @@ def _listen_live(voice: VoiceCommands, seconds: float | None) -> int:
 def _meter(source: MicSource, seconds: float) -> float:
     """Show the input level for ``seconds``; return the loudest block (dBFS)."""
     loudest = -90.0
-    end = time.monotonic() + seconds
+    start = time.monotonic()
+    end = start + seconds
+    shown = start
+    window: list[np.ndarray] = []
     for block in source.blocks():
-        rms = float(np.sqrt(np.mean(block.samples.astype(np.float64) ** 2)))
-        # -90 dBFS stands for silence: below it nothing a microphone gives matters.
-        level = max(-90.0, 20 * float(np.log10(max(rms, 1e-9) / 32768)))
-        loudest = max(loudest, level)
-        bars = int(max(0.0, min(40.0, (level + 80) / 2)))
-        print(f"\r  level {level:6.1f} dBFS |{'#' * bars:<40}|", end="", flush=True)
-        if time.monotonic() >= end:
+        window.append(block.samples)
+        now = time.monotonic()
+        # Blocks are short (20 ms); the bar moves ten times a second.
+        if now - shown >= 0.1 or now >= end:
+            samples = np.concatenate(window).astype(np.float64)
+            window = []
+            shown = now
+            rms = float(np.sqrt(np.mean(samples**2))) if samples.size else 0.0
+            # -90 dBFS stands for silence: below it nothing a microphone gives matters.
+            level = max(-90.0, 20 * float(np.log10(max(rms, 1e-9) / 32768)))
+            loudest = max(loudest, level)
+            bars = int(max(0.0, min(40.0, (level + 80) / 2)))
+            print(f"\r  level {level:6.1f} dBFS |{'#' * bars:<40}|", end="", flush=True)
+        if now >= end:
             break
     print()
     return loudest

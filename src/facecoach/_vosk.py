@@ -49,9 +49,10 @@ class VoskSettings:
     """Plausible command lengths."""
     decoys: bool = True
     """Add the pack's decoy words (those the model knows) to the grammar."""
-    window: float = 0.3
+    window: float = 0.2
     """End-of-speech window of the shared segmenter (Vosk's own endpointing
-    waits 0.5 to 1 s of silence; this answers sooner)."""
+    waits 0.5 to 1 s of silence; this answers sooner). 0.3 s answered 85 ms
+    later with the same recall on the Korean benchmark."""
 
 
 def _string(f: BinaryIO) -> str:

@@ -269,7 +269,8 @@ def run_live(
         sources.append(KeyboardSource(sys.stdin))
     loop.sources = sources
     engine = f"{options.tts} {options.voice or 'default voice'} at {options.rate} words a minute"
-    console.print(f"Output: {loop.out.name}. Input: {options.input or 'default'}. Voice: {engine}.")
+    # The microphone, when voice is on, is named by the voice's own start line.
+    console.print(f"Output: {loop.out.name}. Voice: {engine}.")
     console.print(key_help(), style="dim")
     loop.view = make_view(
         plan, loop.session, output=loop.out.name, text_mode=text_mode, console=console

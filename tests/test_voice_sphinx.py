@@ -174,7 +174,15 @@ def test_what_was_learnt_of_the_voice_carries_to_the_next_session(tmp_path: Path
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"garbage\n", b"1,2,3\n", b"nan," * 12 + b"nan\n", b"\xff\xfe\x00", b"1e999," * 13],
+    [
+        b"",
+        b"garbage\n",
+        b"1,2,3\n",
+        b"nan," * 12 + b"nan\n",
+        b"\xff\xfe\x00",
+        b"1e999," * 13,
+        b"5000," * 12 + b"1\n",
+    ],
 )
 def test_a_damaged_memory_is_ignored(tmp_path: Path, content: bytes) -> None:
     from facecoach._sphinx import CEPSTRAL_MEAN

@@ -83,7 +83,8 @@ def read_mean(path: Path) -> str | None:
         values = [float(x) for x in text.split(",")]
     except (OSError, UnicodeDecodeError, ValueError):
         return None
-    if len(values) != 13 or not all(math.isfinite(v) for v in values):
+    # Real cepstral means stay within tens of units; anything else is not ours.
+    if len(values) != 13 or not all(math.isfinite(v) and abs(v) < 200 for v in values):
         return None
     return ",".join(f"{v:.3f}" for v in values)
 

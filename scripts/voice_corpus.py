@@ -6,7 +6,7 @@ floor, keeping the true start and end of every spoken command. Synthesised
 speech has pure digital silence between words, which real microphones never
 give and which confuses recognisers, hence the noise floor.
 
-Used by scripts/bench_commands.py and tests/test_voice_*.py.
+Used by scripts/command_set.py (the benchmark's labelled set) and tests/test_voice_*.py.
 """
 
 from __future__ import annotations

@@ -266,3 +266,18 @@ def test_closing_the_microphone_ends_quietly() -> None:
     assert next(blocks).captured == 1.0
     mic.close()
     assert list(blocks) == []
+
+
+def test_with_no_input_device_the_message_says_so_not_portaudio() -> None:
+    from facecoach._devices import DeviceInfo
+    from facecoach._mic import open_problem
+
+    speakers_only = [DeviceInfo(0, "HDMI 0", "ALSA", 0, 8, 48000, default_output=True)]
+    error = RuntimeError("Error querying device -1")
+    for devices in ([], speakers_only):
+        message = open_problem("microphone: default", error, devices)
+        assert message.startswith("no microphone found")
+        assert "-1" not in message and "--mic-file" in message
+    headset = [DeviceInfo(1, "Jabra Evolve2 65 Headset", "ALSA", 1, 2, 16000, True, True)]
+    message = open_problem("microphone: Jabra", RuntimeError("Device unavailable"), headset)
+    assert message.startswith("cannot open the microphone (microphone: Jabra): Device unavailable")

@@ -12,13 +12,15 @@ from __future__ import annotations
 import queue
 import threading
 import wave
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
+
+from ._devices import DeviceInfo, list_devices
 
 __all__ = [
     "RATE",
@@ -28,6 +30,7 @@ __all__ = [
     "MicError",
     "MicSource",
     "WavSource",
+    "open_problem",
     "read_wav",
     "resample",
     "to_mono",
@@ -192,6 +195,24 @@ class WavSource(MemorySource):
         )
 
 
+def open_problem(description: str, error: Exception, devices: Sequence[DeviceInfo]) -> str:
+    """What to tell the person when the microphone will not open.
+
+    With no input device at all, PortAudio's own words ("Error querying
+    device -1") say nothing useful, so the message says what is missing.
+    """
+    advice = "or use --mic-file WAV / the keyboard"
+    if not any(device.has("input") for device in devices):
+        return (
+            "no microphone found (the sound system lists no input device); "
+            f"plug in the headset, {advice}"
+        )
+    return (
+        f"cannot open the microphone ({description}): {error}; "
+        f"check the headset is plugged in, {advice}"
+    )
+
+
 class MicSource:
     """The microphone, through a sounddevice input stream at 16 kHz mono int16.
 
@@ -246,10 +267,7 @@ class MicSource:
                 )
                 stream.start()
             except (sd.PortAudioError, ValueError) as exc:
-                raise MicError(
-                    f"cannot open the microphone ({self.description}): {exc}; "
-                    "check the headset is plugged in, or use --mic-file WAV / the keyboard"
-                ) from exc
+                raise MicError(open_problem(self.description, exc, list_devices(sd))) from exc
             self._stream = stream
 
     def blocks(self) -> Iterator[AudioBlock]:

@@ -276,7 +276,7 @@ def test_with_no_input_device_the_message_says_so_not_portaudio() -> None:
     error = RuntimeError("Error querying device -1")
     for devices in ([], speakers_only):
         message = open_problem("microphone: default", error, devices)
-        assert message.startswith("no microphone found")
+        assert message.startswith("cannot open the microphone (microphone: default): no microphone")
         assert "-1" not in message and "--mic-file" in message
     headset = [DeviceInfo(1, "Jabra Evolve2 65 Headset", "ALSA", 1, 2, 16000, True, True)]
     message = open_problem("microphone: Jabra", RuntimeError("Device unavailable"), headset)

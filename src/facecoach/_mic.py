@@ -204,8 +204,8 @@ def open_problem(description: str, error: Exception, devices: Sequence[DeviceInf
     advice = "or use --mic-file WAV / the keyboard"
     if not any(device.has("input") for device in devices):
         return (
-            "no microphone found (the sound system lists no input device); "
-            f"plug in the headset, {advice}"
+            f"cannot open the microphone ({description}): no microphone found, the sound "
+            f"system lists no input device; plug in the headset, {advice}"
         )
     return (
         f"cannot open the microphone ({description}): {error}; "

@@ -175,3 +175,13 @@ def test_profile_problem_names_the_file(tmp_path: Path) -> None:
     path.write_text('{"days": ["mon", "someday"]}')
     with pytest.raises(ProfileProblem, match="days"):
         load_profile(where)
+
+
+def test_settings_files_are_replaced_whole_with_no_leftovers(tmp_path: Path) -> None:
+    from facecoach._paths import write_text_atomic
+
+    target = tmp_path / "deeper" / "settings.json"
+    write_text_atomic(target, "first\n")
+    write_text_atomic(target, "second\n")
+    assert target.read_text(encoding="utf-8") == "second\n"
+    assert [p.name for p in target.parent.iterdir()] == ["settings.json"]

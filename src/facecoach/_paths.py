@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 
-__all__ = ["Places", "places"]
+__all__ = ["Places", "places", "write_text_atomic"]
 
 _APP = "facecoach"
 
@@ -57,3 +58,17 @@ def places(data_dir: str | os.PathLike[str] | None = None) -> Places:
         config=Path(platformdirs.user_config_dir(_APP)),
         cache=Path(platformdirs.user_cache_dir(_APP)),
     )
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` so a reader or a crash sees the old file
+    or the new one, never half of one. Creates the parent directory."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

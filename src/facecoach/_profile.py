@@ -12,7 +12,6 @@ here; a voice asker can be dropped in later with the same shape (each
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -20,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TextIO, cast
 
-from ._paths import Places
+from ._paths import Places, write_text_atomic
 
 __all__ = [
     "DAY_NAMES",
@@ -185,10 +184,7 @@ def load_profile(where: Places) -> Profile:
 def save_profile(where: Places, profile: Profile) -> Path:
     """Write the profile atomically (a crash leaves the old file or the new one)."""
     path = profile_path(where)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(profile.to_json(), indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomic(path, json.dumps(profile.to_json(), indent=2) + "\n")
     return path
 
 

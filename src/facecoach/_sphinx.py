@@ -34,8 +34,8 @@ engine needs no download.
 
 from __future__ import annotations
 
+import contextlib
 import math
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ import numpy.typing as npt
 
 from ._commands import Command
 from ._langpack import LanguagePack
+from ._paths import write_text_atomic
 from ._recognizer import Decision, Segment, Segmenter, SegmentLimits
 
 __all__ = [
@@ -91,13 +92,8 @@ def read_mean(path: Path) -> str | None:
 
 def save_mean(path: Path, mean: tuple[float, ...]) -> None:
     """Keep ``mean`` for the next session (best effort: a cache, never an error)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        part = path.with_name(path.name + ".part")
-        part.write_text(",".join(f"{v:.3f}" for v in mean) + "\n", encoding="ascii")
-        os.replace(part, path)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        write_text_atomic(path, ",".join(f"{v:.3f}" for v in mean) + "\n")
 
 
 class SphinxError(RuntimeError):

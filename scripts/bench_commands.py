@@ -42,10 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import command_set as labelled
 import voice_corpus as corpus
-from facecoach._mic import AudioBlock, MemorySource
-from facecoach._ports import HeardCommand
-from facecoach._recognizer import RATE
-from facecoach._voice import VoiceCommands, make_recognizer
+from facecoach._core import HeardCommand
+from facecoach._voice import RATE, AudioBlock, MemorySource, VoiceCommands, make_recognizer
 
 # The child runs `facecoach listen` and then reports its own peak RSS from
 # /proc (VmHWM): getrusage would count the parent's memory copied at fork.

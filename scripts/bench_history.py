@@ -22,17 +22,27 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from facecoach._adapt import Adaptation, adapt, floors_of
 from facecoach._cli import main
-from facecoach._commands import Command
-from facecoach._loader import builtin_library
+from facecoach._core import (
+    Command,
+    ScriptedCommand,
+    Session,
+    builtin_library,
+    compile_plan,
+    simulate,
+)
 from facecoach._paths import places
-from facecoach._plan import compile_plan
-from facecoach._profile import Profile, save_profile
-from facecoach._schedule import Past, next_routine
-from facecoach._session import Session
-from facecoach._simulate import ScriptedCommand, simulate
-from facecoach._store import Recorder, Store
+from facecoach._person import (
+    Adaptation,
+    Past,
+    Profile,
+    Recorder,
+    Store,
+    adapt,
+    floors_of,
+    next_routine,
+    save_profile,
+)
 
 GOAL_MS = 200.0
 

@@ -84,7 +84,7 @@ def stop_pulse(env: dict[str, str]) -> None:
 
 def long_routine(minutes: float) -> tuple[object, object]:
     """A routine of about ``minutes``: holds of 5 to 20 s, rests, announcements."""
-    from facecoach._routine import Area, Exercise, Kind, Library, Routine, RoutineItem, Side, Step
+    from facecoach._core import Area, Exercise, Kind, Library, Routine, RoutineItem, Side, Step
 
     holds = (5, 8, 12, 20, 7, 15)
     exercises = {}
@@ -120,15 +120,9 @@ def long_routine(minutes: float) -> tuple[object, object]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from facecoach._audio_out import SounddeviceOut
-    from facecoach._cues import load_cues
-    from facecoach._events import Effect, StartTimer
-    from facecoach._export import prerender, spoken_lines
-    from facecoach._live import LiveLoop, LiveOptions, NullView
-    from facecoach._mixer import PlayReport
-    from facecoach._plan import compile_plan
-    from facecoach._timebase import QueueInbox
-    from facecoach._tts import make_speaker
+    from facecoach._core import Effect, QueueInbox, StartTimer, compile_plan
+    from facecoach._live import LiveLoop, LiveOptions, NullView, prerender, spoken_lines
+    from facecoach._sound import PlayReport, SounddeviceOut, load_cues, make_speaker
 
     routine, library = long_routine(args.minutes)
     plan = compile_plan(routine, library)  # type: ignore[arg-type]

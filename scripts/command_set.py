@@ -19,8 +19,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import voice_corpus as corpus
-from facecoach._langpack import load_pack
-from facecoach._recognizer import RATE
+from facecoach._voice import RATE, load_pack
 
 __all__ = [
     "SENTENCES",
@@ -301,9 +300,8 @@ def build(split: str, lang: str, seed: int) -> list[tuple[str, corpus.Track]]:
 
 def coach_track(seed: int) -> corpus.Track:
     """The coach's own lines (the starter routine's), in the coach's espeak voice."""
-    from facecoach._export import spoken_lines
-    from facecoach._loader import builtin_library
-    from facecoach._plan import compile_plan
+    from facecoach._core import builtin_library, compile_plan
+    from facecoach._live import spoken_lines
 
     library = builtin_library()
     plan = compile_plan(library.routines["starter"], library)
@@ -314,8 +312,8 @@ def coach_track(seed: int) -> corpus.Track:
 
 def cue_track(seed: int) -> np.ndarray:
     """Every cue of the live loop, five times over, with the noise floor."""
-    from facecoach._cues import cue_path
-    from facecoach._mic import read_wav
+    from facecoach._sound import cue_path
+    from facecoach._voice import read_wav
 
     rng = np.random.default_rng(seed)
     names = ("hold_start", "hold_end", "tick", "rest", "exercise_done", "session_done")

@@ -12,8 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from facecoach._cues import write_cues
-from facecoach._sound import read_wav
+from facecoach._sound import read_wav, write_cues
 
 ROOT = Path(__file__).resolve().parent.parent
 

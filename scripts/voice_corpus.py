@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from facecoach._mic import RATE, resample, to_mono
+from facecoach._voice import RATE, resample, to_mono
 
 __all__ = [
     "Placed",

@@ -20,11 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from facecoach._commands import Command
-from facecoach._loader import load_library
-from facecoach._plan import Plan, compile_plan
-from facecoach._ports import HeardCommand
-from facecoach._timebase import SimClock
+from facecoach._core import Command, HeardCommand, Plan, SimClock, compile_plan, load_library
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sound"
 MINI_YAML = FIXTURES / "mini.yaml"

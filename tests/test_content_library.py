@@ -9,9 +9,7 @@ from importlib import resources
 import pytest
 import yaml
 
-from facecoach._loader import builtin_library
-from facecoach._plan import compile_plan
-from facecoach._routine import AREAS, Exercise, Kind, Library, Side
+from facecoach._core import AREAS, Exercise, Kind, Library, Side, builtin_library, compile_plan
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_WORDS = 20

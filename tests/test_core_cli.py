@@ -168,7 +168,7 @@ def test_live_run_is_wired_to_sound_voice_and_history(tmp_path: Path) -> None:
 
 
 def test_every_command_parses_on_its_own_and_in_the_full_parser() -> None:
-    from facecoach._cli import _AREAS, build_parser
+    from facecoach._cli.main import _AREAS, build_parser
 
     full = build_parser()
     choices = full._subparsers._group_actions[0].choices  # type: ignore[union-attr]

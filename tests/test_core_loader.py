@@ -8,8 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facecoach._loader import RoutineFileError, check_files, load_library
-from facecoach._routine import Area, Kind, Side
+from facecoach._core import Area, Kind, RoutineFileError, Side, check_files, load_library
 
 GOOD_EXERCISE = """\
 exercises:

@@ -6,16 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from facecoach._loader import load_library
-from facecoach._plan import (
+from facecoach._core import (
     CUE_SECONDS,
+    Library,
+    Side,
     StepKind,
     adapted_hold,
     compile_plan,
     estimate_speech_seconds,
+    load_library,
     side_word,
 )
-from facecoach._routine import Library, Side
 
 
 @pytest.fixture

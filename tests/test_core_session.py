@@ -9,23 +9,27 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facecoach._commands import Command
-from facecoach._events import (
+from facecoach._core import (
+    Command,
     DeviceLost,
     Finish,
     Heard,
+    Plan,
     Record,
+    ScriptedCommand,
+    Session,
+    SessionState,
     Speak,
     SpeechDone,
     StartTimer,
     StopTimer,
     Tick,
     TooTightRecord,
+    compile_plan,
+    load_library,
+    parse_scripted,
+    simulate,
 )
-from facecoach._loader import load_library
-from facecoach._plan import Plan, compile_plan
-from facecoach._session import Session, SessionState
-from facecoach._simulate import ScriptedCommand, parse_scripted, simulate
 
 SAMPLE = Path(__file__).parent / "fixtures" / "core" / "sample.yaml"
 

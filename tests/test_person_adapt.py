@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from facecoach._adapt import (
+from facecoach._cli import main
+from facecoach._core import adapted_hold, builtin_library
+from facecoach._person import (
     GROW_AFTER,
     Adaptation,
     Outcome,
@@ -16,9 +18,6 @@ from facecoach._adapt import (
     hold_factors,
     replay,
 )
-from facecoach._cli import main
-from facecoach._loader import builtin_library
-from facecoach._plan import adapted_hold
 
 LIBRARY = builtin_library()
 

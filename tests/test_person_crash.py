@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from facecoach._loader import builtin_library
-from facecoach._plan import StepKind, compile_plan
+from facecoach._core import StepKind, builtin_library, compile_plan
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
@@ -106,8 +105,8 @@ def test_kill_9_mid_session_keeps_the_steps_and_shows_interrupted(tmp_path: Path
 
 
 def test_paced_session_waits_for_real_time() -> None:
-    from facecoach._events import Tick
-    from facecoach._person_run import PacedSession
+    from facecoach._core import Tick
+    from facecoach._person import PacedSession
 
     library = builtin_library()
     plan = compile_plan(library.routines["starter"], library)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from facecoach._cli import main
-from facecoach._gate import REFUSED, Refusal, check_gate
+from facecoach._person import REFUSED, Refusal, check_gate
 
 
 def test_gate_rules() -> None:

@@ -11,8 +11,7 @@ import pytest
 
 from facecoach._cli import main
 from facecoach._paths import places
-from facecoach._person_run import prepare_run
-from facecoach._profile import (
+from facecoach._person import (
     Profile,
     ProfileProblem,
     Question,
@@ -20,6 +19,7 @@ from facecoach._profile import (
     keyboard_ask,
     load_profile,
     parse_days,
+    prepare_run,
     save_profile,
 )
 

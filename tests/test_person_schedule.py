@@ -11,9 +11,17 @@ from pathlib import Path
 import pytest
 
 from facecoach._cli import main
-from facecoach._loader import builtin_library
-from facecoach._routine import Area, Exercise, Kind, Library, Routine, RoutineItem, Step
-from facecoach._schedule import (
+from facecoach._core import (
+    Area,
+    Exercise,
+    Kind,
+    Library,
+    Routine,
+    RoutineItem,
+    Step,
+    builtin_library,
+)
+from facecoach._person import (
     RESTART_DAYS,
     Past,
     Today,

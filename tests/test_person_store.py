@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from facecoach._cli import main
-from facecoach._commands import Command
-from facecoach._events import CommandRecord, EndRecord, StepRecord, TooTightRecord
-from facecoach._store import (
+from facecoach._core import Command, CommandRecord, EndRecord, StepRecord, TooTightRecord
+from facecoach._person import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
     CorruptDatabase,
     Recorder,
     SessionBusy,
@@ -21,7 +22,6 @@ from facecoach._store import (
     Store,
     StoreProblem,
 )
-from facecoach._store_schema import MIGRATIONS, SCHEMA_VERSION
 
 _COMMAND = [sys.executable, "-m", "facecoach", "--data-dir"]
 
@@ -232,10 +232,9 @@ def test_a_simulation_without_record_leaves_no_trace(tmp_path: Path) -> None:
 def test_a_failing_write_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     from datetime import date
 
-    from facecoach._loader import builtin_library
+    from facecoach._core import builtin_library, compile_plan
     from facecoach._paths import places
-    from facecoach._person_run import RunRefused, prepare_run
-    from facecoach._plan import compile_plan
+    from facecoach._person import RunRefused, prepare_run
 
     library = builtin_library()
     plan = compile_plan(library.routines["starter"], library)

@@ -12,10 +12,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from facecoach._audio_out import PlayReport, SpeechTimeline
-from facecoach._memory_out import MemoryAudioOut, WavFileOut
-from facecoach._sound import Sound, normalise, read_wav, write_wav
-from facecoach._timebase import SimClock
+from facecoach._core import SimClock
+from facecoach._sound import (
+    MemoryAudioOut,
+    PlayReport,
+    Sound,
+    SpeechTimeline,
+    WavFileOut,
+    normalise,
+    read_wav,
+    write_wav,
+)
 from sound_fixtures import alsa_file_home, peak, run_python
 
 
@@ -125,7 +132,7 @@ PLAY_ON_DEVICE = textwrap.dedent(
     """
     import json, time
     import numpy as np
-    from facecoach._audio_out import SounddeviceOut
+    from facecoach._sound import SounddeviceOut
     from facecoach._sound import Sound
     reports = []
     out = SounddeviceOut(None, name="test device", primer_seconds=0)
@@ -167,7 +174,7 @@ def test_sounddevice_out_without_any_device_says_so(tmp_path: Path) -> None:
     (home / ".asoundrc").write_text("pcm.!default { type hw card 9 }\n")
     code = textwrap.dedent(
         """
-        from facecoach._audio_out import SounddeviceOut, OutputUnavailable
+        from facecoach._sound import SounddeviceOut, OutputUnavailable
         try:
             SounddeviceOut(None, name="headset").open(lambda r: None)
         except OutputUnavailable as e:
@@ -195,8 +202,8 @@ PLAY_ON_PULSE = textwrap.dedent(
     """
     import json, os, subprocess, threading, time
     import numpy as np
-    from facecoach._audio_out import SounddeviceOut
-    from facecoach._cues import load_cues
+    from facecoach._sound import SounddeviceOut
+    from facecoach._sound import load_cues
     rec = subprocess.Popen(["parec", "-d", "facecoach_test.monitor", "--raw",
                             "--format=s16le", "--rate=22050", "--channels=1"],
                            stdout=subprocess.PIPE)

@@ -12,10 +12,10 @@ import pytest
 from rich.console import Console
 
 from facecoach._cli import main
-from facecoach._cli_sound import SoundOptions, add_sound_arguments, run_live, sound_options
-from facecoach._commands import Command
-from facecoach._devices import load_config
+from facecoach._cli.sound import SoundOptions, add_sound_arguments, run_live, sound_options
+from facecoach._core import Command
 from facecoach._paths import places
+from facecoach._sound import load_config
 from sound_fixtures import ScriptedSource, alsa_file_home, mini_plan, peak, run_python
 
 
@@ -109,8 +109,8 @@ LIVE_ON_DEVICE = textwrap.dedent(
     """
     import io, json, sys
     from rich.console import Console
-    from facecoach._cli_sound import SoundOptions, run_live
-    from facecoach._commands import Command
+    from facecoach._cli.sound import SoundOptions, run_live
+    from facecoach._core import Command
     from sound_fixtures import ScriptedSource, mini_plan
     screen = io.StringIO()
     records = []

@@ -11,9 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from facecoach._cues import cue_path, load_cues, make_cue, write_cues
-from facecoach._plan import CUE_SECONDS
-from facecoach._sound import read_wav
+from facecoach._core import CUE_SECONDS
+from facecoach._sound import cue_path, load_cues, make_cue, read_wav, write_cues
 from sound_fixtures import ROOT
 
 
@@ -73,7 +72,7 @@ def test_hold_start_rises_and_hold_end_falls() -> None:
 def test_load_cues_remakes_a_missing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_cues(tmp_path)
     (tmp_path / "tick.wav").unlink()
-    monkeypatch.setattr("facecoach._cues.cue_path", lambda name: tmp_path / f"{name}.wav")
+    monkeypatch.setattr("facecoach._sound.cues.cue_path", lambda name: tmp_path / f"{name}.wav")
     cues = load_cues()
     assert set(cues) == set(CUE_SECONDS)
     assert cues["tick"].seconds == pytest.approx(CUE_SECONDS["tick"])

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from facecoach._devices import (
+from facecoach._sound import (
     DeviceInfo,
     DeviceProblem,
     choose_device,
@@ -108,7 +108,7 @@ def test_devices_on_the_virtual_alsa_device(tmp_path: Path) -> None:
     code = textwrap.dedent(
         """
         import json
-        from facecoach._devices import list_devices, choose_device
+        from facecoach._sound import list_devices, choose_device
         devices = list_devices()
         out = choose_device("nullfile", "output", devices)
         mic = choose_device(None, "input", devices)

@@ -9,12 +9,9 @@ import numpy as np
 import pytest
 
 from facecoach._cli import main
-from facecoach._cues import load_cues
-from facecoach._export import export_session, spoken_lines
-from facecoach._plan import Plan, StepKind
-from facecoach._sound import read_wav
-from facecoach._tts import FakeSpeaker, SpeechCache
-from facecoach._tts_pyttsx3 import Pyttsx3Speaker
+from facecoach._core import Plan, StepKind
+from facecoach._live import export_session, spoken_lines
+from facecoach._sound import FakeSpeaker, Pyttsx3Speaker, SpeechCache, load_cues, read_wav
 from sound_fixtures import MINI_YAML, mini_plan
 
 
@@ -65,7 +62,7 @@ def test_export_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_plan_agrees_with_the_export_once_lines_are_rendered(tmp_path: Path) -> None:
-    from facecoach._cli_sound import SoundOptions, cached_speech_seconds
+    from facecoach._cli.sound import SoundOptions, cached_speech_seconds
     from facecoach._paths import places
 
     options = SoundOptions(data_dir=str(tmp_path))

@@ -10,9 +10,8 @@ import queue
 import termios
 import time
 
-from facecoach._commands import Command
-from facecoach._keyboard import KEYS, KeyboardSource, key_help
-from facecoach._ports import HeardCommand
+from facecoach._core import Command, HeardCommand
+from facecoach._live import KEYS, KeyboardSource, key_help
 
 
 def collect(q: queue.Queue[HeardCommand], n: int, timeout: float = 5.0) -> list[HeardCommand]:

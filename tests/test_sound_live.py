@@ -7,27 +7,33 @@ from collections.abc import Callable
 
 import pytest
 
-from facecoach._audio_out import AudioOut, OutputUnavailable
-from facecoach._commands import Command
-from facecoach._cues import load_cues
-from facecoach._events import (
+from facecoach._core import (
+    CUE_SECONDS,
     ClockPaused,
     ClockResumed,
+    Command,
     CommandRecord,
     Effect,
     EndRecord,
+    HeardCommand,
+    Plan,
     RecordEntry,
+    SimClock,
+    SimInbox,
     Speak,
     StartTimer,
+    StepKind,
     TooTightRecord,
 )
 from facecoach._live import LiveLoop, LiveOptions, NullView
-from facecoach._memory_out import MemoryAudioOut
-from facecoach._mixer import PlayReport
-from facecoach._plan import CUE_SECONDS, Plan, StepKind
-from facecoach._ports import HeardCommand
-from facecoach._timebase import SimClock, SimInbox
-from facecoach._tts import FakeSpeaker
+from facecoach._sound import (
+    AudioOut,
+    FakeSpeaker,
+    MemoryAudioOut,
+    OutputUnavailable,
+    PlayReport,
+    load_cues,
+)
 from sound_fixtures import ScriptedSource, mini_plan
 
 SIM_OPTIONS = LiveOptions(refresh=None)

@@ -6,12 +6,18 @@ import io
 
 from rich.console import Console
 
-from facecoach._commands import Command
-from facecoach._events import ClockPaused, Finish, Speak, StartTimer, StopTimer
-from facecoach._liveview import LiveState, PlainView, RichView, clock_text, make_view, render
-from facecoach._plan import StepKind
-from facecoach._ports import HeardCommand
-from facecoach._session import Session
+from facecoach._core import (
+    ClockPaused,
+    Command,
+    Finish,
+    HeardCommand,
+    Session,
+    Speak,
+    StartTimer,
+    StepKind,
+    StopTimer,
+)
+from facecoach._live import LiveState, PlainView, RichView, clock_text, make_view, render
 from sound_fixtures import mini_plan
 
 

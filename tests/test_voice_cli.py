@@ -12,10 +12,9 @@ import numpy as np
 import pytest
 
 from facecoach._cli import main
-from facecoach._cli_voice import add_run_voice_arguments, voice_sources
-from facecoach._commands import Command
-from facecoach._download import PINNED
-from facecoach._ports import HeardCommand
+from facecoach._cli.voice import add_run_voice_arguments, voice_sources
+from facecoach._core import Command, HeardCommand
+from facecoach._voice import PINNED
 from voice_support import corpus, en_track, needs_piper
 
 

@@ -7,11 +7,16 @@ import threading
 import numpy as np
 import pytest
 
-from facecoach._commands import Command
-from facecoach._mic import AudioBlock, MemorySource
-from facecoach._ports import HeardCommand
-from facecoach._recognizer import Decision, ScriptedListener, SegmentLimits, accepted
-from facecoach._voice import VoiceCommands
+from facecoach._core import Command, HeardCommand
+from facecoach._voice import (
+    AudioBlock,
+    Decision,
+    MemorySource,
+    ScriptedListener,
+    SegmentLimits,
+    VoiceCommands,
+    accepted,
+)
 
 RATE = 16_000
 
@@ -161,7 +166,7 @@ def test_start_and_stop_on_a_thread() -> None:
 
 
 def test_segmenter_finds_speech_and_flags_long_talk() -> None:
-    from facecoach._recognizer import Segmenter
+    from facecoach._voice import Segmenter
 
     rng = np.random.default_rng(0)
 
@@ -194,7 +199,7 @@ def test_segmenter_finds_speech_and_flags_long_talk() -> None:
 
 
 def test_tone_share_tells_beeps_from_noise() -> None:
-    from facecoach._recognizer import tone_share
+    from facecoach._voice import tone_share
 
     t = np.arange(RATE) / RATE
     beep = (8000 * np.sin(2 * np.pi * 1046.5 * t)).astype(np.int16)

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from facecoach._download import PINNED, DownloadError, ModelArchive, download_model
-from facecoach._models import is_model_dir
+from facecoach._voice import PINNED, DownloadError, ModelArchive, download_model, is_model_dir
 
 NAME = "vosk-model-small-xx-0.1"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from facecoach._commands import Command
-from facecoach._langpack import LanguagePackError, builtin_languages, load_pack, parse_pack
+from facecoach._core import Command
+from facecoach._voice import LanguagePackError, builtin_languages, load_pack, parse_pack
 
 GOOD = """\
 language: xx

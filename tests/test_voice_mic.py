@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from facecoach._mic import MemorySource, MicError, MicSource, read_wav, resample
+from facecoach._voice import MemorySource, MicError, MicSource, read_wav, resample
 
 RATE = 16_000
 
@@ -111,9 +111,9 @@ pcm.nullfile { type file slave.pcm "null" file "/dev/null"
 # it initialises, so HOME must point at the test .asoundrc before that.
 CHILD = """
 import json, sys, time
-from facecoach._langpack import load_pack
-from facecoach._mic import MicSource
-from facecoach._sphinx import SphinxRecognizer
+from facecoach._voice import load_pack
+from facecoach._voice import MicSource
+from facecoach._voice import SphinxRecognizer
 from facecoach._voice import VoiceCommands
 mic = MicSource(time.monotonic)
 mic.open()
@@ -239,9 +239,8 @@ class FakeStream:
 
 
 def test_a_lost_microphone_is_an_error_not_a_hang() -> None:
-    from facecoach._commands import Command
-    from facecoach._recognizer import ScriptedListener
-    from facecoach._voice import VoiceCommands
+    from facecoach._core import Command
+    from facecoach._voice import ScriptedListener, VoiceCommands
 
     mic = MicSource(lambda: 5.0)
     mic._stream = FakeStream(mic)  # as if open() had succeeded
@@ -269,8 +268,8 @@ def test_closing_the_microphone_ends_quietly() -> None:
 
 
 def test_with_no_input_device_the_message_says_so_not_portaudio() -> None:
-    from facecoach._devices import DeviceInfo
-    from facecoach._mic import open_problem
+    from facecoach._sound import DeviceInfo
+    from facecoach._voice import open_problem
 
     speakers_only = [DeviceInfo(0, "HDMI 0", "ALSA", 0, 8, 48000, default_output=True)]
     error = RuntimeError("Error querying device -1")

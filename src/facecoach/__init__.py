@@ -7,8 +7,8 @@ from events to effects. Devices and engines plug in around it.
 
 from __future__ import annotations
 
-from ._commands import Command
-from ._events import (
+from ._core.commands import Command
+from ._core.events import (
     ClockPaused,
     ClockResumed,
     CommandRecord,
@@ -31,27 +31,27 @@ from ._events import (
     Tick,
     TooTightRecord,
 )
-from ._loader import Problem, RoutineFileError, builtin_library, check_files, load_library
-from ._plan import Plan, PlanStep, StepKind, compile_plan
-from ._routine import Area, Exercise, Kind, Library, Routine, RoutineItem, Side, Step
-from ._session import Session
-from ._session_state import SessionLines, SessionState
-from ._simulate import ScriptedCommand, simulate
+from ._core.loader import Problem, RoutineFileError, builtin_library, check_files, load_library
+from ._core.plan import Plan, PlanStep, StepKind, compile_plan
+from ._core.routine import Area, Exercise, Kind, Library, Routine, RoutineItem, Side, Step
+from ._core.session import Session
+from ._core.simulate import ScriptedCommand, simulate
+from ._core.state import SessionLines, SessionState
 
 # The adapters' protocols and their shipped fakes load on first use, so that
 # `import facecoach` (and `facecoach today`) does not wait for numpy and audio.
 _LAZY = {
-    "FakeSpeaker": "_tts",
-    "Speaker": "_tts",
-    "MemoryAudioOut": "_memory_out",
-    "WavFileOut": "_memory_out",
-    "AudioOut": "_audio_out",
-    "SimClock": "_timebase",
-    "MemorySource": "_mic",
-    "WavSource": "_mic",
-    "Recognizer": "_recognizer",
-    "ScriptedListener": "_recognizer",
-    "CommandSource": "_ports",
+    "FakeSpeaker": "_sound.tts",
+    "Speaker": "_sound.tts",
+    "MemoryAudioOut": "_sound.memory",
+    "WavFileOut": "_sound.memory",
+    "AudioOut": "_sound.output",
+    "SimClock": "_core.clock",
+    "MemorySource": "_voice.mic",
+    "WavSource": "_voice.mic",
+    "Recognizer": "_voice.recognizer",
+    "ScriptedListener": "_voice.recognizer",
+    "CommandSource": "_core.ports",
 }
 
 

@@ -1,0 +1,310 @@
+"""Core commands: validate, routines, plan, and run."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from .._core.events import RecordEntry
+from .._core.loader import RoutineFileError, check_files, load_library
+from .._core.plan import Plan, StepKind, compile_plan
+from .._core.routine import Library, Routine
+from .._core.simulate import ScriptedCommand, parse_scripted, simulate
+from .._live.wiring import (
+    add_sound_arguments,
+    cached_speech_seconds,
+    run_live_from_args,
+    sound_options,
+)
+from .._person.run import RunRefused, add_run_arguments, person_run, plan_options
+from .._sound.devices import DeviceProblem
+from .voice import add_run_voice_arguments, voice_sources
+
+__all__ = ["UsageProblem", "register", "resolve_routine"]
+
+
+class UsageProblem(Exception):
+    """Something the person asked for cannot be done; the message says why."""
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the core subcommands to the parser."""
+    p = sub.add_parser("validate", help="check exercise and routine files")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(handler=_validate)
+
+    p = sub.add_parser("routines", help="list the routines and exercises you can use")
+    p.add_argument(
+        "--file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also list what this YAML file defines",
+    )
+    p.set_defaults(handler=_routines)
+
+    p = sub.add_parser("plan", help="show the timed steps of a routine")
+    _routine_arguments(p)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    add_sound_arguments(p, live=False)  # lines already rendered in this voice are timed exactly
+    p.set_defaults(handler=_plan)
+
+    p = sub.add_parser("run", help="run a session")
+    _routine_arguments(p, optional=True)
+    p.add_argument(
+        "--simulate",
+        action="store_true",
+        help="run on a simulated clock with no audio (finishes at once)",
+    )
+    p.add_argument(
+        "--command",
+        action="append",
+        default=[],
+        metavar="SECONDS:PHRASE",
+        help="with --simulate: hear PHRASE at that simulated second "
+        "(repeatable), e.g. --command 12.5:'too tight'",
+    )
+    p.add_argument("--json", action="store_true", help="with --simulate: one JSON object a line")
+    add_run_arguments(p)
+    add_sound_arguments(p)
+    add_run_voice_arguments(p)
+    p.set_defaults(handler=_run)
+
+
+def _routine_arguments(p: argparse.ArgumentParser, *, optional: bool = False) -> None:
+    p.add_argument(
+        "routine",
+        nargs="?" if optional else None,
+        metavar="ROUTINE",
+        help="a built-in routine id, or a YAML file"
+        + (" (default: today's routine)" if optional else ""),
+    )
+    p.add_argument(
+        "--routine",
+        dest="routine_id",
+        metavar="ID",
+        help="which routine, when the file holds more than one",
+    )
+    p.add_argument("--side", choices=("left", "right"), help="the affected side, for this run only")
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _print_problems(problems: Sequence[object]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def resolve_routine(spec: str, routine_id: str | None) -> tuple[Routine, Library]:
+    """Find the routine named by ``spec``: a built-in id or a YAML file.
+
+    Raises ``RoutineFileError`` for a bad file and ``UsageProblem`` when the
+    routine cannot be chosen.
+    """
+    looks_like_file = spec.endswith((".yaml", ".yml")) or os.sep in spec or os.path.exists(spec)
+    if looks_like_file:
+        library = load_library([spec])
+        own = {rid: r for rid, r in library.routines.items() if r.source.startswith(f"{spec}:")}
+        if routine_id is not None:
+            if routine_id not in library.routines:
+                raise UsageProblem(
+                    f"{spec}: no routine '{routine_id}'; it has: {', '.join(own) or 'none'}"
+                )
+            return library.routines[routine_id], library
+        if len(own) == 1:
+            return next(iter(own.values())), library
+        if not own:
+            raise UsageProblem(
+                f"{spec}: the file defines no routine; add one under "
+                "'routines:' or name a built-in routine"
+            )
+        raise UsageProblem(
+            f"{spec}: the file has {len(own)} routines; choose one with "
+            f"--routine ({', '.join(own)})"
+        )
+    library = load_library()
+    wanted = routine_id or spec
+    if wanted not in library.routines:
+        import difflib
+
+        close = difflib.get_close_matches(wanted, list(library.routines), n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        raise UsageProblem(
+            f"no routine or file named '{wanted}'.{hint} Built-in routines: "
+            f"{', '.join(sorted(library.routines))}"
+        )
+    return library.routines[wanted], library
+
+
+def _prepare(args: argparse.Namespace) -> Plan:
+    if args.routine is None:
+        raise UsageProblem("name a routine (see 'facecoach routines')")
+    routine, library = resolve_routine(args.routine, args.routine_id)
+    try:
+        speech = cached_speech_seconds(sound_options(args, save=False))
+    except DeviceProblem as error:
+        raise UsageProblem(str(error)) from None
+    plan = compile_plan(routine, library, speech_seconds=speech, **plan_options(args, library))
+    return plan
+
+
+def _guarded(args: argparse.Namespace, body: Callable[[argparse.Namespace], int]) -> int:
+    """Run ``body(args)`` turning the person's mistakes into one-line messages."""
+    try:
+        status = body(args)
+    except RoutineFileError as error:
+        _print_problems(error.problems)
+        return 1
+    except UsageProblem as error:
+        print(f"facecoach: {error}", file=sys.stderr)
+        return 2
+    except RunRefused as error:  # the safety gate (3), a session running (3), bad history (1)
+        print(f"facecoach: {error}", file=sys.stderr)
+        return error.status
+    return status
+
+
+# ------------------------------------------------------------------ commands
+
+
+def _validate(args: argparse.Namespace) -> int:
+    problems = check_files(args.files)
+    if problems:
+        _print_problems(problems)
+        return 1
+    count = len(args.files)
+    print(f"{count} file{'s' if count != 1 else ''} valid.")
+    return 0
+
+
+def _routines(args: argparse.Namespace) -> int:
+    def body(args: argparse.Namespace) -> int:
+        library = load_library(args.file)
+        console = Console(highlight=False)
+        table = Table(title="Routines", title_justify="left")
+        for column in ("id", "name", "areas", "minutes"):
+            table.add_column(column)
+        for routine in sorted(library.routines.values(), key=lambda r: r.id):
+            plan = compile_plan(routine, library)
+            areas = ", ".join(a.value for a in library.areas_of(routine))
+            table.add_row(routine.id, routine.name, areas, f"{plan.total_seconds / 60:.1f}")
+        console.print(table)
+        table = Table(title="Exercises", title_justify="left")
+        for column in ("id", "name", "area", "kind"):
+            table.add_column(column)
+        for ex in sorted(library.exercises.values(), key=lambda e: (e.area.value, e.id)):
+            table.add_row(ex.id, ex.name, ex.area.value, ex.kind.value)
+        console.print(table)
+        return 0
+
+    return _guarded(args, body)
+
+
+def _clock(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes:d}:{rest:02d}"
+
+
+def print_plan(plan: Plan, console: Console) -> None:
+    """The plan as a table: time, exercise, what happens; then the total."""
+    table = Table(title=f"{plan.name} ({plan.routine})", title_justify="left")
+    table.add_column("time", justify="right")
+    table.add_column("exercise")
+    table.add_column("what happens")
+    for step in plan.steps:
+        if step.kind is StepKind.SAY:
+            what = f"say: {step.text}"
+        elif step.kind is StepKind.CUE:
+            what = f"[dim]cue {step.text}[/dim]"
+        elif step.kind is StepKind.HOLD:
+            what = f"hold {step.seconds:g} s"
+            if step.written_seconds is not None and step.written_seconds != step.seconds:
+                what += f" (written {step.written_seconds:g} s)"
+        else:
+            what = f"rest {step.seconds:g} s" + (f" - {step.text}" if step.between else "")
+        table.add_row(_clock(step.offset), step.exercise, what)
+    console.print(table)
+    console.print(f"Total: {_clock(plan.total_seconds)} ({plan.total_seconds:g} s)")
+
+
+def _plan(args: argparse.Namespace) -> int:
+    def body(args: argparse.Namespace) -> int:
+        plan = _prepare(args)
+        if args.json:
+            print(json.dumps(plan.to_json(), ensure_ascii=False))
+        else:
+            print_plan(plan, Console(highlight=False, soft_wrap=True))
+        return 0
+
+    return _guarded(args, body)
+
+
+def _run(args: argparse.Namespace) -> int:
+    def body(args: argparse.Namespace) -> int:
+        try:
+            scripted: list[ScriptedCommand] = [parse_scripted(s) for s in args.command]
+        except ValueError as error:
+            raise UsageProblem(str(error)) from None
+        if scripted and not args.simulate:
+            raise UsageProblem("--command works with --simulate only")
+        with person_run(args) as ctx:  # profile, gate, today's routine, history, lock
+            for note in ctx.notes:
+                print(note, file=sys.stderr)
+            routine, library = resolve_routine(ctx.routine, args.routine_id)
+            plan = compile_plan(
+                routine,
+                library,
+                person_side=ctx.person_side,
+                hold_factors=ctx.hold_factors(library),
+            )
+            if not args.simulate:
+                return _run_live(args, plan, ctx.recorder(plan, library))
+            log = simulate(
+                plan, scripted, session=ctx.session(plan), record=ctx.recorder(plan, library)
+            )
+        for line in log:
+            print(json.dumps(line, ensure_ascii=False) if args.json else _human(line))
+        return 0
+
+    return _guarded(args, body)
+
+
+def _run_live(
+    args: argparse.Namespace,
+    plan: Plan,
+    recorder: Callable[[RecordEntry], None] | None,
+) -> int:
+    """A real-time session: sound out, keyboard and voice in, every step recorded."""
+    if getattr(args, "input", None) is None:  # the microphone chosen on an earlier run
+        with contextlib.suppress(DeviceProblem):  # run_live_from_args reports a bad config
+            args.input = sound_options(args, save=False).input
+    gated = voice_sources(args, say=print)
+    return run_live_from_args(plan, args, gated_sources=gated, recorder=recorder)
+
+
+_HUMAN = {
+    "say": '"{text}"',
+    "cue": "{name}",
+    "hold": "{exercise} {seconds} s",
+    "rest": "{exercise} {seconds} s",
+    "hold_end": "{exercise} after {actual} s ({reason})",
+    "heard": "{command}",
+    "paused": "{reason}",
+    "resumed": "",
+    "end": "{reason}: {completed_steps} of {planned_steps} steps",
+}
+
+
+def _human(line: dict[str, Any]) -> str:
+    event = str(line["event"])
+    detail = _HUMAN.get(event, "").format_map(line)
+    return f"{_clock(float(line['t'])):>6}  {event:<8} {detail}"

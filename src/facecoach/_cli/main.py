@@ -1,0 +1,74 @@
+"""The ``facecoach`` command: builds the parser from each area's commands."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+__all__ = ["build_parser", "main"]
+
+_AREAS: dict[str, tuple[str, ...]] = {
+    "core": ("validate", "routines", "plan", "run"),
+    "sound": ("voices", "devices", "export"),
+    "voice": ("listen", "check", "model"),
+    "person": ("profile", "today", "history", "report"),
+}
+"""Which module registers which subcommands (so a command imports only its own)."""
+
+
+def _area_modules(argv: Sequence[str]) -> list[ModuleType]:
+    """The modules needed to parse ``argv``: one area when the command is known.
+
+    Sound and voice pull in numpy and audio libraries; ``today`` and
+    ``history`` should not wait for them.
+    """
+    words = iter(argv)
+    for word in words:
+        if word == "--data-dir":
+            next(words, None)
+            continue
+        if word.startswith("-"):
+            continue
+        for module, commands in _AREAS.items():
+            if word in commands:
+                return [importlib.import_module(f"facecoach._cli.{module}")]
+        break
+    return [importlib.import_module(f"facecoach._cli.{module}") for module in _AREAS]
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser (with only the area ``argv`` needs, when given)."""
+    parser = argparse.ArgumentParser(
+        prog="facecoach",
+        description="Offline, hands-free coach for facial palsy home exercise. "
+        "A coaching aid, not a treatment: work with a facial therapist where you can.",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="keep history, settings and caches here (default: your user data "
+        "directory, or $FACECOACH_HOME)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for module in _area_modules(argv or ()):
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(arguments).parse_args(arguments)
+    try:
+        status: int = args.handler(args)
+    except KeyboardInterrupt:
+        print("\nStopped.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
+    return status

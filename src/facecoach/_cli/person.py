@@ -1,0 +1,232 @@
+"""Commands of the person area: ``profile``, ``today``, ``history`` and ``report``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any, cast
+
+from .._paths import Places, places
+from .._person.profile import (
+    SIDES,
+    STAGES,
+    UPKEEPS,
+    ProfileProblem,
+    SideName,
+    StageName,
+    UpkeepName,
+    describe,
+    load_profile,
+    parse_days,
+    save_profile,
+)
+from .._person.run import RunRefused, history_view, profile_for, terminal_ask, today_for
+from .._person.store import SessionRow
+
+__all__ = ["format_history", "register"]
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add this area's subcommands to the parser."""
+    p = sub.add_parser("profile", help="show or change whom facecoach coaches")
+    p.add_argument("--side", choices=SIDES, help="the affected side of the face")
+    p.add_argument("--stage", choices=STAGES, help="where recovery stands (decides how often)")
+    p.add_argument(
+        "--days",
+        metavar="DAYS",
+        help="preferred days when not daily, e.g. 'mon wed fri' ('none' to clear)",
+    )
+    p.add_argument("--upkeep", choices=UPKEEPS, help="after-care upkeep, once restarted")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=_profile)
+
+    p = sub.add_parser("today", help="is today a session day, which routine, and why")
+    _date_argument(p)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=_today)
+
+    p = sub.add_parser("history", help="the sessions done so far")
+    p.add_argument("--limit", type=int, metavar="N", help="only the last N sessions")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=_history)
+
+    p = sub.add_parser("report", help="write a progress report (one HTML file with plots)")
+    p.add_argument("-o", "--out", required=True, type=Path, metavar="FILE.html")
+    _date_argument(p)
+    p.set_defaults(handler=_report)
+
+
+def _date_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--date",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="as if today were this date (default: today)",
+    )
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-24") from None
+
+
+def _where(args: argparse.Namespace) -> Places:
+    return places(getattr(args, "data_dir", None))
+
+
+def _fail(message: str, status: int = 1) -> int:
+    print(f"facecoach: {message}", file=sys.stderr)
+    return status
+
+
+# ------------------------------------------------------------ profile
+
+
+def _profile(args: argparse.Namespace) -> int:
+    where = _where(args)
+    try:
+        profile = load_profile(where)
+        changed = profile
+        if args.side:
+            changed = replace(changed, side=cast(SideName, args.side))
+        if args.stage:
+            changed = changed.with_stage(cast(StageName, args.stage), date.today())
+        if args.days is not None:
+            days = () if args.days.strip().lower() in ("", "none") else parse_days(args.days)
+            changed = replace(changed, days=days)
+        if args.upkeep:
+            changed = replace(changed, upkeep=cast(UpkeepName, args.upkeep))
+        if changed != profile:
+            # setting any value by hand counts as having answered the first-run questions
+            changed = replace(changed, asked=True)
+            save_profile(where, changed)
+    except ValueError as error:
+        return _fail(f"--days: {error}", 2)
+    except ProfileProblem as error:
+        return _fail(str(error))
+    except OSError as error:
+        return _fail(f"cannot save the profile: {error}")
+    if args.json:
+        print(json.dumps(changed.to_json()))
+    else:
+        print("\n".join(describe(changed)))
+        if changed.stage == "not-yet":
+            print("Exercise sessions wait until movement starts to return.")
+    return 0
+
+
+# ------------------------------------------------------------ today
+
+
+def _today(args: argparse.Namespace) -> int:
+    from .._core.loader import builtin_library
+
+    where = _where(args)
+    day = args.date or date.today()
+    try:
+        profile = profile_for(where, None if args.json else terminal_ask(), day)
+        decision = today_for(where, profile, builtin_library(), day)
+    except RunRefused as error:
+        return _fail(str(error), error.status)
+    if args.json:
+        print(json.dumps(decision.to_json()))
+        return 0
+    when = day.strftime("%a %d %b %Y")
+    if decision.routine is None:
+        head = f"{when}: no session."
+    elif decision.done_today:
+        head = f"{when}: done for today."
+    elif decision.stage is None:
+        head = f"{when}: your stage is not set. Next routine: {decision.routine}"
+    elif decision.due:
+        head = f"{when}: a session day. Routine: {decision.routine} (start it: facecoach run)"
+    else:
+        head = f"{when}: a rest day."
+    print(head)
+    for reason in decision.reasons:
+        print(f"  - {reason}")
+    if decision.next_due is not None:
+        nxt = decision.next_due.strftime("%a %d %b")
+        print(f"Next session day: {nxt}" + (f" ({decision.routine})" if decision.routine else ""))
+    return 0
+
+
+# ------------------------------------------------------------ history
+
+
+def _history(args: argparse.Namespace) -> int:
+    try:
+        rows, _ = history_view(_where(args))
+    except RunRefused as error:
+        return _fail(str(error), error.status)
+    if args.limit is not None:
+        rows = rows[-args.limit :] if args.limit > 0 else []
+    if args.json:
+        print(json.dumps([_row_json(r) for r in rows]))
+        return 0
+    print(format_history(rows))
+    return 0
+
+
+def _row_json(row: SessionRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "date": row.day,
+        "started": row.started,
+        "routine": row.routine,
+        "minutes": round(row.seconds / 60, 1),
+        "completed_steps": row.completed_steps,
+        "planned_steps": row.planned_steps,
+        "too_tight": row.too_tight,
+        "status": row.status,
+        "simulated": row.simulated,
+    }
+
+
+def format_history(rows: list[SessionRow]) -> str:
+    """The sessions as a plain text table (plain, so years of history print at once)."""
+    if not rows:
+        return "No sessions yet. Start one with: facecoach run"
+    width = max(len("routine"), *(len(r.routine) for r in rows))
+    lines = [f"{'date':<10}  {'routine':<{width}}  {'min':>5}  {'steps':>9}  tight  status"]
+    for r in rows:
+        steps = f"{r.completed_steps}/{r.planned_steps}"
+        status = r.status + (" (simulated)" if r.simulated else "")
+        lines.append(
+            f"{r.day:<10}  {r.routine:<{width}}  {r.seconds / 60:>5.1f}  {steps:>9}  "
+            f"{r.too_tight:>5}  {status}"
+        )
+    done = sum(1 for r in rows if r.status == "done")
+    minutes = sum(r.seconds for r in rows) / 60
+    lines.append(f"{len(rows)} sessions ({done} finished), {minutes:.0f} minutes in all.")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------ report
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .._core.loader import builtin_library
+    from .._person.report import gather, write_report
+
+    where = _where(args)
+    day = args.date or date.today()
+    try:
+        profile = load_profile(where)
+        data = gather(where, profile, builtin_library(), day)
+    except ProfileProblem as error:
+        return _fail(str(error))
+    except RunRefused as error:
+        return _fail(str(error), error.status)
+    try:
+        write_report(args.out, data)
+    except OSError as error:
+        return _fail(f"cannot write {args.out}: {error.strerror or error}")
+    print(f"Report written to {args.out} ({len(data.sessions)} sessions).")
+    return 0

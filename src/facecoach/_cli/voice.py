@@ -1,0 +1,300 @@
+"""Commands of the voice area: ``listen``, ``check`` and ``model download``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from .._core.ports import CommandSource, HeardCommand, SpeechGate
+from .._paths import places
+from .._voice.download import DownloadError, download_model
+from .._voice.mic import AudioSource, MicError, MicSource, WavSource
+from .._voice.recognizer import Decision
+from .._voice.source import (
+    VoiceCommands,
+    VoiceError,
+    VoiceSettings,
+    build_voice_source,
+    make_recognizer,
+)
+
+__all__ = ["add_run_voice_arguments", "add_voice_arguments", "register", "voice_sources"]
+
+
+def add_voice_arguments(p: argparse.ArgumentParser) -> None:
+    """The recogniser options shared by ``listen``, ``check`` and ``run``."""
+    p.add_argument(
+        "--engine",
+        choices=("auto", "vosk", "pocketsphinx"),
+        default="auto",
+        help="recogniser (default: Vosk when a model for the language is found, "
+        "else PocketSphinx for English)",
+    )
+    p.add_argument("--lang", default="en", help="language pack: en or ko (default en)")
+    p.add_argument("--model", metavar="PATH", help="a Vosk model directory")
+
+
+def add_run_voice_arguments(p: argparse.ArgumentParser) -> None:
+    """Voice options for ``facecoach run`` (``--input`` and ``--barge-in`` come from sound)."""
+    add_voice_arguments(p)
+    p.add_argument(
+        "--mic-file", metavar="WAV", help="hear commands from this WAV file, in real time"
+    )
+    p.add_argument("--no-voice", action="store_true", help="keyboard only: do not listen")
+
+
+def voice_sources(
+    args: argparse.Namespace,
+    say: Callable[[str], None] = print,
+    clock: Callable[[], float] = time.monotonic,
+) -> list[Callable[[SpeechGate], CommandSource]]:
+    """The voice source for ``run``, as ``run_live(gated_sources=...)`` wants it.
+
+    Says (through ``say``) which engine and model listen, or why voice is
+    off; a problem never stops the run: the list is then empty and the
+    keyboard still works.
+    """
+    if getattr(args, "no_voice", False):
+        return []
+    settings = VoiceSettings(
+        lang=getattr(args, "lang", "en"),
+        engine=getattr(args, "engine", "auto"),
+        model=getattr(args, "model", None),
+        barge_in=bool(getattr(args, "barge_in", False)),
+        device=_device(getattr(args, "input", None)),
+        mic_file=getattr(args, "mic_file", None),
+    )
+    try:
+        voice = build_voice_source(
+            settings, places(getattr(args, "data_dir", None)), clock, sleep=time.sleep
+        )
+    except VoiceError as exc:
+        say(f"Voice commands are off: {exc}. The keyboard works.")
+        return []
+    say(f"Listening with {voice.description}.")
+    return [voice.bind]
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add this area's subcommands to the parser."""
+    p = sub.add_parser("listen", help="recognise spoken commands from the mic or a WAV file")
+    p.add_argument("--file", metavar="WAV", help="read this WAV file (any rate, mono or stereo)")
+    add_voice_arguments(p)
+    p.add_argument("--json", action="store_true", help="one JSON object per command on stdout")
+    p.add_argument("--verbose", action="store_true", help="also show rejected speech (on stderr)")
+    p.add_argument("--mic-input", dest="mic_input", metavar="DEVICE", help="input device")
+    p.add_argument(
+        "--seconds", type=float, metavar="N", help="stop listening to the mic after N seconds"
+    )
+    p.set_defaults(handler=_listen)
+
+    p = sub.add_parser("check", help="headset check: input level, a test line, 'say next'")
+    add_voice_arguments(p)
+    p.add_argument("--mic-input", dest="mic_input", metavar="DEVICE", help="input device")
+    p.add_argument("--seconds", type=float, default=6.0, help="how long to wait for 'next'")
+    p.set_defaults(handler=_check)
+
+    p = sub.add_parser("model", help="speech models")
+    models = p.add_subparsers(dest="model_command", metavar="ACTION")
+    models.required = True
+    d = models.add_parser("download", help="download the small Vosk model for a language")
+    d.add_argument("lang", nargs="?", default="en", metavar="LANG", help="language (default en)")
+    d.set_defaults(handler=_download)
+
+
+def _fail(message: str) -> int:
+    print(f"facecoach: {message}", file=sys.stderr)
+    return 2
+
+
+def _device(spec: str | None) -> int | str | None:
+    if spec is None:
+        return None
+    return int(spec) if spec.isdigit() else spec
+
+
+def _listen(args: argparse.Namespace) -> int:
+    where = places(args.data_dir)
+    try:
+        recognizer = make_recognizer(
+            args.lang, where, args.engine, args.model, remember=not args.file
+        )
+    except VoiceError as exc:
+        return _fail(str(exc))
+    source: AudioSource
+    if args.file:
+        try:
+            source = WavSource(args.file)
+        except MicError as exc:
+            return _fail(str(exc))
+    else:
+        mic = MicSource(time.monotonic, device=_device(args.mic_input))
+        try:
+            mic.open()
+        except MicError as exc:
+            return _fail(str(exc))
+        source = mic
+    if not args.json:
+        print(f"Listening with {recognizer.description}; input {source.description}.")
+        if not args.file:
+            print("Say a command (Ctrl-C to stop).")
+
+    def show(decision: Decision) -> None:
+        if decision.command is not None:
+            if args.json:
+                print(json.dumps(decision.as_json(), ensure_ascii=False), flush=True)
+            else:
+                print(
+                    f"{decision.end:7.2f} s  {decision.command.value:<9}  heard {decision.text!r}",
+                    flush=True,
+                )
+        elif args.verbose:
+            print(
+                f"{decision.end:7.2f} s  (rejected: {decision.reason}) {decision.text!r}",
+                file=sys.stderr,
+            )
+
+    voice = VoiceCommands(source, recognizer, time.monotonic, gate=None, on_decision=show)
+    if args.file:
+        voice.run(lambda heard: None)
+        return 0
+    return _listen_live(voice, args.seconds)
+
+
+def _listen_live(voice: VoiceCommands, seconds: float | None) -> int:
+    voice.start(lambda heard: None)
+    try:
+        end = None if seconds is None else time.monotonic() + seconds
+        while end is None or time.monotonic() < end:
+            time.sleep(0.1)
+            if voice.error is not None:
+                return _fail(str(voice.error))
+    finally:
+        voice.stop()
+    return 0
+
+
+def _meter(source: MicSource, seconds: float) -> float:
+    """Show the input level for ``seconds``; return the loudest block (dBFS)."""
+    loudest = -90.0
+    start = time.monotonic()
+    end = start + seconds
+    shown = start
+    window: list[np.ndarray] = []
+    for block in source.blocks():
+        window.append(block.samples)
+        now = time.monotonic()
+        # Blocks are short (20 ms); the bar moves ten times a second.
+        if now - shown >= 0.1 or now >= end:
+            samples = np.concatenate(window).astype(np.float64)
+            window = []
+            shown = now
+            rms = float(np.sqrt(np.mean(samples**2))) if samples.size else 0.0
+            # -90 dBFS stands for silence: below it nothing a microphone gives matters.
+            level = max(-90.0, 20 * float(np.log10(max(rms, 1e-9) / 32768)))
+            loudest = max(loudest, level)
+            bars = int(max(0.0, min(40.0, (level + 80) / 2)))
+            print(f"\r  level {level:6.1f} dBFS |{'#' * bars:<40}|", end="", flush=True)
+        if now >= end:
+            break
+    print()
+    return loudest
+
+
+def _say(text: str, args: argparse.Namespace) -> None:
+    """Speak a line through the run's own output path and chosen device; always print it.
+
+    The check is of the headset a session will use, so it goes the same way a
+    session's speech does: the saved voice, rate and output device.
+    """
+    print(f'  coach: "{text}"')
+    from .._live.wiring import make_output, sound_options, speaker_for
+
+    try:
+        options = sound_options(args, save=False)
+        speaker = speaker_for(options, places(options.data_dir))
+        try:
+            sound = speaker.render(text)
+        finally:
+            speaker.close()
+        out = make_output(options.output, options)
+        out.open(lambda report: None)
+        try:
+            out.play(sound, "speech")
+            deadline = time.monotonic() + sound.seconds + 5.0
+            while out.busy and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            out.close()
+    except Exception as exc:  # any failure here only means the line is not heard
+        print(f"  (could not play it: {exc})")
+
+
+def _check(args: argparse.Namespace) -> int:
+    where = places(args.data_dir)
+    try:
+        recognizer = make_recognizer(args.lang, where, args.engine, args.model, remember=True)
+    except VoiceError as exc:
+        return _fail(str(exc))
+    print(f"Recogniser: {recognizer.description}")
+    mic = MicSource(time.monotonic, device=_device(args.mic_input))
+    try:
+        mic.open()
+    except MicError as exc:
+        return _fail(str(exc))
+    print("1. Speak normally for three seconds; the bar should move well past half way.")
+    loudest = _meter(mic, 3.0)
+    if loudest < -50:
+        print(f"   The microphone is very quiet (peak {loudest:.0f} dBFS): check it is not muted.")
+    mic.close()
+    print("2. A test line from the coach:")
+    _say("This is your coach. If you can hear me, say next.", args)
+    print(f"3. Say 'next' now (waiting {args.seconds:g} seconds).")
+    heard: list[HeardCommand] = []
+    rejected: list[Decision] = []
+    mic = MicSource(time.monotonic, device=_device(args.mic_input))
+    voice = VoiceCommands(mic, recognizer, time.monotonic, on_decision=lambda d: rejected.append(d))
+    voice.start(heard.append)
+    deadline = time.monotonic() + args.seconds
+    while time.monotonic() < deadline and not heard and voice.error is None:
+        time.sleep(0.1)
+    voice.stop()
+    if voice.error is not None:
+        return _fail(str(voice.error))
+    if heard:
+        print(f"   Heard: {heard[0].command.value} ({heard[0].text!r}). Voice control works.")
+        return 0
+    others = [d for d in rejected if d.command is None]
+    if others:
+        print(f"   Heard speech but no command ({others[-1].reason}). Try again, a little louder.")
+    else:
+        print("   Heard nothing. Check the microphone, or use the keyboard during sessions.")
+    return 1
+
+
+def _progress() -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        share = done / total if total else 0.0
+        bar = "#" * int(30 * share)
+        print(f"\r  {bar:<30} {done / 1e6:6.1f} / {total / 1e6:.1f} MB", end="", file=sys.stderr)
+        if done >= total:
+            print(file=sys.stderr)
+
+    return show
+
+
+def _download(args: argparse.Namespace) -> int:
+    where = places(args.data_dir)
+    print(f"Downloading the small Vosk model for {args.lang!r} into {where.models} ...")
+    try:
+        path = download_model(args.lang, where.models, progress=_progress())
+    except DownloadError as exc:
+        print(file=sys.stderr)
+        return _fail(str(exc))
+    print(f"Model ready: {path}")
+    return 0

@@ -1,0 +1,273 @@
+"""Compile a routine into a flat, timed list of steps (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import Any
+
+from .routine import Exercise, Library, Routine, Side
+
+__all__ = [
+    "CUE_SECONDS",
+    "DEFAULT_SPEECH_RATE",
+    "Plan",
+    "PlanStep",
+    "StepKind",
+    "adapted_hold",
+    "compile_plan",
+    "estimate_speech_seconds",
+    "side_word",
+]
+
+DEFAULT_SPEECH_RATE = 160
+"""Words a minute used to estimate how long a line takes to say."""
+
+CUE_SECONDS: Mapping[str, float] = {
+    "hold_start": 0.4,
+    "hold_end": 0.4,
+    "tick": 0.08,
+    "rest": 0.4,
+    "exercise_done": 0.6,
+    "session_done": 1.0,
+}
+"""Length of each cue; the cue files are made to these lengths."""
+
+
+class StepKind(str, Enum):
+    """What a plan step does."""
+
+    SAY = "say"
+    CUE = "cue"
+    HOLD = "hold"
+    REST = "rest"
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """One step of the timeline.
+
+    ``text`` is the line to say (SAY), the cue name (CUE), or for HOLD and
+    REST the instruction they belong to. ``segment`` counts the spoken
+    instructions: a SAY starts a new segment and the steps after it belong to
+    it, which is what "repeat" and "back" work on.
+    """
+
+    kind: StepKind
+    exercise: str
+    seconds: float
+    text: str
+    offset: float = 0.0
+    written_seconds: float | None = None
+    """For holds: the length the file gives, before adaptation."""
+    min_hold: float = 0.0
+    exercise_index: int = 0
+    segment: int = 0
+    is_setup: bool = False
+    between: bool = False
+    """A rest between exercises (its text announces the next one)."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A routine compiled for one person and one run."""
+
+    routine: str
+    name: str
+    steps: tuple[PlanStep, ...]
+
+    @property
+    def total_seconds(self) -> float:
+        """Length of the whole session if nothing is skipped or repeated."""
+        return round(sum(step.seconds for step in self.steps), 3)
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape of ``facecoach plan --json``."""
+        steps: list[dict[str, Any]] = []
+        for step in self.steps:
+            item: dict[str, Any] = {
+                "kind": step.kind.value,
+                "exercise": step.exercise,
+                "seconds": round(step.seconds, 3),
+                "text": step.text,
+                "offset": round(step.offset, 3),
+            }
+            if step.written_seconds is not None:
+                item["written_seconds"] = step.written_seconds
+            steps.append(item)
+        return {"routine": self.routine, "total_seconds": self.total_seconds, "steps": steps}
+
+    def with_speech_seconds(self, speech_seconds: Callable[[str], float]) -> Plan:
+        """The same plan with every spoken line timed by ``speech_seconds``.
+
+        Used once lines are rendered, so the plan agrees with the real audio.
+        """
+        steps = [
+            replace(s, seconds=speech_seconds(s.text)) if s.kind is StepKind.SAY else s
+            for s in self.steps
+        ]
+        return Plan(self.routine, self.name, _with_offsets(steps))
+
+
+def estimate_speech_seconds(text: str, rate: float = DEFAULT_SPEECH_RATE) -> float:
+    """Seconds to say ``text`` at ``rate`` words a minute."""
+    words = len(text.split())
+    return round(words * 60.0 / rate, 3)
+
+
+def side_word(person_side: str | None, exercise_side: Side) -> str:
+    """The word that replaces ``{side}`` in an exercise's lines.
+
+    ``person_side`` is "left", "right", or None/"both" when not one side. An
+    exercise for the unaffected side names the other side.
+    """
+    if person_side not in ("left", "right"):
+        return "unaffected" if exercise_side is Side.UNAFFECTED else "affected"
+    if exercise_side is Side.UNAFFECTED:
+        return "right" if person_side == "left" else "left"
+    return person_side
+
+
+def adapted_hold(written: float, min_hold: float, factor: float) -> float:
+    """A hold shortened by ``factor`` (<= 1), never below the floor.
+
+    A hold written shorter than its floor is kept as written: adaptation only
+    ever shortens.
+    """
+    factor = min(1.0, max(0.0, factor))
+    floor = min(min_hold, written)
+    return round(max(floor, written * factor), 3)
+
+
+def compile_plan(
+    routine: Routine,
+    library: Library,
+    *,
+    person_side: str | None = None,
+    hold_factors: Mapping[str, float] | None = None,
+    speech_seconds: Callable[[str], float] = estimate_speech_seconds,
+) -> Plan:
+    """Flatten ``routine`` into timed steps.
+
+    For each exercise: its setup line, then each rep's steps in order (a hold
+    is framed by start and end cues), then ``rest_between`` before the next
+    exercise (never after the last). The session ends with a closing cue.
+    ``hold_factors`` maps exercise ids to the person's adaptation factor.
+    """
+    factors = hold_factors or {}
+    steps: list[PlanStep] = []
+    segment = -1
+    items = routine.items
+    for index, item in enumerate(items):
+        exercise = library.exercises[item.exercise]
+        word = side_word(person_side, exercise.side)
+        factor = factors.get(exercise.id, 1.0)
+        common: dict[str, Any] = {"exercise": exercise.id, "exercise_index": index}
+        if exercise.setup:
+            segment += 1
+            setup = _fill(exercise.setup, word)
+            steps.append(
+                PlanStep(
+                    StepKind.SAY,
+                    text=setup,
+                    seconds=speech_seconds(setup),
+                    segment=segment,
+                    is_setup=True,
+                    **common,
+                )
+            )
+        reps = item.reps if item.reps is not None else exercise.reps
+        for _ in range(reps):
+            for step in exercise.steps:
+                segment += 1
+                steps.extend(
+                    _compile_step(
+                        exercise,
+                        step.say,
+                        step.hold,
+                        step.rest,
+                        word,
+                        factor,
+                        segment,
+                        speech_seconds,
+                        common,
+                    )
+                )
+        if index < len(items) - 1 and routine.rest_between > 0:
+            upcoming = library.exercises[items[index + 1].exercise]
+            steps.append(
+                PlanStep(
+                    StepKind.REST,
+                    text=f"Rest. Next: {upcoming.name}.",
+                    seconds=float(routine.rest_between),
+                    segment=segment,
+                    between=True,
+                    **common,
+                )
+            )
+    if steps:
+        last = steps[-1]
+        steps.append(
+            PlanStep(
+                StepKind.CUE,
+                exercise=last.exercise,
+                text="session_done",
+                seconds=CUE_SECONDS["session_done"],
+                segment=segment,
+                exercise_index=last.exercise_index,
+            )
+        )
+    return Plan(routine.id, routine.name, _with_offsets(steps))
+
+
+def _compile_step(
+    exercise: Exercise,
+    say: str,
+    hold: float | None,
+    rest: float | None,
+    word: str,
+    factor: float,
+    segment: int,
+    speech_seconds: Callable[[str], float],
+    common: dict[str, Any],
+) -> list[PlanStep]:
+    text = _fill(say, word)
+    out = [
+        PlanStep(StepKind.SAY, text=text, seconds=speech_seconds(text), segment=segment, **common)
+    ]
+    if hold is not None:
+        seconds = adapted_hold(hold, exercise.min_hold, factor)
+        cue = {"segment": segment, **common}
+        out.append(
+            PlanStep(StepKind.CUE, text="hold_start", seconds=CUE_SECONDS["hold_start"], **cue)
+        )
+        out.append(
+            PlanStep(
+                StepKind.HOLD,
+                text=text,
+                seconds=seconds,
+                written_seconds=hold,
+                min_hold=exercise.min_hold,
+                **cue,
+            )
+        )
+        out.append(PlanStep(StepKind.CUE, text="hold_end", seconds=CUE_SECONDS["hold_end"], **cue))
+    elif rest:
+        out.append(
+            PlanStep(StepKind.REST, text=text, seconds=float(rest), segment=segment, **common)
+        )
+    return out
+
+
+def _fill(text: str, word: str) -> str:
+    return text.replace("{side}", word)
+
+
+def _with_offsets(steps: list[PlanStep]) -> tuple[PlanStep, ...]:
+    out: list[PlanStep] = []
+    offset = 0.0
+    for step in steps:
+        out.append(replace(step, offset=round(offset, 3)))
+        offset += step.seconds
+    return tuple(out)

@@ -1,0 +1,116 @@
+"""A live run: the real-time loop, the terminal view, the keyboard, the wiring
+of a session to real adapters, and export to audio files.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .export import (
+        ExportResult,
+        export_session,
+        prerender,
+        spoken_lines,
+    )
+    from .keys import (
+        KEYS,
+        KeyboardSource,
+        key_help,
+    )
+    from .loop import (
+        LiveLoop,
+        LiveOptions,
+        NullView,
+        View,
+    )
+    from .view import (
+        LiveState,
+        PlainView,
+        RichView,
+        clock_text,
+        make_view,
+        render,
+    )
+    from .wiring import (
+        TEXT_MODE,
+        SoundOptions,
+        add_sound_arguments,
+        cached_speech_seconds,
+        make_output,
+        run_live,
+        run_live_from_args,
+        sound_options,
+        speaker_for,
+    )
+
+# Loaded on first use: importing one module of this package must not pull in
+# numpy, audio libraries or engines for all the others.
+_HOME = {
+    "ExportResult": "export",
+    "KEYS": "keys",
+    "KeyboardSource": "keys",
+    "LiveLoop": "loop",
+    "LiveOptions": "loop",
+    "LiveState": "view",
+    "NullView": "loop",
+    "PlainView": "view",
+    "RichView": "view",
+    "SoundOptions": "wiring",
+    "TEXT_MODE": "wiring",
+    "View": "loop",
+    "add_sound_arguments": "wiring",
+    "cached_speech_seconds": "wiring",
+    "clock_text": "view",
+    "export_session": "export",
+    "key_help": "keys",
+    "make_output": "wiring",
+    "make_view": "view",
+    "prerender": "export",
+    "render": "view",
+    "run_live": "wiring",
+    "run_live_from_args": "wiring",
+    "sound_options": "wiring",
+    "speaker_for": "wiring",
+    "spoken_lines": "export",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = [
+    "KEYS",
+    "TEXT_MODE",
+    "ExportResult",
+    "KeyboardSource",
+    "LiveLoop",
+    "LiveOptions",
+    "LiveState",
+    "NullView",
+    "PlainView",
+    "RichView",
+    "SoundOptions",
+    "View",
+    "add_sound_arguments",
+    "cached_speech_seconds",
+    "clock_text",
+    "export_session",
+    "key_help",
+    "make_output",
+    "make_view",
+    "prerender",
+    "render",
+    "run_live",
+    "run_live_from_args",
+    "sound_options",
+    "speaker_for",
+    "spoken_lines",
+]

@@ -1,0 +1,343 @@
+"""The live loop: drives a ``Session`` in real time through the output path.
+
+One thread runs the loop. Everything else (command sources, the audio
+callback, timers) only puts items into the inbox. The loop sends the session
+a ``Tick`` for each deadline on an absolute schedule of the injected clock
+(never accumulated sleeps), a little ahead of time by the output path's lead,
+and every sound is given the exact time it must start, so a hold-end cue
+sounds on its deadline. Speech ends come back from the output path as
+reports and become ``SpeechDone``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from .._core.clock import IDLE, Inbox
+from .._core.commands import Command
+from .._core.events import (
+    DeviceLost,
+    Effect,
+    Event,
+    Finish,
+    Heard,
+    Listen,
+    PlayCue,
+    Record,
+    RecordEntry,
+    Speak,
+    SpeechDone,
+    StopSpeech,
+    Tick,
+)
+from .._core.plan import Plan, estimate_speech_seconds
+from .._core.ports import Clock, CommandSource, HeardCommand, SpeechGate
+from .._core.session import Session
+from .._sound.mixer import PlayReport
+from .._sound.output import AudioOut, OutputUnavailable, SpeechTimeline
+from .._sound.samples import Sound
+from .._sound.tts import Speaker, TtsUnavailable
+
+__all__ = ["LiveLoop", "LiveOptions", "NullView", "View"]
+
+
+@dataclass(frozen=True)
+class LiveOptions:
+    """How the live loop behaves."""
+
+    tick_seconds: int = 3
+    """The last this many seconds of a hold tick."""
+    guard: float = 0.3
+    """Seconds after the coach's speech during which the microphone stays ignored."""
+    barge_in: bool = False
+    """Keep listening while the coach speaks (for headsets)."""
+    refresh: float | None = 0.2
+    """Seconds between screen refreshes (None: only when something happens)."""
+    drain_seconds: float = 2.0
+    """At most this long to let the last sound play out at the end."""
+
+
+class View(Protocol):
+    """What the person sees. ``t`` is session time in seconds."""
+
+    def effect(self, t: float, effect: Effect) -> None:
+        """Something the session did."""
+
+    def heard(self, t: float, heard: HeardCommand) -> None:
+        """A command arrived."""
+
+    def message(self, text: str) -> None:
+        """A notice for the person (device lost, resumed, ...)."""
+
+    def refresh(self, t: float) -> None:
+        """Redraw now."""
+
+    def close(self) -> None:
+        """Leave the screen tidy."""
+
+
+class NullView:
+    """A view that shows nothing but keeps the messages (tests, export)."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def effect(self, t: float, effect: Effect) -> None:
+        """Ignored."""
+
+    def heard(self, t: float, heard: HeardCommand) -> None:
+        """Ignored."""
+
+    def message(self, text: str) -> None:
+        """Kept in ``messages``."""
+        self.messages.append(text)
+
+    def refresh(self, t: float) -> None:
+        """Nothing to draw."""
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+@dataclass(frozen=True)
+class _Interrupted:
+    """Ctrl-C (or another reason to stop at once) reached a thread that is not the loop."""
+
+    why: str
+
+
+def _never(start: float, end: float) -> bool:
+    return False
+
+
+class LiveLoop:
+    """Runs one session live. Build it, then call ``run`` once."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        *,
+        speaker: Speaker,
+        out: AudioOut,
+        cues: Mapping[str, Sound],
+        clock: Clock,
+        inbox: Inbox,
+        view: View | None = None,
+        sources: Sequence[CommandSource] = (),
+        recorder: Callable[[RecordEntry], None] | None = None,
+        options: LiveOptions = LiveOptions(),
+        reopen: Callable[[], AudioOut] | None = None,
+        session: Session | None = None,
+    ) -> None:
+        self.plan = plan
+        self.session = session or Session(plan, tick_seconds=options.tick_seconds)
+        self.speaker = speaker
+        self.out = out
+        self.cues = cues
+        self.clock = clock
+        self.inbox = inbox
+        self.view: View = view or NullView()
+        self.sources = list(sources)
+        self.recorder = recorder
+        self.options = options
+        self.reopen = reopen
+        self.timeline = SpeechTimeline(options.guard)
+        self.gate: SpeechGate = _never if options.barge_in else self.timeline.gate
+        """For voice input: True when audio at those times overlapped the coach's speech."""
+        self.finish: Finish | None = None
+        self.listening = False
+        self.lost_device: str | None = None
+        self.t0 = 0.0
+        self._last_t = 0.0
+        self._record_failed = False
+        self._opened = False
+
+    # ------------------------------------------------------------ running
+
+    def start_output(self) -> str | None:
+        """Open the output path now; the reason as a message if it cannot be opened."""
+        try:
+            self.out.open(self._on_report)
+        except OutputUnavailable as error:
+            return str(error)
+        self._opened = True
+        return None
+
+    def run(self) -> Finish | None:
+        """Run the session to its end; returns how it finished.
+
+        Raises ``OutputUnavailable`` if the output was not opened yet and cannot be.
+        """
+        if not self._opened:
+            self.out.open(self._on_report)
+            self._opened = True
+        self.t0 = self.clock()
+        try:
+            for source in self.sources:
+                source.start(self.inbox.put)
+            self._apply(0.0, self.session.start(0.0))
+            while not self.session.ended:
+                self._step()
+        except KeyboardInterrupt:
+            self._stop_now("Ctrl-C")
+        finally:
+            self._close()
+        return self.finish
+
+    def interrupt(self, why: str = "interrupted") -> None:
+        """Ask the loop (from any thread) to stop the session as if told "stop"."""
+        self.inbox.put(_Interrupted(why))
+
+    def now(self) -> float:
+        """Session time: seconds since the loop started."""
+        return self.clock() - self.t0
+
+    def _step(self) -> None:
+        deadline = self.session.next_deadline
+        lead = self.out.lead
+        timeout: float | None = None
+        if deadline is not None:
+            timeout = max(0.0, deadline - lead - self.now())
+        if self.options.refresh is not None:
+            timeout = (
+                self.options.refresh if timeout is None else min(timeout, self.options.refresh)
+            )
+        item = self.inbox.get(timeout)
+        if item is IDLE:  # only a simulation gets here: nothing can ever happen again
+            self._stop_now("nothing more to hear")
+            return
+        if item is not None:
+            self._take(item)
+        lost = self.out.poll()
+        if lost is not None and self.lost_device is None:
+            self._device_lost(lost)
+        # every deadline that has come (a little early, by the output's lead)
+        while not self.session.ended:
+            deadline = self.session.next_deadline
+            if deadline is None or self.now() + self.out.lead < deadline - 1e-9:
+                break
+            self._handle(Tick(max(deadline, self._last_t)))
+        self.view.refresh(self.now())
+
+    def _take(self, item: object) -> None:
+        if isinstance(item, PlayReport):
+            if item.kind == "speech" and item.phase == "end":
+                self._handle(SpeechDone(self._event_time(item.t - self.t0), item.tag))
+        elif isinstance(item, HeardCommand):
+            self._heard(item)
+        elif isinstance(item, _Interrupted):
+            self._stop_now(item.why)
+
+    def _heard(self, heard: HeardCommand) -> None:
+        if not self.listening:
+            return
+        command = heard.command
+        if heard.source == "keyboard" and command is Command.PAUSE and self.session.paused:
+            command = Command.RESUME  # one key toggles
+        if command is Command.RESUME and self.lost_device is not None and not self._recover():
+            return
+        t = self._event_time(heard.at - self.t0)
+        self.view.heard(t, HeardCommand(command, heard.text, heard.at, heard.source))
+        self._handle(Heard(t, command, heard.text or command.value, heard.source))
+
+    def _event_time(self, t: float) -> float:
+        # events reach the session in order; a deadline handled early must not be overtaken
+        return max(t, self._last_t)
+
+    def _handle(self, event: Event) -> None:
+        self._last_t = max(self._last_t, event.t)
+        self._apply(event.t, self.session.handle(event))
+
+    def _stop_now(self, why: str) -> None:
+        if not self.session.ended:
+            t = self._event_time(self.now())
+            self._handle(Heard(t, Command.STOP, why, "keyboard"))
+
+    # ------------------------------------------------------------ devices
+
+    def _device_lost(self, name: str) -> None:
+        self.lost_device = name
+        self.view.message(
+            f"Output device {name} is gone. The session is paused: plug it back in "
+            "(or connect another) and press p to go on."
+        )
+        self._handle(DeviceLost(self._event_time(self.now()), name))
+
+    def _recover(self) -> bool:
+        """Open an output again after a loss; False (still paused) if none opens."""
+        if self.reopen is None:
+            self.lost_device = None
+            return True
+        try:
+            out = self.reopen()
+            out.open(self._on_report)
+        except OutputUnavailable as error:
+            self.view.message(f"Still no output device ({error}). Press p to try again.")
+            return False
+        self.out.close()
+        self.out = out
+        self.lost_device = None
+        self.view.message(f"Going on with {out.name}.")
+        return True
+
+    # ------------------------------------------------------------ effects
+
+    def _apply(self, t: float, effects: list[Effect]) -> None:
+        at = self.t0 + t
+        for effect in effects:
+            if isinstance(effect, Speak):
+                sound = self._render(effect.text)
+                self.out.play(sound, "speech", tag=effect.utterance, name=effect.purpose, at=at)
+            elif isinstance(effect, StopSpeech):
+                self.out.stop_speech()
+            elif isinstance(effect, PlayCue):
+                cue = self.cues.get(effect.name)
+                if cue is not None:
+                    self.out.play(cue, "cue", name=effect.name, at=at)
+            elif isinstance(effect, Record):
+                self._record(effect.entry)
+            elif isinstance(effect, Listen):
+                self.listening = effect.on
+            elif isinstance(effect, Finish):
+                self.finish = effect
+            self.view.effect(t, effect)
+
+    def _render(self, text: str) -> Sound:
+        try:
+            return self.speaker.render(text)
+        except TtsUnavailable as error:
+            # keep time as if it had been said; the screen shows the line
+            self.view.message(f"Speech failed ({error}); the line is on screen only.")
+            seconds = estimate_speech_seconds(text)
+            return Sound.silence(seconds)
+
+    def _record(self, entry: RecordEntry) -> None:
+        if self.recorder is None:
+            return
+        try:
+            self.recorder(entry)
+        except Exception as error:  # a failing history must not end the exercise
+            if not self._record_failed:
+                self._record_failed = True
+                self.view.message(f"Could not save the session history: {error}")
+
+    def _on_report(self, report: PlayReport) -> None:
+        # runs on the audio thread: note the time for the gate at once, then hand over
+        self.timeline.note(report)
+        self.inbox.put(report)
+
+    def _close(self) -> None:
+        for source in self.sources:
+            try:
+                source.stop()
+            except Exception as error:  # one source failing to stop must not stop the others
+                self.view.message(f"Could not stop a command source: {error}")
+        # let what is still sounding (the closing cue, a last line) play out
+        until = self.clock() + self.options.drain_seconds
+        while self.out.busy and self.clock() < until:
+            if self.inbox.get(max(0.0, until - self.clock())) is IDLE:
+                break
+        self.out.close()
+        self.view.close()

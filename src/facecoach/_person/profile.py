@@ -1,0 +1,300 @@
+"""The person: affected side, stage, preferred days, and the first-run questions.
+
+The profile is a small JSON file next to the settings (``profile.json`` in the
+config directory), kept apart from the history database so that a damaged
+history never hides the stage, which the safety gate needs.
+
+Questions go through an injected ``Ask`` callable: the keyboard asker is
+here; a voice asker can be dropped in later with the same shape (each
+``Question`` carries the words that answer it, ready for a grammar).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal, TextIO, cast
+
+from .._paths import Places, write_text_atomic
+
+__all__ = [
+    "DAY_NAMES",
+    "SIDES",
+    "STAGES",
+    "STAGE_TEXT",
+    "UPKEEPS",
+    "Ask",
+    "Profile",
+    "ProfileProblem",
+    "Question",
+    "SideName",
+    "StageName",
+    "UpkeepName",
+    "ask_first_run",
+    "describe",
+    "keyboard_ask",
+    "load_profile",
+    "parse_days",
+    "profile_path",
+    "save_profile",
+]
+
+SideName = Literal["left", "right", "both"]
+StageName = Literal["not-yet", "recent", "long-standing", "after-care"]
+UpkeepName = Literal["weekly", "monthly"]
+
+SIDES: tuple[SideName, ...] = ("left", "right", "both")
+STAGES: tuple[StageName, ...] = ("not-yet", "recent", "long-standing", "after-care")
+UPKEEPS: tuple[UpkeepName, ...] = ("weekly", "monthly")
+DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+STAGE_TEXT: dict[str, str] = {
+    "not-yet": "movement has not yet started to return",
+    "recent": "movement has recently started to return",
+    "long-standing": "the palsy is long-standing",
+    "after-care": "drooping or tightness, even years later",
+}
+"""How each stage reads, for questions and reasons."""
+
+
+class ProfileProblem(Exception):
+    """The profile file or a value given for it is not usable; the message says why."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Whom facecoach coaches. ``None`` means not set."""
+
+    side: SideName | None = None
+    """The affected side of the face."""
+    stage: StageName | None = None
+    """Where recovery stands; decides the safety gate and the frequency."""
+    days: tuple[int, ...] = ()
+    """Preferred weekdays (0 Monday .. 6 Sunday) for the stages that are not daily."""
+    stage_since: date | None = None
+    """When the stage was last set (after-care restarts daily from then)."""
+    upkeep: UpkeepName = "weekly"
+    """After-care, once restarted: how often to keep it up."""
+    asked: bool = False
+    """The first-run questions have been put (so they are not put again)."""
+
+    @property
+    def side_word(self) -> str | None:
+        """What fills ``{side}``: "left" or "right", else None ("affected")."""
+        return self.side if self.side in ("left", "right") else None
+
+    def with_stage(self, stage: StageName | None, today: date) -> Profile:
+        """The profile with ``stage`` set, dated ``today`` when it changes."""
+        if stage == self.stage:
+            return self
+        return replace(self, stage=stage, stage_since=today if stage else None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape kept on disk and shown by ``facecoach profile --json``."""
+        return {
+            "side": self.side,
+            "stage": self.stage,
+            "days": [DAY_NAMES[d] for d in self.days],
+            "stage_since": self.stage_since.isoformat() if self.stage_since else None,
+            "upkeep": self.upkeep,
+            "asked": self.asked,
+        }
+
+    @classmethod
+    def from_json(cls, data: object, where: str) -> Profile:
+        """Read the on-disk shape; ``ProfileProblem`` names the field that is wrong."""
+        if not isinstance(data, dict):
+            raise ProfileProblem(f"{where}: expected a JSON object")
+        side = data.get("side")
+        if side is not None and side not in SIDES:
+            raise ProfileProblem(f"{where}: side: expected one of {', '.join(SIDES)}, not {side!r}")
+        stage = data.get("stage")
+        if stage is not None and stage not in STAGES:
+            raise ProfileProblem(
+                f"{where}: stage: expected one of {', '.join(STAGES)}, not {stage!r}"
+            )
+        upkeep = data.get("upkeep", "weekly")
+        if upkeep not in UPKEEPS:
+            raise ProfileProblem(f"{where}: upkeep: expected weekly or monthly, not {upkeep!r}")
+        days_raw = data.get("days", [])
+        if not isinstance(days_raw, list) or not all(isinstance(d, str) for d in days_raw):
+            raise ProfileProblem(f"{where}: days: expected a list of day names like 'mon'")
+        try:
+            days = parse_days(" ".join(days_raw))
+        except ValueError as error:
+            raise ProfileProblem(f"{where}: days: {error}") from None
+        since_raw = data.get("stage_since")
+        try:
+            since = date.fromisoformat(since_raw) if isinstance(since_raw, str) else None
+        except ValueError:
+            raise ProfileProblem(f"{where}: stage_since: expected YYYY-MM-DD") from None
+        return cls(
+            side=cast("SideName | None", side),
+            stage=cast("StageName | None", stage),
+            days=days,
+            stage_since=since,
+            upkeep=cast(UpkeepName, upkeep),
+            asked=bool(data.get("asked", False)),
+        )
+
+
+def parse_days(text: str) -> tuple[int, ...]:
+    """Weekdays from words like "mon wed fri" (or "monday, thursday"); sorted, unique."""
+    days: set[int] = set()
+    for word in text.replace(",", " ").lower().split():
+        index = next((i for i, full in enumerate(_FULL_DAYS) if full.startswith(word)), None)
+        if index is None or len(word) < 2:
+            raise ValueError(f"{word!r} is not a day of the week (mon, tue, ... sun)")
+        days.add(index)
+    return tuple(sorted(days))
+
+
+_FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def profile_path(where: Places) -> Path:
+    """The profile file."""
+    return where.config / "profile.json"
+
+
+def load_profile(where: Places) -> Profile:
+    """The saved profile, or an empty one when there is none yet."""
+    path = profile_path(where)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Profile()
+    except OSError as error:
+        raise ProfileProblem(f"{path}: cannot read it ({error.strerror})") from None
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        line = getattr(error, "lineno", 1)
+        raise ProfileProblem(
+            f"{path}:{line}: not valid JSON; fix it, or delete it and set the profile "
+            "again with 'facecoach profile'"
+        ) from None
+    return Profile.from_json(data, str(path))
+
+
+def save_profile(where: Places, profile: Profile) -> Path:
+    """Write the profile atomically (a crash leaves the old file or the new one)."""
+    path = profile_path(where)
+    write_text_atomic(path, json.dumps(profile.to_json(), indent=2) + "\n")
+    return path
+
+
+# ------------------------------------------------------------ questions
+
+
+@dataclass(frozen=True)
+class Question:
+    """One first-run question.
+
+    ``choices`` maps each accepted answer word to its value; a voice asker can
+    build its grammar from the keys. An empty answer means "skip".
+    """
+
+    key: str
+    prompt: str
+    choices: dict[str, str] = field(default_factory=dict)
+    free: bool = False
+    """Any text is accepted (checked by the caller), not just the choices."""
+
+
+Ask = Callable[[Question], "str | None"]
+"""Put a question; return the answer's text, or None when nobody can answer."""
+
+_SIDE_Q = Question(
+    "side",
+    "Which side of your face is affected? (left, right, both; Enter to skip)",
+    {"left": "left", "right": "right", "both": "both"},
+)
+_STAGE_Q = Question(
+    "stage",
+    "Where are you in recovery?\n"
+    + "".join(f"  {i}. {s}: {STAGE_TEXT[s]}\n" for i, s in enumerate(STAGES, 1))
+    + "Answer 1-4 or the name (Enter to skip)",
+    {**{str(i): s for i, s in enumerate(STAGES, 1)}, **{s: s for s in STAGES}},
+)
+_DAYS_Q = Question(
+    "days",
+    "Preferred days, if any, for when you do not exercise daily "
+    "(e.g. 'mon wed fri'; Enter for none)",
+    free=True,
+)
+
+
+def ask_first_run(profile: Profile, ask: Ask, today: date, *, tries: int = 3) -> Profile:
+    """Put the first-run questions through ``ask``; returns the updated profile.
+
+    A value already set is not asked again. An answer that does not fit is
+    asked again, at most ``tries`` times; then the question is skipped.
+    """
+    updated = profile
+    if updated.side is None:
+        side = _answer(ask, _SIDE_Q, tries)
+        if side is not None:
+            updated = replace(updated, side=cast(SideName, side))
+    if updated.stage is None:
+        stage = _answer(ask, _STAGE_Q, tries)
+        if stage is not None:
+            updated = updated.with_stage(cast(StageName, stage), today)
+    if not updated.days and updated.stage in ("recent", "after-care"):
+        for _ in range(tries):
+            text = ask(_DAYS_Q)
+            if not text or not text.strip():
+                break
+            try:
+                updated = replace(updated, days=parse_days(text))
+                break
+            except ValueError:
+                continue
+    return replace(updated, asked=True)
+
+
+def _answer(ask: Ask, question: Question, tries: int) -> str | None:
+    for _ in range(tries):
+        text = ask(question)
+        if text is None or not text.strip():
+            return None
+        value = question.choices.get(text.strip().lower())
+        if value is not None:
+            return value
+    return None
+
+
+def keyboard_ask(
+    stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> Callable[[Question], str | None]:
+    """An ``Ask`` that types the question and reads a line (None at end of input)."""
+    source = stdin or sys.stdin
+    sink = stdout or sys.stdout
+
+    def ask(question: Question) -> str | None:
+        sink.write(question.prompt + ": ")
+        sink.flush()
+        line = source.readline()
+        if not line:
+            sink.write("\n")
+            return None
+        return line.strip()
+
+    return ask
+
+
+def describe(profile: Profile) -> Sequence[str]:
+    """The profile as short lines for the screen."""
+    side = profile.side or "not set (lines say 'affected')"
+    stage = f"{profile.stage} ({STAGE_TEXT[profile.stage]})" if profile.stage else "not set"
+    if profile.stage_since and profile.stage:
+        stage += f", since {profile.stage_since.isoformat()}"
+    days = " ".join(DAY_NAMES[d] for d in profile.days) or "none"
+    lines = [f"side: {side}", f"stage: {stage}", f"preferred days: {days}"]
+    if profile.stage == "after-care":
+        lines.append(f"upkeep: {profile.upkeep}")
+    return lines

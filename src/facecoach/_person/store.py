@@ -1,0 +1,380 @@
+"""The history: one SQLite file (standard library), written as things happen.
+
+Every record entry is its own small transaction in WAL mode, so a process
+killed mid-session (kill -9) loses at most the step in progress; the session
+row is left without an end, and the next session start marks it interrupted.
+The schema carries its version in ``PRAGMA user_version`` and is brought up to
+date by the migrations in ``_store_schema``. A damaged file is copied aside
+and reported; it is never replaced behind the person's back.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .._core.events import CommandRecord, EndRecord, RecordEntry, StepRecord, TooTightRecord
+from .guard import CorruptDatabase, SessionBusy, SessionLock, StoreProblem, keep_copy
+from .schema import SCHEMA_VERSION, migrate
+
+__all__ = [
+    "CorruptDatabase",
+    "ExerciseSession",
+    "Recorder",
+    "SessionBusy",
+    "SessionLock",
+    "SessionRow",
+    "Store",
+    "StoreProblem",
+]
+
+_CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One session as the history shows it."""
+
+    id: int
+    day: str
+    started: str
+    routine: str
+    simulated: bool
+    status: str
+    """done, stop, interrupted, or running (no end yet while another process holds the lock)."""
+    planned_steps: int
+    completed_steps: int
+    seconds: float
+    too_tight: int
+
+    @property
+    def counts(self) -> bool:
+        """Counts as a session for the schedule: finished, or at least half done."""
+        done = self.status == "done"
+        return done or (self.planned_steps > 0 and 2 * self.completed_steps >= self.planned_steps)
+
+
+@dataclass(frozen=True)
+class ExerciseSession:
+    """What one session did with one exercise."""
+
+    session_id: int
+    day: str
+    exercise: str
+    area: str | None
+    steps: int
+    seconds: float
+    holds: int
+    too_tight: int
+
+
+class Store:
+    """An open history database. Use ``Store.open``; close it when done."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open (creating if needed) and migrate the database at ``path``.
+
+        Raises ``CorruptDatabase`` for a damaged file and ``StoreProblem`` for
+        one that cannot be opened or was written by a newer facecoach.
+        """
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # the live loop may record from its own thread; it is the only writer then
+            conn = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as error:
+            raise StoreProblem(f"cannot open the history database {path}: {error}") from None
+        store = cls(path, conn)
+        try:
+            store._guard(store._prepare)
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def _prepare(self) -> None:
+        mode = self.conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StoreProblem(f"{self.path}: cannot switch the history to WAL mode ({mode})")
+        # NORMAL in WAL mode: a killed process loses nothing committed
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise StoreProblem(
+                f"{self.path} was written by a newer facecoach (schema {version}; this one "
+                f"knows up to {SCHEMA_VERSION}); update facecoach"
+            )
+        migrate(self.conn, version)
+
+    @property
+    def version(self) -> int:
+        """The schema version of the open file."""
+        return int(self._guard(lambda: self.conn.execute("PRAGMA user_version").fetchone()[0]))
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ errors
+
+    def _guard(self, body: Callable[[], T]) -> T:
+        """Run ``body`` turning SQLite failures into ``StoreProblem``s."""
+        try:
+            return body()
+        except sqlite3.DatabaseError as error:
+            code = getattr(error, "sqlite_errorcode", None)
+            if (
+                code in _CORRUPT_CODES
+                or "malformed" in str(error)
+                or "not a database" in str(error)
+            ):
+                raise CorruptDatabase(self.path, keep_copy(self.path), str(error)) from None
+            raise StoreProblem(f"history database {self.path}: {error}") from None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # ------------------------------------------------------------ writing
+
+    def begin_session(
+        self,
+        *,
+        day: str,
+        started: str,
+        routine: str,
+        simulated: bool,
+        planned_steps: int,
+        planned_seconds: float,
+    ) -> int:
+        """Add a session row with no end yet; returns its id."""
+
+        def body() -> int:
+            with self._transaction() as conn:
+                cursor = conn.execute(
+                    "INSERT INTO sessions (day, started, routine, simulated, planned_steps,"
+                    " planned_seconds) VALUES (?, ?, ?, ?, ?, ?)",
+                    (day, started, routine, int(simulated), planned_steps, planned_seconds),
+                )
+                return int(cursor.lastrowid or 0)
+
+        return self._guard(body)
+
+    def write(self, session_id: int, entry: RecordEntry, area: str | None = None) -> None:
+        """Write one record entry now, in its own transaction."""
+        self._guard(lambda: self._write(session_id, entry, area))
+
+    def _write(self, session_id: int, entry: RecordEntry, area: str | None) -> None:
+        with self._transaction() as conn:
+            if isinstance(entry, StepRecord):
+                conn.execute(
+                    "INSERT INTO steps (session_id, idx, kind, exercise, planned, actual,"
+                    " completed) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        session_id,
+                        entry.index,
+                        entry.kind,
+                        entry.exercise,
+                        entry.planned,
+                        entry.actual,
+                        int(entry.completed),
+                    ),
+                )
+                hold = int(entry.kind == "hold" and entry.completed)
+                _bump(
+                    conn,
+                    session_id,
+                    entry.exercise,
+                    area,
+                    int(entry.completed),
+                    entry.actual,
+                    hold,
+                    0,
+                )
+            elif isinstance(entry, CommandRecord):
+                conn.execute(
+                    "INSERT INTO commands (session_id, step_index, command, text, exercise)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (session_id, entry.step_index, entry.command.value, entry.text, entry.exercise),
+                )
+            elif isinstance(entry, TooTightRecord):
+                conn.execute(
+                    "INSERT INTO too_tight (session_id, exercise, factor) VALUES (?, ?, ?)",
+                    (session_id, entry.exercise, entry.factor),
+                )
+                _bump(conn, session_id, entry.exercise, area, 0, 0.0, 0, 1)
+            elif isinstance(entry, EndRecord):
+                conn.execute(
+                    "UPDATE sessions SET end_reason = ?, completed_steps = ? WHERE id = ?",
+                    (entry.reason, entry.completed_steps, session_id),
+                )
+
+    def mark_interrupted(self) -> list[SessionRow]:
+        """Give every session left without an end the end "interrupted"; returns them.
+
+        Call it only while holding the ``SessionLock`` (so none is still running).
+        """
+
+        def body() -> list[SessionRow]:
+            open_ids = [
+                int(r[0])
+                for r in self.conn.execute("SELECT id FROM sessions WHERE end_reason IS NULL")
+            ]
+            if not open_ids:
+                return []
+            with self._transaction() as conn:
+                conn.execute(
+                    "UPDATE sessions SET end_reason = 'interrupted' WHERE end_reason IS NULL"
+                )
+            return [row for row in self._sessions(None) if row.id in open_ids]
+
+        return self._guard(body)
+
+    # ------------------------------------------------------------ reading
+
+    def sessions(self, limit: int | None = None, *, running: bool = False) -> list[SessionRow]:
+        """Sessions, oldest first (the last ``limit`` when given).
+
+        A session with no end reads "running" when ``running`` (another process
+        holds the lock), else "interrupted".
+        """
+        return self._guard(lambda: self._sessions(limit, running=running))
+
+    def _sessions(self, limit: int | None, *, running: bool = False) -> list[SessionRow]:
+        query = (
+            "SELECT s.id, s.day, s.started, s.routine, s.simulated, s.end_reason,"
+            " s.planned_steps, COALESCE(SUM(e.steps), 0), COALESCE(SUM(e.seconds), 0),"
+            " COALESCE(SUM(e.too_tight), 0)"
+            " FROM sessions s LEFT JOIN session_exercises e ON e.session_id = s.id"
+            " GROUP BY s.id ORDER BY s.id"
+        )
+        params: tuple[Any, ...] = ()
+        if limit is not None:
+            query = f"SELECT * FROM ({query} DESC LIMIT ?) ORDER BY 1"
+            params = (limit,)
+        unended = "running" if running else "interrupted"
+        return [
+            SessionRow(
+                id=int(r[0]),
+                day=str(r[1]),
+                started=str(r[2]),
+                routine=str(r[3]),
+                simulated=bool(r[4]),
+                status=str(r[5]) if r[5] is not None else unended,
+                planned_steps=int(r[6]),
+                completed_steps=int(r[7]),
+                seconds=round(float(r[8]), 3),
+                too_tight=int(r[9]),
+            )
+            for r in self.conn.execute(query, params)
+        ]
+
+    def exercise_sessions(self) -> list[ExerciseSession]:
+        """Per session and exercise: what was done, oldest session first."""
+
+        def body() -> list[ExerciseSession]:
+            rows = self.conn.execute(
+                "SELECT e.session_id, s.day, e.exercise, e.area, e.steps, e.seconds, e.holds,"
+                " e.too_tight FROM session_exercises e JOIN sessions s ON s.id = e.session_id"
+                " ORDER BY e.session_id, e.exercise"
+            )
+            return [
+                ExerciseSession(
+                    int(r[0]),
+                    str(r[1]),
+                    str(r[2]),
+                    r[3],
+                    int(r[4]),
+                    float(r[5]),
+                    int(r[6]),
+                    int(r[7]),
+                )
+                for r in rows
+            ]
+
+        return self._guard(body)
+
+    def too_tight_events(self) -> list[tuple[int, str, float]]:
+        """Every "too tight": (session id, exercise, in-session factor), in order."""
+        return self._guard(
+            lambda: [
+                (int(r[0]), str(r[1]), float(r[2]))
+                for r in self.conn.execute(
+                    "SELECT session_id, exercise, factor FROM too_tight ORDER BY rowid"
+                )
+            ]
+        )
+
+    def steps_of(self, session_id: int) -> list[tuple[int, str, str, float, float, bool]]:
+        """One session's steps: (index, kind, exercise, planned, actual, completed)."""
+        return self._guard(
+            lambda: [
+                (int(r[0]), str(r[1]), str(r[2]), float(r[3]), float(r[4]), bool(r[5]))
+                for r in self.conn.execute(
+                    "SELECT idx, kind, exercise, planned, actual, completed FROM steps"
+                    " WHERE session_id = ? ORDER BY rowid",
+                    (session_id,),
+                )
+            ]
+        )
+
+
+def _bump(
+    conn: sqlite3.Connection,
+    session_id: int,
+    exercise: str,
+    area: str | None,
+    steps: int,
+    seconds: float,
+    holds: int,
+    too_tight: int,
+) -> None:
+    conn.execute(
+        "INSERT INTO session_exercises (session_id, exercise, area, steps, seconds, holds,"
+        " too_tight) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, exercise) DO UPDATE"
+        " SET steps = steps + excluded.steps, seconds = seconds + excluded.seconds,"
+        " holds = holds + excluded.holds, too_tight = too_tight + excluded.too_tight,"
+        " area = COALESCE(area, excluded.area)",
+        (session_id, exercise, area, steps, seconds, holds, too_tight),
+    )
+
+
+class Recorder:
+    """Writes one session's record entries to the store as they happen.
+
+    Call it with each ``RecordEntry`` (it is the ``recorder`` callable of the
+    simulator and the live loop).
+    """
+
+    def __init__(self, store: Store, session_id: int, areas: Mapping[str, str]) -> None:
+        self.store = store
+        self.session_id = session_id
+        self.areas = areas
+        """Exercise id -> face area, stored with each exercise's summary."""
+
+    def __call__(self, entry: RecordEntry) -> None:
+        exercise = getattr(entry, "exercise", None)
+        area = self.areas.get(exercise) if isinstance(exercise, str) else None
+        self.store.write(self.session_id, entry, area)

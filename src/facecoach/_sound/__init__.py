@@ -1,0 +1,161 @@
+"""Sound out: the output interface and its memory fakes, the device stream, the
+mixer, cues, device listing and the speech engines.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .cues import (
+        CUE_DIR,
+        cue_path,
+        load_cues,
+        make_cue,
+        write_cues,
+    )
+    from .devices import (
+        DeviceInfo,
+        DeviceProblem,
+        choose_device,
+        list_devices,
+        load_config,
+        save_config,
+    )
+    from .memory import (
+        MemoryAudioOut,
+        WavFileOut,
+    )
+    from .mixer import (
+        DEFAULT_IDLE_SECONDS,
+        DEFAULT_PRIMER_SECONDS,
+        Mixer,
+        PlayReport,
+        SoundKind,
+    )
+    from .output import (
+        AudioOut,
+        OutputUnavailable,
+        Reporter,
+        SounddeviceOut,
+        SpeechTimeline,
+    )
+    from .samples import (
+        SAMPLE_RATE,
+        Samples,
+        Sound,
+        normalise,
+        read_wav,
+        write_wav,
+    )
+    from .tts import (
+        FakeSpeaker,
+        PiperSpeaker,
+        Speaker,
+        SpeechCache,
+        TtsUnavailable,
+        VoiceInfo,
+        make_speaker,
+    )
+    from .tts_pyttsx3 import (
+        Pyttsx3Speaker,
+        render_with_engine,
+        wait_for_wav,
+    )
+
+# Loaded on first use: importing one module of this package must not pull in
+# numpy, audio libraries or engines for all the others.
+_HOME = {
+    "AudioOut": "output",
+    "CUE_DIR": "cues",
+    "DEFAULT_IDLE_SECONDS": "mixer",
+    "DEFAULT_PRIMER_SECONDS": "mixer",
+    "DeviceInfo": "devices",
+    "DeviceProblem": "devices",
+    "FakeSpeaker": "tts",
+    "MemoryAudioOut": "memory",
+    "Mixer": "mixer",
+    "OutputUnavailable": "output",
+    "PiperSpeaker": "tts",
+    "PlayReport": "mixer",
+    "Pyttsx3Speaker": "tts_pyttsx3",
+    "Reporter": "output",
+    "SAMPLE_RATE": "samples",
+    "Samples": "samples",
+    "Sound": "samples",
+    "SoundKind": "mixer",
+    "SounddeviceOut": "output",
+    "Speaker": "tts",
+    "SpeechCache": "tts",
+    "SpeechTimeline": "output",
+    "TtsUnavailable": "tts",
+    "VoiceInfo": "tts",
+    "WavFileOut": "memory",
+    "choose_device": "devices",
+    "cue_path": "cues",
+    "list_devices": "devices",
+    "load_config": "devices",
+    "load_cues": "cues",
+    "make_cue": "cues",
+    "make_speaker": "tts",
+    "normalise": "samples",
+    "read_wav": "samples",
+    "render_with_engine": "tts_pyttsx3",
+    "save_config": "devices",
+    "wait_for_wav": "tts_pyttsx3",
+    "write_cues": "cues",
+    "write_wav": "samples",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = [
+    "CUE_DIR",
+    "DEFAULT_IDLE_SECONDS",
+    "DEFAULT_PRIMER_SECONDS",
+    "SAMPLE_RATE",
+    "AudioOut",
+    "DeviceInfo",
+    "DeviceProblem",
+    "FakeSpeaker",
+    "MemoryAudioOut",
+    "Mixer",
+    "OutputUnavailable",
+    "PiperSpeaker",
+    "PlayReport",
+    "Pyttsx3Speaker",
+    "Reporter",
+    "Samples",
+    "Sound",
+    "SoundKind",
+    "SounddeviceOut",
+    "Speaker",
+    "SpeechCache",
+    "SpeechTimeline",
+    "TtsUnavailable",
+    "VoiceInfo",
+    "WavFileOut",
+    "choose_device",
+    "cue_path",
+    "list_devices",
+    "load_config",
+    "load_cues",
+    "make_cue",
+    "make_speaker",
+    "normalise",
+    "read_wav",
+    "render_with_engine",
+    "save_config",
+    "wait_for_wav",
+    "write_cues",
+    "write_wav",
+]

@@ -1,0 +1,207 @@
+"""Voice in: the recogniser interface and its fakes, the segmenter, one module
+per engine, language packs, models and their download, the microphone and
+the command source that joins them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .download import (
+        PINNED,
+        DownloadError,
+        ModelArchive,
+        download_model,
+    )
+    from .langpack import (
+        LanguagePack,
+        LanguagePackError,
+        builtin_languages,
+        load_pack,
+        normalise,
+        parse_pack,
+    )
+    from .mic import (
+        AudioBlock,
+        AudioSource,
+        MemorySource,
+        MicError,
+        MicSource,
+        WavSource,
+        open_problem,
+        read_wav,
+        resample,
+        to_mono,
+    )
+    from .models import (
+        MODEL_PACKAGES,
+        ModelChoice,
+        ModelNotFound,
+        find_model,
+        how_to_get,
+        is_model_dir,
+    )
+    from .recognizer import (
+        RATE,
+        Decision,
+        Recognizer,
+        ScriptedListener,
+        Segment,
+        Segmenter,
+        SegmentLimits,
+        accepted,
+        tone_share,
+    )
+    from .source import (
+        MEAN_FILE,
+        Engine,
+        VoiceCommands,
+        VoiceError,
+        VoiceSettings,
+        build_voice_source,
+        make_recognizer,
+    )
+    from .sphinx import (
+        CEPSTRAL_MEAN,
+        SphinxError,
+        SphinxRecognizer,
+        SphinxSettings,
+        grammar,
+        read_mean,
+        save_mean,
+    )
+    from .vosk import (
+        VoskError,
+        VoskRecognizer,
+        VoskSettings,
+        load_model,
+        model_vocabulary,
+    )
+
+# Loaded on first use: importing one module of this package must not pull in
+# numpy, audio libraries or engines for all the others.
+_HOME = {
+    "AudioBlock": "mic",
+    "AudioSource": "mic",
+    "CEPSTRAL_MEAN": "sphinx",
+    "Decision": "recognizer",
+    "DownloadError": "download",
+    "Engine": "source",
+    "LanguagePack": "langpack",
+    "LanguagePackError": "langpack",
+    "MEAN_FILE": "source",
+    "MODEL_PACKAGES": "models",
+    "MemorySource": "mic",
+    "MicError": "mic",
+    "MicSource": "mic",
+    "ModelArchive": "download",
+    "ModelChoice": "models",
+    "ModelNotFound": "models",
+    "PINNED": "download",
+    "RATE": "recognizer",
+    "Recognizer": "recognizer",
+    "ScriptedListener": "recognizer",
+    "Segment": "recognizer",
+    "SegmentLimits": "recognizer",
+    "Segmenter": "recognizer",
+    "SphinxError": "sphinx",
+    "SphinxRecognizer": "sphinx",
+    "SphinxSettings": "sphinx",
+    "VoiceCommands": "source",
+    "VoiceError": "source",
+    "VoiceSettings": "source",
+    "VoskError": "vosk",
+    "VoskRecognizer": "vosk",
+    "VoskSettings": "vosk",
+    "WavSource": "mic",
+    "accepted": "recognizer",
+    "build_voice_source": "source",
+    "builtin_languages": "langpack",
+    "download_model": "download",
+    "find_model": "models",
+    "grammar": "sphinx",
+    "how_to_get": "models",
+    "is_model_dir": "models",
+    "load_model": "vosk",
+    "load_pack": "langpack",
+    "make_recognizer": "source",
+    "model_vocabulary": "vosk",
+    "normalise": "langpack",
+    "open_problem": "mic",
+    "parse_pack": "langpack",
+    "read_mean": "sphinx",
+    "read_wav": "mic",
+    "resample": "mic",
+    "save_mean": "sphinx",
+    "to_mono": "mic",
+    "tone_share": "recognizer",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = [
+    "CEPSTRAL_MEAN",
+    "MEAN_FILE",
+    "MODEL_PACKAGES",
+    "PINNED",
+    "RATE",
+    "AudioBlock",
+    "AudioSource",
+    "Decision",
+    "DownloadError",
+    "Engine",
+    "LanguagePack",
+    "LanguagePackError",
+    "MemorySource",
+    "MicError",
+    "MicSource",
+    "ModelArchive",
+    "ModelChoice",
+    "ModelNotFound",
+    "Recognizer",
+    "ScriptedListener",
+    "Segment",
+    "SegmentLimits",
+    "Segmenter",
+    "SphinxError",
+    "SphinxRecognizer",
+    "SphinxSettings",
+    "VoiceCommands",
+    "VoiceError",
+    "VoiceSettings",
+    "VoskError",
+    "VoskRecognizer",
+    "VoskSettings",
+    "WavSource",
+    "accepted",
+    "build_voice_source",
+    "builtin_languages",
+    "download_model",
+    "find_model",
+    "grammar",
+    "how_to_get",
+    "is_model_dir",
+    "load_model",
+    "load_pack",
+    "make_recognizer",
+    "model_vocabulary",
+    "normalise",
+    "open_problem",
+    "parse_pack",
+    "read_mean",
+    "read_wav",
+    "resample",
+    "save_mean",
+    "to_mono",
+    "tone_share",
+]

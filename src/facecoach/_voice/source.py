@@ -1,0 +1,286 @@
+"""Voice commands: microphone + recogniser + speech gate, as a ``CommandSource``.
+
+``VoiceCommands`` pulls blocks from an audio source, feeds a recogniser and
+emits ``HeardCommand``s. In half-duplex (the default) it consults the speech
+gate: audio captured while the coach speaks (plus the guard) is replaced by
+silence before it reaches the recogniser, so the coach's voice can neither
+be taken for a command nor glue itself onto a command said just after; and
+a decision whose speech overlaps the gate is dropped. Cues do not close the
+gate (the output path reports only speech to it).
+
+"stop" is emitted like any other command: the session engine asks "say stop
+again" for a voice stop, so it is not confirmed a second time here.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from .._core.ports import Clock, HeardCommand, SpeechGate
+from .._paths import Places
+from .langpack import LanguagePackError, load_pack
+from .mic import AudioBlock, AudioSource, MicError, MicSource, WavSource
+from .models import ModelNotFound, find_model
+from .recognizer import RATE, Decision, Recognizer
+
+__all__ = [
+    "MEAN_FILE",
+    "Engine",
+    "VoiceCommands",
+    "VoiceError",
+    "VoiceSettings",
+    "build_voice_source",
+    "make_recognizer",
+]
+
+Engine = Literal["auto", "vosk", "pocketsphinx"]
+
+
+class VoiceError(RuntimeError):
+    """Voice input cannot start (no model, no device, bad pack); one-line message."""
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """How voice input is set up for one run (built from command-line options)."""
+
+    lang: str = "en"
+    """Language pack code (or path to a pack file)."""
+    engine: Engine = "auto"
+    """"auto": Vosk when a model is found, else PocketSphinx for English."""
+    model: str | None = None
+    """``--model PATH`` for Vosk."""
+    barge_in: bool = False
+    """Keep listening while the coach speaks (headsets only)."""
+    device: int | str | None = None
+    """Input device (sounddevice name or index); None for the default."""
+    mic_file: str | None = None
+    """Read a WAV file instead of the microphone (``--mic-file``), paced in real time."""
+
+
+MEAN_FILE = "pocketsphinx-mean.txt"
+"""PocketSphinx's running cepstral mean, kept in the cache between sessions."""
+
+
+def make_recognizer(
+    lang: str,
+    places: Places,
+    engine: Engine = "auto",
+    model: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    remember: bool = False,
+) -> Recognizer:
+    """Build the recogniser for ``lang``; its ``description`` names engine and model.
+
+    ``remember``: the input is this person's microphone, so PocketSphinx may
+    start from, and keep, what it learnt of their voice (``MEAN_FILE`` in
+    the cache); never for files, which may hold anyone.
+
+    Raises ``VoiceError`` with a message saying what is missing and how to get it.
+    """
+    try:
+        pack = load_pack(lang)
+    except LanguagePackError as exc:
+        raise VoiceError(str(exc)) from exc
+    env = os.environ if environ is None else environ
+    if engine in ("auto", "vosk"):
+        try:
+            choice = find_model(pack.code, places, explicit=model, environ=env)
+        except ModelNotFound as exc:
+            if engine == "vosk" or pack.code != "en":
+                raise VoiceError(str(exc)) from exc
+        else:
+            from .vosk import VoskError, VoskRecognizer
+
+            try:
+                recognizer = VoskRecognizer(pack, choice.path)
+            except VoskError as exc:
+                raise VoiceError(str(exc)) from exc
+            name = choice.path.name
+            if choice.origin.startswith("package "):
+                name = choice.origin.removeprefix("package ").replace("_", "-")
+            recognizer.description = (
+                f"vosk, model {name} ({choice.origin}: {choice.path}), language {pack.code}"
+            )
+            return recognizer
+    from .sphinx import SphinxError, SphinxRecognizer
+
+    try:
+        memory = places.cache / MEAN_FILE if remember else None
+        sphinx = SphinxRecognizer(pack, memory=memory)
+    except SphinxError as exc:
+        raise VoiceError(str(exc)) from exc
+    sphinx.description = "pocketsphinx, built-in en-us model (no download needed), language en"
+    return sphinx
+
+
+class VoiceCommands:
+    """A ``CommandSource`` that hears spoken commands.
+
+    ``gate`` is the live loop's ``SpeechGate`` (None for barge-in).
+    ``on_decision`` sees every decision, rejected ones too, for the screen.
+    """
+
+    def __init__(
+        self,
+        source: AudioSource,
+        recognizer: Recognizer,
+        clock: Clock,
+        gate: SpeechGate | None = None,
+        on_decision: Callable[[Decision], None] | None = None,
+        barge_in: bool = False,
+    ) -> None:
+        self.source = source
+        self.recognizer = recognizer
+        self._clock = clock
+        self._barge_in = barge_in
+        self._gate = None if barge_in else gate
+        self._on_decision = on_decision
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._fed = 0
+        self._origin: float | None = None
+        self.error: Exception | None = None
+        """Set when the worker thread died (device lost); the loop may show it."""
+
+    def bind(self, gate: SpeechGate) -> VoiceCommands:
+        """Use the live loop's speech gate (ignored with barge-in); returns self.
+
+        Fits ``run_live(gated_sources=[voice.bind])``.
+        """
+        if not self._barge_in:
+            self._gate = gate
+        return self
+
+    @property
+    def heard_seconds(self) -> float:
+        """Seconds of audio taken from the source so far."""
+        return self._fed / RATE
+
+    @property
+    def description(self) -> str:
+        """Engine, model and input, for the start of a run."""
+        return f"{self.recognizer.description}; input {self.source.description}"
+
+    def _to_monotonic(self, audio_seconds: float) -> float:
+        return (self._origin if self._origin is not None else 0.0) + audio_seconds
+
+    def _handle(self, decisions: list[Decision], emit: Callable[[HeardCommand], None]) -> None:
+        for decision in decisions:
+            start = self._to_monotonic(decision.start)
+            end = self._to_monotonic(decision.end)
+            if decision.command is not None and self._gate is not None and self._gate(start, end):
+                decision = Decision(
+                    None,
+                    decision.text,
+                    decision.start,
+                    decision.end,
+                    decision.emitted,
+                    decision.score,
+                    "coach was speaking",
+                )
+            if self._on_decision is not None:
+                self._on_decision(decision)
+            if decision.command is not None:
+                at = self._to_monotonic(decision.emitted)
+                emit(HeardCommand(decision.command, decision.text, at, "voice"))
+
+    def process(self, block: AudioBlock, emit: Callable[[HeardCommand], None]) -> None:
+        """Feed one block (the worker's step; tests call it directly)."""
+        samples = block.samples
+        begin = self._fed / RATE
+        self._fed += samples.size
+        end = self._fed / RATE
+        if block.captured is not None:
+            # Re-anchor on every block so clock drift never accumulates.
+            self._origin = block.captured - end
+        elif self._origin is None:
+            self._origin = self._clock() - end
+        if self._gate is not None and self._gate(
+            self._to_monotonic(begin), self._to_monotonic(end)
+        ):
+            samples = np.zeros_like(samples)
+        self._handle(self.recognizer.feed(samples), emit)
+
+    def run(self, emit: Callable[[HeardCommand], None]) -> None:
+        """Hear until the source ends or ``stop()``; on the caller's thread."""
+        for block in self.source.blocks():
+            if self._stopping.is_set():
+                break
+            self.process(block, emit)
+        if not self._stopping.is_set():
+            self.finish(emit)
+
+    def finish(self, emit: Callable[[HeardCommand], None]) -> None:
+        """End of input: decide on speech still open."""
+        self._handle(self.recognizer.flush(), emit)
+
+    def _worker(self, emit: Callable[[HeardCommand], None]) -> None:
+        try:
+            self.run(emit)
+        except (MicError, OSError, RuntimeError) as exc:
+            self.error = exc
+
+    def start(self, emit: Callable[[HeardCommand], None]) -> None:
+        """Begin hearing on a worker thread; ``emit`` is called from that thread."""
+        if self._thread is not None:
+            return
+        self._stopping.clear()
+        self._thread = threading.Thread(
+            target=self._worker, args=(emit,), name="facecoach-voice", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop hearing and release the microphone. Safe to call twice."""
+        self._stopping.set()
+        self.source.close()
+        thread, self._thread = self._thread, None
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=2.0)
+
+
+def build_voice_source(
+    settings: VoiceSettings,
+    places: Places,
+    clock: Clock,
+    gate: SpeechGate | None = None,
+    on_decision: Callable[[Decision], None] | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> VoiceCommands:
+    """The voice ``CommandSource`` for ``facecoach run``.
+
+    Loads the recogniser and opens the microphone now, so problems show
+    before the session starts: raises ``VoiceError`` (one line; the caller
+    shows it and carries on with the keyboard). Pass the gate here or later
+    with ``bind``; it is ignored with ``settings.barge_in``. ``sleep`` paces
+    a ``--mic-file`` in real time (``time.sleep`` in the app).
+    ``description`` says engine, model and input, for the start of the run.
+    """
+    recognizer = make_recognizer(
+        settings.lang,
+        places,
+        settings.engine,
+        settings.model,
+        remember=settings.mic_file is None,
+    )
+    source: AudioSource
+    if settings.mic_file is not None:
+        try:
+            source = WavSource(settings.mic_file, clock=clock, sleep=sleep)
+        except MicError as exc:
+            raise VoiceError(str(exc)) from exc
+    else:
+        mic = MicSource(clock, device=settings.device)
+        try:
+            mic.open()
+        except MicError as exc:
+            raise VoiceError(str(exc)) from exc
+        source = mic
+    return VoiceCommands(source, recognizer, clock, gate, on_decision, settings.barge_in)

@@ -84,7 +84,16 @@ def stop_pulse(env: dict[str, str]) -> None:
 
 def long_routine(minutes: float) -> tuple[object, object]:
     """A routine of about ``minutes``: holds of 5 to 20 s, rests, announcements."""
-    from facecoach._core import Area, Exercise, Kind, Library, Routine, RoutineItem, Side, Step
+    from facecoach._core import (
+        Area,
+        Exercise,
+        ExerciseKind,
+        Library,
+        Routine,
+        RoutineItem,
+        Side,
+        Step,
+    )
 
     holds = (5, 8, 12, 20, 7, 15)
     exercises = {}
@@ -94,7 +103,7 @@ def long_routine(minutes: float) -> tuple[object, object]:
             id=ex_id,
             name=f"Timing exercise {n + 1}",
             area=Area.FOREHEAD,
-            kind=Kind.MOVEMENT,
+            kind=ExerciseKind.MOVEMENT,
             side=Side.AFFECTED,
             reps=2,
             min_hold=2,

@@ -9,7 +9,15 @@ from importlib import resources
 import pytest
 import yaml
 
-from facecoach._core import AREAS, Exercise, Kind, Library, Side, builtin_library, compile_plan
+from facecoach._core import (
+    AREAS,
+    Exercise,
+    ExerciseKind,
+    Library,
+    Side,
+    builtin_library,
+    compile_plan,
+)
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_WORDS = 20
@@ -61,9 +69,9 @@ def test_ids_are_unique_and_well_formed() -> None:
 def test_every_area_and_kind_is_present(library: Library) -> None:
     exercises = _exercises(library)
     assert {e.area.value for e in exercises} == set(AREAS)
-    assert {e.kind for e in exercises} == set(Kind)
-    assert sum(e.kind is Kind.RESISTANCE for e in exercises) >= 5
-    assert sum(e.kind is Kind.MOVEMENT for e in exercises) >= 3
+    assert {e.kind for e in exercises} == set(ExerciseKind)
+    assert sum(e.kind is ExerciseKind.RESISTANCE for e in exercises) >= 5
+    assert sum(e.kind is ExerciseKind.MOVEMENT for e in exercises) >= 3
 
 
 def test_numbers_are_in_range(library: Library) -> None:
@@ -85,15 +93,15 @@ def test_holds_follow_the_published_ranges(library: Library) -> None:
         for step in e.steps:
             if step.hold is None:
                 continue
-            if e.kind in (Kind.MOVEMENT, Kind.RESISTANCE):
+            if e.kind in (ExerciseKind.MOVEMENT, ExerciseKind.RESISTANCE):
                 assert 3 <= step.hold <= 10, (e.id, step.hold)
-            if e.kind is Kind.STRETCH:
+            if e.kind is ExerciseKind.STRETCH:
                 assert 10 <= step.hold <= 30, (e.id, step.hold)
 
 
 def test_every_resistance_hold_says_the_pressure_is_light(library: Library) -> None:
     for e in _exercises(library):
-        if e.kind is not Kind.RESISTANCE:
+        if e.kind is not ExerciseKind.RESISTANCE:
             continue
         for step in e.steps:
             if step.hold is not None:
@@ -102,7 +110,7 @@ def test_every_resistance_hold_says_the_pressure_is_light(library: Library) -> N
 
 def test_every_stretch_stops_at_a_gentle_pull_never_pain(library: Library) -> None:
     for e in _exercises(library):
-        if e.kind is Kind.STRETCH:
+        if e.kind is ExerciseKind.STRETCH:
             text = " ".join(_lines(e)).lower()
             assert "gentle pull" in text, e.id
             assert "never pain" in text, e.id
@@ -121,7 +129,7 @@ def test_every_hold_is_followed_by_a_rest_and_a_breath(library: Library) -> None
 
 def test_movements_work_both_sides_together(library: Library) -> None:
     for e in _exercises(library):
-        if e.kind is Kind.MOVEMENT:
+        if e.kind is ExerciseKind.MOVEMENT:
             assert "both" in " ".join(_lines(e)).lower(), e.id
 
 
@@ -202,7 +210,7 @@ def test_routines_cover_the_face(library: Library) -> None:
     assert len(_areas(library, "starter")) >= 3
     # A first session stays gentle: few reps of any resistance work.
     for item in starter.items:
-        if library.exercises[item.exercise].kind is Kind.RESISTANCE:
+        if library.exercises[item.exercise].kind is ExerciseKind.RESISTANCE:
             assert item.reps is not None and item.reps <= 3, item.exercise
     assert _areas(library, "daily") == set(AREAS)
     assert set(library.exercises) == {i.exercise for i in library.routines["daily"].items}

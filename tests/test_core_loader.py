@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facecoach._core import Area, Kind, RoutineFileError, Side, check_files, load_library
+from facecoach._core import Area, ExerciseKind, RoutineFileError, Side, check_files, load_library
 
 GOOD_EXERCISE = """\
 exercises:
@@ -44,7 +44,11 @@ def only_problem(path: Path) -> str:
 def test_sample_file_loads_with_every_field(sample_file: Path) -> None:
     library = load_library([sample_file])
     press = library.exercises["brow-press"]
-    assert (press.area, press.kind, press.side) == (Area.FOREHEAD, Kind.RESISTANCE, Side.AFFECTED)
+    assert (press.area, press.kind, press.side) == (
+        Area.FOREHEAD,
+        ExerciseKind.RESISTANCE,
+        Side.AFFECTED,
+    )
     assert press.reps == 2 and press.min_hold == 2
     assert press.steps[0].hold == 8 and press.steps[1].rest == 3
     assert library.exercises["cheek-stretch"].side is Side.UNAFFECTED

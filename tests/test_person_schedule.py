@@ -14,7 +14,7 @@ from facecoach._cli import main
 from facecoach._core import (
     Area,
     Exercise,
-    Kind,
+    ExerciseKind,
     Library,
     Routine,
     RoutineItem,
@@ -225,7 +225,7 @@ def test_rotation_prefers_areas_worked_longest_ago() -> None:
 
 
 def _exercise(eid: str, area: Area) -> Exercise:
-    return Exercise(eid, eid, area, Kind.MOVEMENT, (Step("Move.", hold=5),))
+    return Exercise(eid, eid, area, ExerciseKind.MOVEMENT, (Step("Move.", hold=5),))
 
 
 def test_rotation_of_a_custom_library() -> None:

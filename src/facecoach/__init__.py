@@ -33,10 +33,13 @@ from ._core.events import (
 )
 from ._core.loader import Problem, RoutineFileError, builtin_library, check_files, load_library
 from ._core.plan import Plan, PlanStep, StepKind, compile_plan
-from ._core.routine import Area, Exercise, Kind, Library, Routine, RoutineItem, Side, Step
+from ._core.routine import Area, Exercise, ExerciseKind, Library, Routine, RoutineItem, Side, Step
 from ._core.session import Session
 from ._core.simulate import ScriptedCommand, simulate
 from ._core.state import SessionLines, SessionState
+
+Kind = ExerciseKind
+"""The name ``ExerciseKind`` had before 0.2, kept for existing callers."""
 
 # The adapters' protocols and their shipped fakes load on first use, so that
 # `import facecoach` (and `facecoach today`) does not wait for numpy and audio.
@@ -79,6 +82,7 @@ __all__ = [
     "EndRecord",
     "Event",
     "Exercise",
+    "ExerciseKind",
     "FakeSpeaker",
     "Finish",
     "Heard",

@@ -10,7 +10,7 @@ __all__ = [
     "AREAS",
     "Area",
     "Exercise",
-    "Kind",
+    "ExerciseKind",
     "Library",
     "Routine",
     "RoutineItem",
@@ -34,7 +34,7 @@ class Area(str, Enum):
 AREAS: tuple[str, ...] = tuple(a.value for a in Area)
 
 
-class Kind(str, Enum):
+class ExerciseKind(str, Enum):
     """What sort of work an exercise is."""
 
     RESISTANCE = "resistance"
@@ -70,7 +70,7 @@ class Exercise:
     id: str
     name: str
     area: Area
-    kind: Kind
+    kind: ExerciseKind
     steps: tuple[Step, ...]
     side: Side = Side.AFFECTED
     reps: int = 1

@@ -18,7 +18,7 @@ from typing import TypeVar
 import yaml
 
 from .nodes import MAX_NODES, expanded_size
-from .routine import Area, Exercise, Kind, Routine, RoutineItem, Side, Step
+from .routine import Area, Exercise, ExerciseKind, Routine, RoutineItem, Side, Step
 
 __all__ = ["Document", "Problem", "parse_document"]
 
@@ -277,7 +277,7 @@ def _exercise(c: _Checker, node: yaml.Node) -> Exercise | None:
     what = f"exercise '{ident}'" if ident else f"exercise at line {c.line(node)}"
     name = c.text(fields["name"], f"{what}: name") if "name" in fields else None
     area = c.choice(fields["area"], f"{what}: area", Area) if "area" in fields else None
-    kind = c.choice(fields["kind"], f"{what}: kind", Kind) if "kind" in fields else None
+    kind = c.choice(fields["kind"], f"{what}: kind", ExerciseKind) if "kind" in fields else None
     side = _optional(fields, "side", lambda n: c.choice(n, f"{what}: side", Side), Side.AFFECTED)
     reps = _optional(fields, "reps", lambda n: c.number(n, f"{what}: reps", 1, 30, whole=True), 1.0)
     min_hold = _optional(fields, "min_hold", lambda n: c.number(n, f"{what}: min_hold", 1, 60), 3.0)

@@ -8,6 +8,7 @@ from enum import Enum
 
 __all__ = [
     "AREAS",
+    "POINTS",
     "Area",
     "Exercise",
     "ExerciseKind",
@@ -32,6 +33,28 @@ class Area(str, Enum):
 
 
 AREAS: tuple[str, ...] = tuple(a.value for a in Area)
+
+
+POINTS: tuple[str, ...] = (
+    "forehead",
+    "temple",
+    "brow-inner",
+    "brow-outer",
+    "between-brows",
+    "eyelid",
+    "eye-corner",
+    "cheekbone",
+    "cheek",
+    "nose-side",
+    "upper-lip",
+    "mouth-corner",
+    "lower-lip",
+    "chin",
+    "jaw",
+    "neck",
+    "collarbone",
+)
+"""Named places for the fingertips (``points:``), on the exercise's side of the face."""
 
 
 class ExerciseKind(str, Enum):
@@ -79,6 +102,12 @@ class Exercise:
     setup: str = ""
     source: str = ""
     """Where it was defined, as ``FILE:LINE`` (for messages)."""
+    ready: float | None = None
+    """Seconds to get into place after the setup line (None: the run's default)."""
+    halfway: bool = False
+    """Say "halfway" in holds longer than 10 seconds."""
+    points: tuple[str, ...] = ()
+    """Where the fingertips rest (names from ``POINTS``), for the face pictures."""
 
 
 @dataclass(frozen=True)

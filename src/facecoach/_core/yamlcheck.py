@@ -18,7 +18,7 @@ from typing import TypeVar
 import yaml
 
 from .nodes import MAX_NODES, expanded_size
-from .routine import Area, Exercise, ExerciseKind, Routine, RoutineItem, Side, Step
+from .routine import POINTS, Area, Exercise, ExerciseKind, Routine, RoutineItem, Side, Step
 
 __all__ = ["Document", "Problem", "parse_document"]
 
@@ -27,8 +27,22 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
 
-_EXERCISE_KEYS = ("id", "name", "area", "kind", "side", "reps", "min_hold", "setup", "steps")
+_EXERCISE_KEYS = (
+    "id",
+    "name",
+    "area",
+    "kind",
+    "side",
+    "reps",
+    "min_hold",
+    "setup",
+    "steps",
+    "points",
+    "ready",
+    "halfway",
+)
 _EXERCISE_REQUIRED = ("id", "name", "area", "kind", "steps")
 _STEP_KEYS = ("say", "hold", "rest")
 _ROUTINE_KEYS = ("id", "name", "rest_between", "exercises")
@@ -160,14 +174,23 @@ class _Checker:
             return None
         return value
 
+    def flag(self, node: yaml.Node, what: str) -> bool | None:
+        self.visit(node)
+        if isinstance(node, yaml.ScalarNode) and node.tag == _BOOL:
+            return str(node.value).lower() in ("true", "yes", "on")
+        self.problem(node, f"{what} must be true or false, got {_describe(node)}")
+        return None
+
     def choice(self, node: yaml.Node, what: str, enum: type[E]) -> E | None:
-        options = [str(member.value) for member in enum]
+        value = self.choice_of(node, what, tuple(str(member.value) for member in enum))
+        return None if value is None else enum(value)
+
+    def choice_of(self, node: yaml.Node, what: str, options: tuple[str, ...]) -> str | None:
         value = self.text(node, what)
         if value is None:
             return None
-        for member in enum:
-            if member.value == value:
-                return member
+        if value in options:
+            return value
         close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         self.problem(
@@ -282,6 +305,9 @@ def _exercise(c: _Checker, node: yaml.Node) -> Exercise | None:
     reps = _optional(fields, "reps", lambda n: c.number(n, f"{what}: reps", 1, 30, whole=True), 1.0)
     min_hold = _optional(fields, "min_hold", lambda n: c.number(n, f"{what}: min_hold", 1, 60), 3.0)
     setup = _optional(fields, "setup", lambda n: c.text(n, f"{what}: setup", placeholders=True), "")
+    points = _points(c, fields["points"], what) if "points" in fields else ()
+    ready = c.number(fields["ready"], f"{what}: ready", 0, 15) if "ready" in fields else None
+    halfway = _optional(fields, "halfway", lambda n: c.flag(n, f"{what}: halfway"), False)
     steps: list[Step] = []
     if "steps" in fields:
         items = list(c.sequence(fields["steps"], f"{what}: steps"))
@@ -305,7 +331,22 @@ def _exercise(c: _Checker, node: yaml.Node) -> Exercise | None:
         setup=setup or "",
         steps=tuple(steps),
         source=f"{c.path}:{c.line(node)}",
+        points=points,
+        ready=ready,
+        halfway=bool(halfway),
     )
+
+
+def _points(c: _Checker, node: yaml.Node, what: str) -> tuple[str, ...]:
+    """``points:``: a list of named places for the fingertips, each once."""
+    names: list[str] = []
+    for item in c.sequence(node, f"{what}: points"):
+        name = c.choice_of(item, f"{what}: point", POINTS)
+        if name is not None and name in names:
+            c.problem(item, f"{what}: point '{name}' is listed twice")
+        elif name is not None:
+            names.append(name)
+    return tuple(names)
 
 
 def _step(c: _Checker, node: yaml.Node, what: str) -> Step | None:

@@ -46,7 +46,8 @@ import numpy.typing as npt
 from .._core.commands import Command
 from .._paths import write_text_atomic
 from .langpack import LanguagePack
-from .recognizer import Decision, Segment, Segmenter, SegmentLimits
+from .recognizer import Decision
+from .segmenter import Segment, Segmenter, SegmentLimits
 
 __all__ = [
     "CEPSTRAL_MEAN",

@@ -19,7 +19,8 @@ import numpy as np
 import numpy.typing as npt
 
 from .langpack import LanguagePack
-from .recognizer import RATE, Decision, Segment, Segmenter, SegmentLimits
+from .recognizer import RATE, Decision
+from .segmenter import Segment, Segmenter, SegmentLimits
 
 __all__ = [
     "VoskError",

@@ -5,15 +5,14 @@ the command source that joins them.
 
 from __future__ import annotations
 
-
 import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .download import (
+        PINNED,
         DownloadError,
         ModelArchive,
-        PINNED,
         download_model,
     )
     from .langpack import (
@@ -28,10 +27,13 @@ if TYPE_CHECKING:
         AudioBlock,
         AudioSource,
         MemorySource,
+        MicError,
         MicSource,
         WavSource,
         open_problem,
         read_wav,
+        resample,
+        to_mono,
     )
     from .models import (
         MODEL_PACKAGES,
@@ -42,33 +44,24 @@ if TYPE_CHECKING:
         is_model_dir,
     )
     from .recognizer import (
-        Decision,
         RATE,
+        Decision,
         Recognizer,
         ScriptedListener,
         accepted,
     )
     from .segmenter import (
         Segment,
-        SegmentLimits,
         Segmenter,
+        SegmentLimits,
         tone_share,
-    )
-    from .settings import (
-        Engine,
-        VoiceSettings,
-    )
-    from .silero import (
-        SileroError,
-        SileroSegmenter,
-        SileroVad,
-        VadSettings,
-        silero_model_path,
     )
     from .source import (
         MEAN_FILE,
+        Engine,
         VoiceCommands,
         VoiceError,
+        VoiceSettings,
         build_voice_source,
         make_recognizer,
     )
@@ -88,13 +81,6 @@ if TYPE_CHECKING:
         load_model,
         model_vocabulary,
     )
-    from .wavfile import (
-        MicError,
-        READ_FRAMES,
-        WavStream,
-        resample,
-        to_mono,
-    )
 
 # Loaded on first use: importing one module of this package must not pull in
 # numpy, audio libraries or engines for all the others.
@@ -104,40 +90,34 @@ _HOME = {
     "CEPSTRAL_MEAN": "sphinx",
     "Decision": "recognizer",
     "DownloadError": "download",
-    "Engine": "settings",
+    "Engine": "source",
     "LanguagePack": "langpack",
     "LanguagePackError": "langpack",
     "MEAN_FILE": "source",
     "MODEL_PACKAGES": "models",
     "MemorySource": "mic",
-    "MicError": "wavfile",
+    "MicError": "mic",
     "MicSource": "mic",
     "ModelArchive": "download",
     "ModelChoice": "models",
     "ModelNotFound": "models",
     "PINNED": "download",
     "RATE": "recognizer",
-    "READ_FRAMES": "wavfile",
     "Recognizer": "recognizer",
     "ScriptedListener": "recognizer",
     "Segment": "segmenter",
     "SegmentLimits": "segmenter",
     "Segmenter": "segmenter",
-    "SileroError": "silero",
-    "SileroSegmenter": "silero",
-    "SileroVad": "silero",
     "SphinxError": "sphinx",
     "SphinxRecognizer": "sphinx",
     "SphinxSettings": "sphinx",
-    "VadSettings": "silero",
     "VoiceCommands": "source",
     "VoiceError": "source",
-    "VoiceSettings": "settings",
+    "VoiceSettings": "source",
     "VoskError": "vosk",
     "VoskRecognizer": "vosk",
     "VoskSettings": "vosk",
     "WavSource": "mic",
-    "WavStream": "wavfile",
     "accepted": "recognizer",
     "build_voice_source": "source",
     "builtin_languages": "langpack",
@@ -155,10 +135,9 @@ _HOME = {
     "parse_pack": "langpack",
     "read_mean": "sphinx",
     "read_wav": "mic",
-    "resample": "wavfile",
+    "resample": "mic",
     "save_mean": "sphinx",
-    "silero_model_path": "silero",
-    "to_mono": "wavfile",
+    "to_mono": "mic",
     "tone_share": "segmenter",
 }
 
@@ -171,38 +150,34 @@ def __getattr__(name: str) -> object:
     globals()[name] = value
     return value
 
+
 __all__ = [
+    "CEPSTRAL_MEAN",
+    "MEAN_FILE",
+    "MODEL_PACKAGES",
+    "PINNED",
+    "RATE",
     "AudioBlock",
     "AudioSource",
-    "CEPSTRAL_MEAN",
     "Decision",
     "DownloadError",
     "Engine",
     "LanguagePack",
     "LanguagePackError",
-    "MEAN_FILE",
-    "MODEL_PACKAGES",
     "MemorySource",
     "MicError",
     "MicSource",
     "ModelArchive",
     "ModelChoice",
     "ModelNotFound",
-    "PINNED",
-    "RATE",
-    "READ_FRAMES",
     "Recognizer",
     "ScriptedListener",
     "Segment",
     "SegmentLimits",
     "Segmenter",
-    "SileroError",
-    "SileroSegmenter",
-    "SileroVad",
     "SphinxError",
     "SphinxRecognizer",
     "SphinxSettings",
-    "VadSettings",
     "VoiceCommands",
     "VoiceError",
     "VoiceSettings",
@@ -210,7 +185,6 @@ __all__ = [
     "VoskRecognizer",
     "VoskSettings",
     "WavSource",
-    "WavStream",
     "accepted",
     "build_voice_source",
     "builtin_languages",
@@ -230,7 +204,6 @@ __all__ = [
     "read_wav",
     "resample",
     "save_mean",
-    "silero_model_path",
     "to_mono",
     "tone_share",
 ]

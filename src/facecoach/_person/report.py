@@ -26,7 +26,7 @@ from .run import RunRefused
 from .schedule import frequency
 from .store import ExerciseSession, SessionRow, Store, StoreProblem
 
-__all__ = ["ReportData", "gather", "render_html", "write_report"]
+__all__ = ["ReportData", "gather", "plots", "render_html", "write_report"]
 
 _WEEKS_SHOWN = 52
 _TABLE_ROWS = 400
@@ -256,6 +256,16 @@ td.n,th.n{text-align:right} tr.sim td{color:#777}
 """
 
 
+def plots(data: ReportData) -> list[tuple[str, str]]:
+    """The report's plots: (title, PNG as base64), also shown by the web app."""
+    return [
+        ("Sessions per week", _sessions_per_week(data)),
+        ("Minutes per face area", _minutes_per_area(data)),
+        ("Too tight", _too_tight(data)),
+        ("Hold factors", _factors(data)),
+    ]
+
+
 def render_html(data: ReportData) -> str:
     """The whole report as one HTML page (images embedded)."""
     e = html.escape
@@ -275,13 +285,7 @@ def render_html(data: ReportData) -> str:
         "<p class='note'>facecoach is a coaching aid, not a treatment. Show this report "
         "to your facial therapist.</p>",
     ]
-    plots = [
-        ("Sessions per week", _sessions_per_week(data)),
-        ("Minutes per face area", _minutes_per_area(data)),
-        ("Too tight", _too_tight(data)),
-        ("Hold factors", _factors(data)),
-    ]
-    for title, png in plots:
+    for title, png in plots(data):
         parts.append(f"<h2>{e(title)}</h2><img alt='{e(title)}' src='data:image/png;base64,{png}'>")
     parts.append(_table(data.sessions))
     parts.append("</body></html>")

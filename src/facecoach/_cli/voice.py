@@ -161,7 +161,10 @@ def _listen(args: argparse.Namespace) -> int:
 
     voice = VoiceCommands(source, recognizer, time.monotonic, gate=None, on_decision=show)
     if args.file:
-        voice.run(lambda heard: None)
+        try:
+            voice.run(lambda heard: None)
+        except MicError as exc:
+            return _fail(str(exc))
         return 0
     return _listen_live(voice, args.seconds)
 

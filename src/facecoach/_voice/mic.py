@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import queue
 import threading
-import wave
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._sound.devices import DeviceInfo, list_devices
+from .wavfile import MicError, WavStream, resample, to_mono
 
 __all__ = [
     "RATE",
@@ -48,10 +48,6 @@ for the same CPU."""
 Samples = npt.NDArray[np.int16]
 
 
-class MicError(RuntimeError):
-    """The input device or file cannot be used (message says which and why)."""
-
-
 @dataclass(frozen=True)
 class AudioBlock:
     """A stretch of 16 kHz mono int16 audio."""
@@ -75,68 +71,12 @@ class AudioSource(Protocol):
         """Stop yielding and release the device. Safe to call twice."""
 
 
-def to_mono(frames: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
-    """Average the channels of a (frames, channels) array into one."""
-    if frames.ndim == 1:
-        return frames.astype(np.float64)
-    return np.asarray(frames.astype(np.float64).mean(axis=1), dtype=np.float64)
-
-
-def _lowpass(signal: npt.NDArray[np.float64], cutoff: float) -> npt.NDArray[np.float64]:
-    """Windowed-sinc low-pass; ``cutoff`` is a fraction of the sample rate."""
-    taps = 63
-    n = np.arange(taps) - (taps - 1) / 2
-    kernel = 2 * cutoff * np.sinc(2 * cutoff * n) * np.hamming(taps)
-    kernel /= kernel.sum()
-    return np.asarray(np.convolve(signal, kernel, mode="same"), dtype=np.float64)
-
-
-def resample(signal: npt.NDArray[np.float64], rate: int, target: int = RATE) -> Samples:
-    """Resample mono ``signal`` (int16 scale) from ``rate`` to ``target`` Hz, as int16.
-
-    Linear interpolation after a low-pass below the new Nyquist frequency:
-    plenty for speech recognition, which uses nothing above 8 kHz, and it
-    keeps numpy the only dependency.
-    """
-    if rate <= 0:
-        raise ValueError(f"sample rate must be positive, got {rate}")
-    data = np.asarray(signal, dtype=np.float64)
-    if rate != target and data.size:
-        if target < rate:
-            data = _lowpass(data, 0.45 * target / rate)
-        count = round(data.size * target / rate)
-        positions = np.arange(count) * (rate / target)
-        data = np.interp(positions, np.arange(data.size), data)
-    return np.asarray(np.clip(np.round(data), -32768, 32767), dtype=np.int16)
-
-
 def read_wav(path: str | Path) -> Samples:
-    """Read a PCM WAV file (any rate, any channels, 8/16/24/32-bit) as 16 kHz mono int16."""
-    try:
-        with wave.open(str(path), "rb") as wav:
-            width = wav.getsampwidth()
-            channels = wav.getnchannels()
-            rate = wav.getframerate()
-            raw = wav.readframes(wav.getnframes())
-    except FileNotFoundError as exc:
-        raise MicError(f"{path}: no such file") from exc
-    except (wave.Error, EOFError, OSError) as exc:
-        raise MicError(f"{path}: not a PCM WAV file we can read ({exc})") from exc
-    if width == 1:
-        data = (np.frombuffer(raw, dtype=np.uint8).astype(np.float64) - 128) * 256
-    elif width == 2:
-        data = np.frombuffer(raw, dtype="<i2").astype(np.float64)
-    elif width == 3:
-        b = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 3).astype(np.int32)
-        value = b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)
-        value = np.where(value >= 1 << 23, value - (1 << 24), value)
-        data = value.astype(np.float64) / 256
-    elif width == 4:
-        data = np.frombuffer(raw, dtype="<i4").astype(np.float64) / 65536
-    else:
-        raise MicError(f"{path}: {8 * width}-bit samples are not supported")
-    frames = data.reshape(-1, channels) if channels > 1 else data
-    return resample(to_mono(frames), rate)
+    """Read a whole audio file (any WAV: PCM, float, extensible) as 16 kHz mono int16.
+
+    For short files; ``WavSource`` streams long ones.
+    """
+    return WavStream(path, RATE, BLOCK).read_all()
 
 
 class MemorySource:
@@ -180,8 +120,15 @@ class MemorySource:
         self._closed = True
 
 
-class WavSource(MemorySource):
-    """A WAV file, resampled to 16 kHz mono (``--mic-file``, ``listen --file``)."""
+class WavSource:
+    """An audio file, streamed as 16 kHz mono blocks (``--mic-file``, ``listen --file``).
+
+    The file is checked when this is made (``MicError`` naming it) and read a
+    block at a time, so a long file takes no more memory than a short one.
+    With ``clock`` and ``sleep``, blocks come in real time, as from a
+    microphone. A file that turns out damaged part way raises ``MicError``
+    from ``blocks()``.
+    """
 
     def __init__(
         self,
@@ -190,9 +137,44 @@ class WavSource(MemorySource):
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
-        super().__init__(
-            read_wav(path), description=f"file: {path}", block=block, clock=clock, sleep=sleep
-        )
+        self.description = f"file: {path}"
+        self._stream = WavStream(path, RATE, block)
+        self._clock = clock
+        self._sleep = sleep
+        self._closed = False
+        self._started = False
+        self._lock = threading.Lock()
+
+    def blocks(self) -> Iterator[AudioBlock]:
+        """Yield the file's blocks: as fast as taken, or paced in real time."""
+        with self._lock:
+            if self._closed:
+                return
+            self._started = True
+        began = self._clock() if self._clock is not None else 0.0
+        done = 0
+        try:
+            for chunk in self._stream.blocks():
+                if self._closed:
+                    return
+                done += chunk.size
+                if self._clock is not None and self._sleep is not None:
+                    wait = began + done / RATE - self._clock()
+                    if wait > 0:
+                        self._sleep(wait)
+                    yield AudioBlock(chunk, captured=self._clock())
+                else:
+                    yield AudioBlock(chunk)
+        finally:
+            self._stream.close()
+
+    def close(self) -> None:
+        """Stop early and release the file (the reading thread releases it if reading)."""
+        with self._lock:
+            self._closed = True
+            if self._started:
+                return
+        self._stream.close()
 
 
 def open_problem(description: str, error: Exception, devices: Sequence[DeviceInfo]) -> str:

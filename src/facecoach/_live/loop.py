@@ -36,8 +36,9 @@ from .._core.plan import Plan, estimate_speech_seconds
 from .._core.ports import Clock, CommandSource, HeardCommand, SpeechGate
 from .._core.session import Session
 from .._sound.mixer import PlayReport
-from .._sound.output import AudioOut, OutputUnavailable, SpeechTimeline
+from .._sound.output import AudioOut, OutputUnavailable
 from .._sound.samples import Sound
+from .._sound.timeline import SpeechTimeline
 from .._sound.tts import Speaker, TtsUnavailable
 
 __all__ = ["LiveLoop", "LiveOptions", "NullView", "View"]

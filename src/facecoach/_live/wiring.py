@@ -28,7 +28,8 @@ from .._sound.cues import load_cues
 from .._sound.devices import DeviceProblem, choose_device, list_devices, load_config, save_config
 from .._sound.memory import MemoryAudioOut
 from .._sound.mixer import DEFAULT_PRIMER_SECONDS
-from .._sound.output import AudioOut, OutputUnavailable, SounddeviceOut
+from .._sound.output import AudioOut, OutputUnavailable
+from .._sound.stream import SounddeviceOut
 from .._sound.tts import FakeSpeaker, Speaker, SpeechCache, TtsUnavailable, make_speaker
 from .keys import KeyboardSource, key_help
 from .loop import LiveLoop, LiveOptions

@@ -38,8 +38,6 @@ if TYPE_CHECKING:
         AudioOut,
         OutputUnavailable,
         Reporter,
-        SounddeviceOut,
-        SpeechTimeline,
     )
     from .samples import (
         SAMPLE_RATE,
@@ -49,6 +47,8 @@ if TYPE_CHECKING:
         read_wav,
         write_wav,
     )
+    from .stream import SounddeviceOut
+    from .timeline import SpeechTimeline
     from .tts import (
         FakeSpeaker,
         PiperSpeaker,
@@ -85,10 +85,10 @@ _HOME = {
     "Samples": "samples",
     "Sound": "samples",
     "SoundKind": "mixer",
-    "SounddeviceOut": "output",
+    "SounddeviceOut": "stream",
     "Speaker": "tts",
     "SpeechCache": "tts",
-    "SpeechTimeline": "output",
+    "SpeechTimeline": "timeline",
     "TtsUnavailable": "tts",
     "VoiceInfo": "tts",
     "WavFileOut": "memory",

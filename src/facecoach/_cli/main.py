@@ -15,6 +15,7 @@ _AREAS: dict[str, tuple[str, ...]] = {
     "sound": ("voices", "devices", "export"),
     "voice": ("listen", "check", "model"),
     "person": ("profile", "today", "history", "report"),
+    "web": ("sheet", "serve", "remind"),
 }
 """Which module registers which subcommands (so a command imports only its own)."""
 

@@ -1,0 +1,238 @@
+"""Commands beyond the terminal: ``sheet``, ``serve`` and ``remind``.
+
+Each handler imports what it needs when it runs, so ``facecoach validate``
+and the other commands never load the web server or the calendar library.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .._paths import Places
+from .._person.errors import RunRefused
+from .options import add_sound_arguments, places_of, sound_options
+from .voice_options import add_run_voice_arguments
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .._core.ports import CommandSource, SpeechGate
+    from .._person.profile import Profile
+
+__all__ = ["register"]
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add this area's subcommands to the parser."""
+    p = sub.add_parser("sheet", help="write a printable sheet of a routine, with face pictures")
+    p.add_argument("routine", metavar="ROUTINE", help="a built-in routine id, or a YAML file")
+    p.add_argument("--routine", dest="routine_id", metavar="ID", help="which routine in the file")
+    p.add_argument("--side", choices=("left", "right"), help="the affected side, for this sheet")
+    p.add_argument("-o", "--out", required=True, type=Path, metavar="FILE.html")
+    p.set_defaults(handler=_sheet)
+
+    p = sub.add_parser("serve", help="open facecoach in your web browser (this computer only)")
+    p.add_argument(
+        "--port", type=int, metavar="N", help="listen on this port (default: a free one)"
+    )
+    p.add_argument(
+        "--no-browser", action="store_true", help="print the link but do not open a browser"
+    )
+    p.add_argument(
+        "--file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also offer the exercises and routines of this YAML file",
+    )
+    add_sound_arguments(p)
+    add_run_voice_arguments(p)
+    p.set_defaults(handler=_serve)
+
+    p = sub.add_parser("remind", help="session-day reminders: a calendar file or a daily notice")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument(
+        "--ics", type=Path, metavar="FILE", help="write the next 8 weeks' session days"
+    )
+    what.add_argument("--install", action="store_true", help="a daily notice on session days")
+    what.add_argument("--uninstall", action="store_true", help="take the daily notice away")
+    what.add_argument("--notify", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--at", default="09:00", metavar="HH:MM", help="time of the notice (09:00)")
+    p.set_defaults(handler=_remind)
+
+
+def _fail(message: str, status: int = 1) -> int:
+    print(f"facecoach: {message}", file=sys.stderr)
+    return status
+
+
+# ------------------------------------------------------------ sheet
+
+
+def _sheet(args: argparse.Namespace) -> int:
+    from .._core.loader import RoutineFileError
+    from .._core.plan import compile_plan
+    from .._person.history import person_plan
+    from .._web.sheet import render_sheet
+    from .core import UsageProblem, resolve_routine
+
+    try:
+        routine, library = resolve_routine(args.routine, args.routine_id)
+        mine = person_plan(places_of(args), args.side, library)
+    except RoutineFileError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except UsageProblem as error:
+        return _fail(str(error), 2)
+    except RunRefused as error:
+        return _fail(str(error), error.status)
+    plan = compile_plan(
+        routine, library, person_side=mine.person_side, hold_factors=mine.hold_factors
+    )
+    page = render_sheet(
+        routine,
+        library,
+        person_side=mine.person_side,
+        hold_factors=mine.hold_factors,
+        minutes=plan.total_seconds / 60,
+    )
+    try:
+        args.out.write_text(page, encoding="utf-8")
+    except OSError as error:
+        return _fail(f"cannot write {args.out}: {error.strerror or error}")
+    print(
+        f"Sheet written to {args.out} ({len(routine.items)} exercises). Print it on A4 or Letter."
+    )
+    return 0
+
+
+# ------------------------------------------------------------ serve
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .._core.loader import RoutineFileError, load_library
+    from .options import SettingsProblem
+    from .voice_options import voice_settings
+
+    if args.port is not None and not 0 < args.port < 65536:
+        return _fail(f"--port {args.port}: must be from 1 to 65535", 2)
+    try:
+        options = replace(sound_options(args), keyboard=False)
+    except SettingsProblem as error:
+        return _fail(str(error), 2)
+    if args.file:
+        try:
+            load_library(args.file)  # a bad file is said now, not on the first page
+        except RoutineFileError as error:
+            for problem in error.problems:
+                print(problem, file=sys.stderr)
+            return 1
+    voice = voice_settings(args, options)
+    where = places_of(args)
+
+    def voice_sources() -> list[Callable[[SpeechGate], CommandSource]]:
+        from .voice import voice_sources as make
+
+        return list(make(voice, where, say=print)) if voice is not None else []
+
+    from .._web.app import ServeSettings
+    from .._web.security import new_token
+    from .._web.serve import serve
+
+    settings = ServeSettings(
+        where=where,
+        sound=options,
+        token=new_token(),
+        port=args.port or 0,
+        files=tuple(args.file),
+        voice=voice_sources,
+    )
+    return serve(settings, open_browser=not args.no_browser)
+
+
+# ------------------------------------------------------------ remind
+
+
+def _remind(args: argparse.Namespace) -> int:
+    from .._core.loader import builtin_library
+    from .._person.profile import ProfileProblem, load_profile
+    from .._person.remind_timer import RemindProblem, install, parse_time, uninstall
+
+    where = places_of(args)
+    if args.uninstall:
+        try:
+            print(uninstall().message)
+        except RemindProblem as error:
+            return _fail(str(error))
+        return 0
+    if args.install:
+        try:
+            hour, minute = parse_time(args.at)
+        except ValueError as error:
+            return _fail(f"--at: {error}", 2)
+        command = [sys.executable, "-m", "facecoach"]
+        if args.data_dir:
+            command += ["--data-dir", str(Path(args.data_dir).resolve())]
+        try:
+            done = install([*command, "remind", "--notify"], hour, minute)
+        except RemindProblem as error:
+            return _fail(str(error))
+        print(done.message)
+        for path in done.files:
+            print(f"  {path}")
+        print("Take it away with: facecoach remind --uninstall")
+        return 0
+    try:
+        profile = load_profile(where)
+    except ProfileProblem as error:
+        return _fail(str(error))
+    if args.notify:
+        return _notify(where, profile)
+    from .._person.remind import coming_days_for, write_calendar
+
+    if profile.stage in (None, "not-yet"):
+        why = (
+            "movement has not yet started to return, so no session days are planned"
+            if profile.stage
+            else "your stage is not set (facecoach profile --stage ...), so no days can be planned"
+        )
+        return _fail(why, 3)
+    try:
+        days = coming_days_for(where, profile, builtin_library(), date.today())
+        write_calendar(args.ics, days)
+    except RunRefused as error:
+        return _fail(str(error), error.status)
+    except OSError as error:
+        return _fail(f"cannot write {args.ics}: {error.strerror or error}")
+    first = days[0].day.isoformat() if days else "none"
+    print(f"Calendar written to {args.ics}: {len(days)} session days in 8 weeks (first: {first}).")
+    return 0
+
+
+def _notify(where: Places, profile: Profile) -> int:
+    """The daily check the timer runs: a desktop notice on a session day, else nothing."""
+    import shutil
+    import subprocess
+
+    from .._core.loader import builtin_library
+    from .._person.history import today_for
+
+    try:
+        decision = today_for(where, profile, builtin_library(), date.today())
+    except RunRefused as error:
+        return _fail(str(error), error.status)
+    if not decision.due or decision.routine is None:
+        return 0
+    text = f"Today is a session day: {decision.routine}. Start it with: facecoach run"
+    sender = shutil.which("notify-send")
+    if sender is None:
+        print(text)
+        return 0
+    subprocess.run([sender, "--app-name=facecoach", "facecoach", text], check=False, timeout=30)
+    return 0

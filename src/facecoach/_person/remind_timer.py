@@ -1,0 +1,168 @@
+"""A daily desktop reminder on session days, through the user's own scheduler.
+
+``install`` writes a systemd user timer and service (``~/.config/systemd/user``,
+or ``$XDG_CONFIG_HOME``) and enables it with ``systemctl --user``; where there
+is no systemctl, one marked line in the user's crontab. Nothing needs root,
+and ``uninstall`` takes away everything ``install`` made.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Installed", "RemindProblem", "install", "parse_time", "uninstall", "units_dir"]
+
+UNIT = "facecoach-remind"
+_MARK = "# facecoach-remind"
+
+
+class RemindProblem(Exception):
+    """The reminder could not be set up or taken away; the message says why."""
+
+
+@dataclass(frozen=True)
+class Installed:
+    """What ``install`` or ``uninstall`` did, for the person to read."""
+
+    how: str
+    """systemd or cron."""
+    files: tuple[Path, ...] = ()
+    message: str = ""
+
+
+def parse_time(text: str) -> tuple[int, int]:
+    """``HH:MM`` as (hour, minute); ``ValueError`` otherwise."""
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError(f"{text!r} is not a time like 09:30")
+    return int(match[1]), int(match[2])
+
+
+def units_dir() -> Path:
+    """Where systemd looks for this user's own units."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "systemd" / "user"
+
+
+def _run(command: Sequence[str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            list(command), input=stdin, capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise RemindProblem(f"{command[0]} did not run: {error}") from None
+
+
+def _checked(command: Sequence[str], stdin: str | None = None) -> None:
+    done = _run(command, stdin)
+    if done.returncode != 0:
+        why = (done.stderr or done.stdout).strip() or f"status {done.returncode}"
+        raise RemindProblem(f"{' '.join(command)} failed: {why}")
+
+
+def install(command: Sequence[str], hour: int, minute: int) -> Installed:
+    """Run ``command`` every day at ``hour:minute`` (it says something only on session days)."""
+    systemctl = shutil.which("systemctl")
+    if systemctl is not None:
+        return _install_systemd(systemctl, command, hour, minute)
+    crontab = shutil.which("crontab")
+    if crontab is not None:
+        return _install_cron(crontab, command, hour, minute)
+    raise RemindProblem(
+        "neither systemctl nor crontab is here; use 'facecoach remind --ics FILE' "
+        "and import it into your calendar instead"
+    )
+
+
+def uninstall() -> Installed:
+    """Take away the timer (or the crontab line) and every file it needed."""
+    removed: list[Path] = []
+    systemctl = shutil.which("systemctl")
+    folder = units_dir()
+    timer, service = folder / f"{UNIT}.timer", folder / f"{UNIT}.service"
+    if systemctl is not None and timer.exists():
+        _run([systemctl, "--user", "disable", "--now", f"{UNIT}.timer"])
+    for path in (timer, service):
+        if path.exists():
+            path.unlink()
+            removed.append(path)
+    if removed and systemctl is not None:
+        _run([systemctl, "--user", "daemon-reload"])
+    for empty in (folder, folder.parent):  # only folders left empty by us
+        if removed and empty.is_dir() and not any(empty.iterdir()):
+            empty.rmdir()
+    crontab = shutil.which("crontab")
+    cron = False
+    if crontab is not None:
+        lines = _cron_lines(crontab)
+        kept = [line for line in lines if _MARK not in line]
+        if len(kept) != len(lines):
+            cron = True
+            if kept:
+                _checked([crontab, "-"], "\n".join(kept) + "\n")
+            else:
+                _checked([crontab, "-r"])
+    if not removed and not cron:
+        return Installed("none", (), "No reminder was set up; nothing to take away.")
+    how = "systemd" if removed else "cron"
+    return Installed(how, tuple(removed), "The daily reminder is gone.")
+
+
+def _install_systemd(systemctl: str, command: Sequence[str], hour: int, minute: int) -> Installed:
+    folder = units_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    service = folder / f"{UNIT}.service"
+    timer = folder / f"{UNIT}.timer"
+    service.write_text(
+        "[Unit]\n"
+        "Description=facecoach: a reminder on session days\n\n"
+        "[Service]\n"
+        "Type=oneshot\n"
+        f"ExecStart={shlex.join(command)}\n",
+        encoding="utf-8",
+    )
+    timer.write_text(
+        "[Unit]\n"
+        "Description=facecoach: look each day whether it is a session day\n\n"
+        "[Timer]\n"
+        f"OnCalendar=*-*-* {hour:02d}:{minute:02d}:00\n"
+        "Persistent=true\n\n"
+        "[Install]\n"
+        "WantedBy=timers.target\n",
+        encoding="utf-8",
+    )
+    _checked([systemctl, "--user", "daemon-reload"])
+    _checked([systemctl, "--user", "enable", "--now", f"{UNIT}.timer"])
+    return Installed(
+        "systemd",
+        (service, timer),
+        f"A reminder will show at {hour:02d}:{minute:02d} on session days "
+        f"(systemd user timer {UNIT}.timer).",
+    )
+
+
+def _cron_lines(crontab: str) -> list[str]:
+    done = _run([crontab, "-l"])
+    if done.returncode != 0:  # "no crontab for this user"
+        return []
+    return [line for line in done.stdout.splitlines() if line.strip()]
+
+
+def _install_cron(crontab: str, command: Sequence[str], hour: int, minute: int) -> Installed:
+    lines = [line for line in _cron_lines(crontab) if _MARK not in line]
+    bus = f"DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/{os.getuid()}/bus"
+    lines.append(f"{minute} {hour} * * * {bus} {shlex.join(command)} {_MARK}")
+    _checked([crontab, "-"], "\n".join(lines) + "\n")
+    return Installed(
+        "cron",
+        (),
+        f"A reminder will show at {hour:02d}:{minute:02d} on session days "
+        "(a line in your crontab).",
+    )

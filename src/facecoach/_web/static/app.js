@@ -1,0 +1,90 @@
+// facecoach: live updates of the Session page, and its buttons without reloading.
+// The page works without this script too (the buttons are plain form posts).
+"use strict";
+(function () {
+  const live = document.getElementById("live");
+  const remote = document.getElementById("remote");
+  if (!live) { return; }
+  const $ = (id) => document.getElementById(id);
+  let left = parseFloat(live.dataset.left) || 0;
+  let total = parseFloat(live.dataset.total) || 0;
+  let state = live.dataset.state;
+  let stamp = performance.now();
+  let version = 0;
+
+  function setText(id, text) {
+    const el = $(id);
+    if (el && el.textContent !== text) { el.textContent = text; }
+  }
+
+  function statusText(snap) {
+    if (snap.state === "paused") { return "Paused. Press Resume or say \"resume\" to go on."; }
+    if (snap.state === "finished") { return "The session is over."; }
+    if (snap.state === "running" || snap.state === "starting") { return "Session running: " + snap.routine; }
+    return "No session is running.";
+  }
+
+  function drawTimer() {
+    const timer = $("timer");
+    if (!timer) { return; }
+    const now = performance.now();
+    const shown = state === "running" ? Math.max(0, left - (now - stamp) / 1000) : left;
+    const whole = Math.ceil(shown - 0.05);
+    setText("timer-left", String(Math.max(0, whole)));
+    const bar = $("bar");
+    if (bar) { bar.setAttribute("aria-valuenow", String(Math.max(0, whole))); }
+    const fill = $("fill");
+    if (fill) { fill.style.width = (total > 0 ? (100 * shown / total) : 0).toFixed(1) + "%"; }
+  }
+
+  function apply(snap) {
+    if (snap.version && snap.version < version) { return; }
+    version = snap.version || version;
+    state = snap.state;
+    live.dataset.state = state;
+    setText("status", statusText(snap));
+    setText("exercise", snap.exercise || snap.routine || "No session is running");
+    setText("rep", snap.rep || "");
+    setText("saying", snap.saying || "");
+    setText("coming", snap.coming || "-");
+    setText("heard", snap.heard || "nothing yet");
+    setText("output", snap.output || "-");
+    setText("message", snap.message || "");
+    setText("finished", snap.finished || "");
+    const timer = $("timer");
+    if (timer) {
+      timer.hidden = !snap.timer;
+      setText("timer-kind", snap.timer === "hold" ? "Hold" : "Rest");
+      const bar = $("bar");
+      if (bar) { bar.setAttribute("aria-valuemax", String(Math.round(snap.timer_total))); }
+    }
+    left = snap.timer_left; total = snap.timer_total; stamp = performance.now();
+    const pause = $("pause");
+    if (pause) { pause.textContent = state === "paused" ? "Resume" : "Pause"; }
+    if (remote && state === "finished") {
+      remote.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+    }
+    drawTimer();
+  }
+
+  if (window.EventSource) {
+    const source = new EventSource("/events");
+    source.onmessage = (event) => { apply(JSON.parse(event.data)); };
+  }
+  window.setInterval(drawTimer, 250);
+
+  if (remote) {
+    remote.addEventListener("submit", (event) => {
+      const button = event.submitter;
+      if (!button || !window.fetch) { return; }
+      event.preventDefault();
+      const body = new URLSearchParams({ command: button.value });
+      fetch("/session/command", {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "X-Requested-With": "fetch" },
+      }).then((response) => {
+        if (!response.ok) { setText("message", "That did not reach the session. Please try again."); }
+      }).catch(() => { setText("message", "facecoach is not answering. Is it still running?"); });
+    });
+  }
+})();

@@ -39,10 +39,13 @@ from .plan import Plan, PlanStep, StepKind, adapted_hold
 from .state import KIND_STATE as _KIND_STATE
 from .state import SessionLines, SessionState
 
-__all__ = ["EASE_FACTOR", "Session", "SessionLines", "SessionState"]
+__all__ = ["EASE_FACTOR", "TICK_SECONDS", "Session", "SessionLines", "SessionState"]
 
 EASE_FACTOR = 0.75
 """Each "too tight" multiplies the exercise's later holds by this."""
+
+TICK_SECONDS = 3
+"""Default: the last this many seconds of a hold tick."""
 
 
 class Session:
@@ -52,7 +55,7 @@ class Session:
         self,
         plan: Plan,
         *,
-        tick_seconds: int = 3,
+        tick_seconds: int = TICK_SECONDS,
         lines: SessionLines | None = None,
         stop_confirm_seconds: float = 6.0,
     ) -> None:

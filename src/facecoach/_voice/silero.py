@@ -1,0 +1,195 @@
+"""A neural speech segmenter: Silero VAD run with onnxruntime, for every engine.
+
+The model is the ONNX file that faster-whisper ships in its package assets
+(``faster_whisper/assets/silero_vad_v6.onnx``). It judges 512-sample frames
+(32 ms) and sees the last 64 samples of the frame before; its LSTM state is
+carried from frame to frame, so a stream fed block by block gives the same
+probabilities as a whole file.
+
+``SileroSegmenter`` has the shape of ``Segmenter``: feed 16 kHz int16 blocks,
+get ``Segment``s back. Speech starts at a low probability (0.3: at 0.5 soft
+first consonants start late), goes on while it stays above 0.35, and ends
+after 0.2 s below it. Each segment keeps 0.4 s of audio from before its start,
+never reaching back into the previous segment, and the 0.2 s of silence that
+ended it, which helps the recogniser hear where the phrase stops.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .recognizer import RATE, Samples
+from .segmenter import Segment
+
+__all__ = ["SileroError", "SileroSegmenter", "SileroVad", "VadSettings", "silero_model_path"]
+
+FRAME = 512
+"""Samples the model judges at once (32 ms at 16 kHz)."""
+CONTEXT = 64
+"""Samples of the previous frame the model sees before each frame."""
+
+
+class SileroError(RuntimeError):
+    """The VAD model or onnxruntime is missing; the message says what to install."""
+
+
+def silero_model_path() -> Path | None:
+    """The Silero VAD model inside the installed faster-whisper package, if any."""
+    spec = importlib.util.find_spec("faster_whisper")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        candidate = Path(location) / "assets" / "silero_vad_v6.onnx"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+class SileroVad:
+    """Speech probability of successive 512-sample frames of one stream."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        found = path or silero_model_path()
+        if found is None:
+            raise SileroError(
+                "the Silero VAD model comes with faster-whisper: pip install 'facecoach[whisper]'"
+            )
+        try:
+            import onnxruntime  # type: ignore[import-untyped,unused-ignore]
+        except ImportError as exc:
+            raise SileroError(
+                "the Silero VAD needs onnxruntime: pip install 'facecoach[whisper]'"
+            ) from exc
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 4
+        self._session: Any = onnxruntime.InferenceSession(
+            str(found), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self.reset()
+
+    def reset(self) -> None:
+        """Start a new stream: no memory of earlier audio."""
+        self._h = np.zeros((1, 1, 128), dtype=np.float32)
+        self._c = np.zeros((1, 1, 128), dtype=np.float32)
+        self._context = np.zeros(CONTEXT, dtype=np.float32)
+
+    def __call__(self, frame: npt.NDArray[np.float32]) -> float:
+        """Probability (0..1) that this frame of 512 float samples (-1..1) is speech."""
+        window = np.concatenate([self._context, frame])[np.newaxis, :]
+        prob, self._h, self._c = self._session.run(
+            None, {"input": window, "h": self._h, "c": self._c}
+        )
+        self._context = np.array(frame[-CONTEXT:], dtype=np.float32)
+        return float(np.asarray(prob).reshape(-1)[0])
+
+
+@dataclass(frozen=True)
+class VadSettings:
+    """When speech starts and ends (measured on the command benchmark's tune split)."""
+
+    start_threshold: float = 0.3
+    """A frame this likely to be speech starts a segment."""
+    end_threshold: float = 0.35
+    """Frames less likely than this count as silence."""
+    end_silence: float = 0.2
+    """Seconds of silence that end a segment."""
+    preroll: float = 0.4
+    """Seconds kept from before the start (never from the previous segment)."""
+    tail: float = 0.2
+    """Seconds kept after the end (the silence that ended it)."""
+    max_seconds: float = 2.0
+    """Longer speech is not a command: it is cut and marked ``too_long``."""
+
+
+class SileroSegmenter:
+    """Cuts a 16 kHz int16 stream into speech segments with Silero VAD."""
+
+    def __init__(self, settings: VadSettings | None = None, vad: SileroVad | None = None) -> None:
+        self.settings = settings or VadSettings()
+        self._vad = vad or SileroVad()
+        self._vad.reset()
+        s = self.settings
+        self._keep = int((s.preroll + s.max_seconds + s.tail + 0.5) * RATE)
+        self._history = np.zeros(0, dtype=np.int16)
+        self._history_start = 0
+        self._pending = np.zeros(0, dtype=np.int16)
+        self._judged = 0
+        self._received = 0
+        self._floor = 0
+        self._in_speech = False
+        self._start = 0
+        self._last_speech = 0
+
+    @property
+    def in_speech(self) -> bool:
+        """True while a segment is open."""
+        return self._in_speech
+
+    def _close(self) -> Segment:
+        s = self.settings
+        first = max(self._start - int(s.preroll * RATE), self._floor, self._history_start)
+        last = min(self._last_speech + int(s.tail * RATE), self._judged)
+        audio = self._history[first - self._history_start : last - self._history_start]
+        segment = Segment(
+            audio.tobytes(),
+            self._start / RATE,
+            self._last_speech / RATE,
+            # Nothing can act on the end before the block that showed it is in.
+            self._received / RATE,
+            self._last_speech - self._start > s.max_seconds * RATE,
+        )
+        self._floor = self._last_speech
+        self._in_speech = False
+        return segment
+
+    def _judge(self, frame: Samples) -> Segment | None:
+        s = self.settings
+        prob = self._vad(frame.astype(np.float32) / 32768.0)
+        frame_start = self._judged
+        self._judged += FRAME
+        if not self._in_speech:
+            if prob >= s.start_threshold:
+                self._in_speech = True
+                self._start = frame_start
+                self._last_speech = self._judged
+            return None
+        if prob >= s.end_threshold:
+            self._last_speech = self._judged
+            return None
+        if self._judged - self._last_speech >= s.end_silence * RATE:
+            return self._close()
+        return None
+
+    def feed(self, samples: Samples) -> list[Segment]:
+        """Take a block of 16 kHz mono int16 audio; return the segments it ended."""
+        block = np.asarray(samples, dtype=np.int16).reshape(-1)
+        self._received += block.size
+        self._history = np.concatenate([self._history, block])
+        if self._history.size > self._keep:
+            cut = self._history.size - self._keep
+            self._history = self._history[cut:]
+            self._history_start += cut
+        data = np.concatenate([self._pending, block])
+        out: list[Segment] = []
+        at = 0
+        while data.size - at >= FRAME:
+            segment = self._judge(data[at : at + FRAME])
+            at += FRAME
+            if segment is not None:
+                out.append(segment)
+        self._pending = data[at:].copy()
+        return out
+
+    def flush(self) -> list[Segment]:
+        """End of input: close a segment still open."""
+        if not self._in_speech:
+            return []
+        return [self._close()]

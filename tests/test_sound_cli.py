@@ -12,8 +12,9 @@ import pytest
 from rich.console import Console
 
 from facecoach._cli import main
-from facecoach._cli.sound import SoundOptions, add_sound_arguments, run_live, sound_options
+from facecoach._cli.options import add_sound_arguments, remember_choices, sound_options
 from facecoach._core import Command
+from facecoach._live import SoundOptions, run_live
 from facecoach._paths import places
 from facecoach._sound import load_config
 from sound_fixtures import ScriptedSource, alsa_file_home, mini_plan, peak, run_python
@@ -53,13 +54,16 @@ def test_sound_options_merge_and_remember_choices(tmp_path: Path) -> None:
     args = parser.parse_args(["--data-dir", str(tmp_path), "--output", "Jabra", "--rate", "140"])
     options = sound_options(args)
     assert options.output == "Jabra" and options.rate == 140 and options.primer == 0.3
+    assert load_config(places(str(tmp_path)).config_file) == {}  # nothing kept before it worked
+    remember_choices(args)
     again = sound_options(parser.parse_args(["--data-dir", str(tmp_path), "--barge-in"]))
     assert again.output == "Jabra" and again.rate == 140 and again.barge_in
+    assert again.output_saved
     assert load_config(places(str(tmp_path)).config_file)["output_device"] == "Jabra"
-    with pytest.raises(Exception, match="between 0 and 1"):
+    with pytest.raises(Exception, match=r"from 0\.05 to 1"):
         sound_options(parser.parse_args(["--data-dir", str(tmp_path), "--volume", "3"]))
     assert "volume" not in load_config(places(str(tmp_path)).config_file)  # not kept
-    sound_options(parser.parse_args(["--data-dir", str(tmp_path), "--tts", "piper"]), save=False)
+    sound_options(parser.parse_args(["--data-dir", str(tmp_path), "--tts", "piper"]))
     assert "tts" not in load_config(places(str(tmp_path)).config_file)
 
 
@@ -109,7 +113,7 @@ LIVE_ON_DEVICE = textwrap.dedent(
     """
     import io, json, sys
     from rich.console import Console
-    from facecoach._cli.sound import SoundOptions, run_live
+    from facecoach._live import SoundOptions, run_live
     from facecoach._core import Command
     from sound_fixtures import ScriptedSource, mini_plan
     screen = io.StringIO()

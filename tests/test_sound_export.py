@@ -62,7 +62,7 @@ def test_export_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_plan_agrees_with_the_export_once_lines_are_rendered(tmp_path: Path) -> None:
-    from facecoach._cli.sound import SoundOptions, cached_speech_seconds
+    from facecoach._live import SoundOptions, cached_speech_seconds
     from facecoach._paths import places
 
     options = SoundOptions(data_dir=str(tmp_path))

@@ -12,8 +12,11 @@ import numpy as np
 import pytest
 
 from facecoach._cli import main
-from facecoach._cli.voice import add_run_voice_arguments, voice_sources
+from facecoach._cli.voice import voice_sources
+from facecoach._cli.voice_options import add_run_voice_arguments, voice_settings
 from facecoach._core import Command, HeardCommand
+from facecoach._paths import places
+from facecoach._sound.settings import SoundOptions
 from facecoach._voice import PINNED
 from voice_support import corpus, en_track, needs_piper
 
@@ -79,12 +82,14 @@ def test_model_download_messages(
     assert "failed after 0 of 10 bytes" in err
 
 
-def run_args(argv: list[str]) -> argparse.Namespace:
+def run_sources(argv: list[str], said: list[str], data_dir: Path) -> list[object]:
+    """The voice sources ``run`` would build from ``argv``."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data-dir", dest="data_dir")
-    parser.add_argument("--barge-in", action="store_true")
     add_run_voice_arguments(parser)
-    return parser.parse_args(argv)
+    settings = voice_settings(parser.parse_args(argv), SoundOptions())
+    if settings is None:
+        return []
+    return list(voice_sources(settings, places(str(data_dir)), said.append))
 
 
 @needs_piper
@@ -96,10 +101,10 @@ def test_voice_sources_for_run_hear_a_mic_file(tmp_path: Path) -> None:
     path = tmp_path / "mic.wav"
     corpus.save_wav(path, track.samples)
     said: list[str] = []
-    factories = voice_sources(run_args(["--mic-file", str(path)]), said.append)
+    factories = run_sources(["--mic-file", str(path)], said, tmp_path)
     assert len(factories) == 1
     assert said[0].startswith("Listening with pocketsphinx")
-    source = factories[0](lambda start, end: False)
+    source = factories[0](lambda start, end: False)  # type: ignore[operator]
     heard: list[HeardCommand] = []
     done = threading.Event()
     source.start(lambda h: (heard.append(h), done.set()))
@@ -112,9 +117,8 @@ def test_voice_sources_for_run_hear_a_mic_file(tmp_path: Path) -> None:
 
 def test_voice_sources_problems_leave_the_keyboard(tmp_path: Path) -> None:
     said: list[str] = []
-    assert voice_sources(run_args(["--no-voice"]), said.append) == []
+    assert run_sources(["--no-voice"], said, tmp_path) == []
     assert said == []
-    args = run_args(["--engine", "vosk", "--data-dir", str(tmp_path)])
-    assert voice_sources(args, said.append) == []
+    assert run_sources(["--engine", "vosk"], said, tmp_path) == []
     assert said[0].startswith("Voice commands are off: no Vosk model for 'en'")
     assert said[0].endswith("The keyboard works.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import sys
@@ -17,16 +16,21 @@ from .._core.events import RecordEntry
 from .._core.loader import RoutineFileError, check_files, load_library
 from .._core.plan import Plan, StepKind, compile_plan
 from .._core.routine import Library, Routine
+from .._core.session import Session
 from .._core.simulate import ScriptedCommand, parse_scripted, simulate
-from .._live.wiring import (
+from .._person.errors import RunRefused
+from .._person.history import person_plan
+from .._sound.speech_files import line_seconds
+from .options import (
+    SettingsProblem,
+    add_run_arguments,
     add_sound_arguments,
-    cached_speech_seconds,
-    run_live_from_args,
+    person_run,
+    places_of,
+    remember_choices,
     sound_options,
 )
-from .._person.run import RunRefused, add_run_arguments, person_run, plan_options
-from .._sound.devices import DeviceProblem
-from .voice import add_run_voice_arguments, voice_sources
+from .voice_options import add_run_voice_arguments, voice_settings
 
 __all__ = ["UsageProblem", "register", "resolve_routine"]
 
@@ -149,12 +153,17 @@ def _prepare(args: argparse.Namespace) -> Plan:
     if args.routine is None:
         raise UsageProblem("name a routine (see 'facecoach routines')")
     routine, library = resolve_routine(args.routine, args.routine_id)
-    try:
-        speech = cached_speech_seconds(sound_options(args, save=False))
-    except DeviceProblem as error:
-        raise UsageProblem(str(error)) from None
-    plan = compile_plan(routine, library, speech_seconds=speech, **plan_options(args, library))
-    return plan
+    options = sound_options(args)
+    where = places_of(args)
+    speech = line_seconds(where.cache / "speech", options.tts, options.voice, options.rate)
+    person = person_plan(where, args.side, library)
+    return compile_plan(
+        routine,
+        library,
+        speech_seconds=speech,
+        person_side=person.person_side,
+        hold_factors=person.hold_factors,
+    )
 
 
 def _guarded(args: argparse.Namespace, body: Callable[[argparse.Namespace], int]) -> int:
@@ -164,7 +173,7 @@ def _guarded(args: argparse.Namespace, body: Callable[[argparse.Namespace], int]
     except RoutineFileError as error:
         _print_problems(error.problems)
         return 1
-    except UsageProblem as error:
+    except (UsageProblem, SettingsProblem) as error:
         print(f"facecoach: {error}", file=sys.stderr)
         return 2
     except RunRefused as error:  # the safety gate (3), a session running (3), bad history (1)
@@ -268,9 +277,12 @@ def _run(args: argparse.Namespace) -> int:
             )
             if not args.simulate:
                 return _run_live(args, plan, ctx.recorder(plan, library))
-            log = simulate(
-                plan, scripted, session=ctx.session(plan), record=ctx.recorder(plan, library)
-            )
+            session = Session(plan)
+            if args.pace:
+                from .._live.paced import PacedSession
+
+                session = PacedSession(plan, args.pace)
+            log = simulate(plan, scripted, session=session, record=ctx.recorder(plan, library))
         for line in log:
             print(json.dumps(line, ensure_ascii=False) if args.json else _human(line))
         return 0
@@ -284,11 +296,18 @@ def _run_live(
     recorder: Callable[[RecordEntry], None] | None,
 ) -> int:
     """A real-time session: sound out, keyboard and voice in, every step recorded."""
-    if getattr(args, "input", None) is None:  # the microphone chosen on an earlier run
-        with contextlib.suppress(DeviceProblem):  # run_live_from_args reports a bad config
-            args.input = sound_options(args, save=False).input
-    gated = voice_sources(args, say=print)
-    return run_live_from_args(plan, args, gated_sources=gated, recorder=recorder)
+    options = sound_options(args)  # checked before anything starts
+    voice = voice_settings(args, options)
+    from .._live.wiring import run_live
+    from .voice import voice_sources
+
+    gated = voice_sources(voice, places_of(args), say=print) if voice is not None else []
+    leave_out = [] if gated or voice is None else ["input_device"]
+
+    def remember(chosen: bool) -> None:
+        remember_choices(args, leave_out=leave_out + ([] if chosen else ["output_device"]))
+
+    return run_live(plan, options, gated_sources=gated, recorder=recorder, on_started=remember)
 
 
 _HUMAN = {

@@ -12,7 +12,7 @@ __all__ = ["build_parser", "main"]
 
 _AREAS: dict[str, tuple[str, ...]] = {
     "core": ("validate", "routines", "plan", "run"),
-    "sound": ("voices", "devices", "export"),
+    "sound": ("voices", "devices", "export", "settings"),
     "voice": ("listen", "check", "model"),
     "person": ("profile", "today", "history", "report"),
     "web": ("sheet", "serve", "remind"),

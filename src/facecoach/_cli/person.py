@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from .._paths import Places, places
+from .._person.errors import RunRefused
+from .._person.history import history_view, today_for
 from .._person.profile import (
     SIDES,
     STAGES,
@@ -24,8 +26,9 @@ from .._person.profile import (
     parse_days,
     save_profile,
 )
-from .._person.run import RunRefused, history_view, profile_for, terminal_ask, today_for
+from .._person.run import profile_for
 from .._person.store import SessionRow
+from .options import terminal_ask
 
 __all__ = ["format_history", "register"]
 

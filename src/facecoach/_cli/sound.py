@@ -1,8 +1,4 @@
-"""Commands of the sound area: ``voices``, ``devices`` and ``export``.
-
-The live run itself is wired in ``_app``; its entry points are re-exported
-here for ``facecoach run``.
-"""
+"""Commands of the sound area: ``voices``, ``devices``, ``export`` and ``settings``."""
 
 from __future__ import annotations
 
@@ -13,28 +9,20 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from .._live.wiring import (
-    SoundOptions,
-    add_sound_arguments,
-    cached_speech_seconds,
-    run_live,
-    run_live_from_args,
-    sound_options,
-    speaker_for,
-)
+from .._live.wiring import speaker_for
 from .._paths import places
-from .._sound.devices import DeviceProblem, list_devices, load_config
+from .._sound.devices import list_devices
 from .._sound.tts import TtsUnavailable
+from .options import (
+    SettingsProblem,
+    add_sound_arguments,
+    forget_choices,
+    saved_settings,
+    sound_fields,
+    sound_options,
+)
 
-__all__ = [
-    "SoundOptions",
-    "add_sound_arguments",
-    "cached_speech_seconds",
-    "register",
-    "run_live",
-    "run_live_from_args",
-    "sound_options",
-]
+__all__ = ["register"]
 
 
 # ------------------------------------------------------------------ commands
@@ -57,13 +45,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_sound_arguments(p, live=False)
     p.set_defaults(handler=_export)
 
+    p = sub.add_parser("settings", help="show or forget the remembered sound settings")
+    p.add_argument(
+        "--reset",
+        nargs="*",
+        metavar="KEY",
+        choices=sound_fields(),
+        help="forget these settings (all of them when no KEY is given)",
+    )
+    p.set_defaults(handler=_settings)
+
 
 def _voices(args: argparse.Namespace) -> int:
     try:
-        options = sound_options(args, save=False)
+        options = sound_options(args)
         speaker = speaker_for(options, places(args.data_dir))
         voices = speaker.voices()
-    except (TtsUnavailable, DeviceProblem) as error:
+    except (TtsUnavailable, SettingsProblem) as error:
         print(f"facecoach: {error}", file=sys.stderr)
         return 1
     finally:
@@ -85,8 +83,8 @@ def _devices(args: argparse.Namespace) -> int:
         console.print("No sound devices found. facecoach runs in text mode (lines printed).")
         return 0
     try:
-        config = load_config(places(args.data_dir).config_file)
-    except DeviceProblem as error:
+        config = dict(saved_settings(places(args.data_dir)))
+    except SettingsProblem as error:
         print(f"facecoach: {error}", file=sys.stderr)
         config = {}
     table = Table(title="Sound devices", title_justify="left")
@@ -121,13 +119,13 @@ def _export(args: argparse.Namespace) -> int:
 
     try:
         routine, library = resolve_routine(args.routine, args.routine_id)
-        options = sound_options(args, save=False)
+        options = sound_options(args)
         speaker = speaker_for(options, places(args.data_dir))
     except RoutineFileError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         return 1
-    except (UsageProblem, DeviceProblem, TtsUnavailable) as error:
+    except (UsageProblem, SettingsProblem, TtsUnavailable) as error:
         print(f"facecoach: {error}", file=sys.stderr)
         return 2
     plan = compile_plan(routine, library, person_side=args.side)
@@ -145,4 +143,27 @@ def _export(args: argparse.Namespace) -> int:
         f"Wrote {result.path}: {result.seconds:.1f} s "
         f"(plan with rendered speech: {result.plan_seconds:.1f} s)."
     )
+    return 0
+
+
+def _settings(args: argparse.Namespace) -> int:
+    where = places(args.data_dir)
+    if args.reset is not None:
+        try:
+            gone = forget_choices(where, args.reset)
+        except OSError as error:
+            print(f"facecoach: cannot write {where.config_file}: {error.strerror}", file=sys.stderr)
+            return 1
+        print(f"Forgot: {', '.join(gone)}." if gone else "Nothing to forget.")
+        return 0
+    try:
+        saved = saved_settings(where)
+    except SettingsProblem as error:
+        print(f"facecoach: {error}", file=sys.stderr)
+        return 1
+    print(f"Settings file: {where.config_file}")
+    if not saved:
+        print("Nothing remembered yet: every setting is at its default.")
+    for key in sorted(saved):
+        print(f"  {key}: {saved[key]}")
     return 0

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .._core.ports import CommandSource, HeardCommand, SpeechGate
-from .._paths import places
+from .._paths import Places, places
 from .._voice.download import DownloadError, download_model
 from .._voice.mic import AudioSource, MicError, MicSource, WavSource
 from .._voice.recognizer import Decision
@@ -22,34 +22,14 @@ from .._voice.source import (
     build_voice_source,
     make_recognizer,
 )
+from .voice_options import add_voice_arguments, input_device
 
-__all__ = ["add_run_voice_arguments", "add_voice_arguments", "register", "voice_sources"]
-
-
-def add_voice_arguments(p: argparse.ArgumentParser) -> None:
-    """The recogniser options shared by ``listen``, ``check`` and ``run``."""
-    p.add_argument(
-        "--engine",
-        choices=("auto", "vosk", "pocketsphinx"),
-        default="auto",
-        help="recogniser (default: Vosk when a model for the language is found, "
-        "else PocketSphinx for English)",
-    )
-    p.add_argument("--lang", default="en", help="language pack: en or ko (default en)")
-    p.add_argument("--model", metavar="PATH", help="a Vosk model directory")
-
-
-def add_run_voice_arguments(p: argparse.ArgumentParser) -> None:
-    """Voice options for ``facecoach run`` (``--input`` and ``--barge-in`` come from sound)."""
-    add_voice_arguments(p)
-    p.add_argument(
-        "--mic-file", metavar="WAV", help="hear commands from this WAV file, in real time"
-    )
-    p.add_argument("--no-voice", action="store_true", help="keyboard only: do not listen")
+__all__ = ["register", "voice_sources"]
 
 
 def voice_sources(
-    args: argparse.Namespace,
+    settings: VoiceSettings,
+    where: Places,
     say: Callable[[str], None] = print,
     clock: Callable[[], float] = time.monotonic,
 ) -> list[Callable[[SpeechGate], CommandSource]]:
@@ -59,20 +39,8 @@ def voice_sources(
     off; a problem never stops the run: the list is then empty and the
     keyboard still works.
     """
-    if getattr(args, "no_voice", False):
-        return []
-    settings = VoiceSettings(
-        lang=getattr(args, "lang", "en"),
-        engine=getattr(args, "engine", "auto"),
-        model=getattr(args, "model", None),
-        barge_in=bool(getattr(args, "barge_in", False)),
-        device=_device(getattr(args, "input", None)),
-        mic_file=getattr(args, "mic_file", None),
-    )
     try:
-        voice = build_voice_source(
-            settings, places(getattr(args, "data_dir", None)), clock, sleep=time.sleep
-        )
+        voice = build_voice_source(settings, where, clock, sleep=time.sleep)
     except VoiceError as exc:
         say(f"Voice commands are off: {exc}. The keyboard works.")
         return []
@@ -112,12 +80,6 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _device(spec: str | None) -> int | str | None:
-    if spec is None:
-        return None
-    return int(spec) if spec.isdigit() else spec
-
-
 def _listen(args: argparse.Namespace) -> int:
     where = places(args.data_dir)
     try:
@@ -133,7 +95,7 @@ def _listen(args: argparse.Namespace) -> int:
         except MicError as exc:
             return _fail(str(exc))
     else:
-        mic = MicSource(time.monotonic, device=_device(args.mic_input))
+        mic = MicSource(time.monotonic, device=input_device(args.mic_input))
         try:
             mic.open()
         except MicError as exc:
@@ -216,10 +178,11 @@ def _say(text: str, args: argparse.Namespace) -> None:
     session's speech does: the saved voice, rate and output device.
     """
     print(f'  coach: "{text}"')
-    from .._live.wiring import make_output, sound_options, speaker_for
+    from .._live.wiring import make_output, speaker_for
+    from .options import sound_options
 
     try:
-        options = sound_options(args, save=False)
+        options = sound_options(args)
         speaker = speaker_for(options, places(options.data_dir))
         try:
             sound = speaker.render(text)
@@ -245,7 +208,7 @@ def _check(args: argparse.Namespace) -> int:
     except VoiceError as exc:
         return _fail(str(exc))
     print(f"Recogniser: {recognizer.description}")
-    mic = MicSource(time.monotonic, device=_device(args.mic_input))
+    mic = MicSource(time.monotonic, device=input_device(args.mic_input))
     try:
         mic.open()
     except MicError as exc:
@@ -260,7 +223,7 @@ def _check(args: argparse.Namespace) -> int:
     print(f"3. Say 'next' now (waiting {args.seconds:g} seconds).")
     heard: list[HeardCommand] = []
     rejected: list[Decision] = []
-    mic = MicSource(time.monotonic, device=_device(args.mic_input))
+    mic = MicSource(time.monotonic, device=input_device(args.mic_input))
     voice = VoiceCommands(mic, recognizer, time.monotonic, on_decision=lambda d: rejected.append(d))
     voice.start(heard.append)
     deadline = time.monotonic() + args.seconds

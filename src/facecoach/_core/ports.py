@@ -14,7 +14,10 @@ from typing import Literal, Protocol
 
 from .commands import Command
 
-__all__ = ["Clock", "CommandSource", "HeardCommand", "SpeechGate"]
+__all__ = ["GUARD_SECONDS", "Clock", "CommandSource", "HeardCommand", "SpeechGate"]
+
+GUARD_SECONDS = 0.3
+"""Default: after the coach stops speaking, the microphone counts again this much later."""
 
 
 class Clock(Protocol):

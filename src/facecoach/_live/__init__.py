@@ -25,6 +25,9 @@ if TYPE_CHECKING:
         NullView,
         View,
     )
+    from .paced import (
+        PacedSession,
+    )
     from .view import (
         LiveState,
         PlainView,
@@ -36,12 +39,9 @@ if TYPE_CHECKING:
     from .wiring import (
         TEXT_MODE,
         SoundOptions,
-        add_sound_arguments,
         cached_speech_seconds,
         make_output,
         run_live,
-        run_live_from_args,
-        sound_options,
         speaker_for,
     )
 
@@ -55,12 +55,12 @@ _HOME = {
     "LiveOptions": "loop",
     "LiveState": "view",
     "NullView": "loop",
+    "PacedSession": "paced",
     "PlainView": "view",
     "RichView": "view",
     "SoundOptions": "wiring",
     "TEXT_MODE": "wiring",
     "View": "loop",
-    "add_sound_arguments": "wiring",
     "cached_speech_seconds": "wiring",
     "clock_text": "view",
     "export_session": "export",
@@ -70,8 +70,6 @@ _HOME = {
     "prerender": "export",
     "render": "view",
     "run_live": "wiring",
-    "run_live_from_args": "wiring",
-    "sound_options": "wiring",
     "speaker_for": "wiring",
     "spoken_lines": "export",
 }
@@ -95,11 +93,11 @@ __all__ = [
     "LiveOptions",
     "LiveState",
     "NullView",
+    "PacedSession",
     "PlainView",
     "RichView",
     "SoundOptions",
     "View",
-    "add_sound_arguments",
     "cached_speech_seconds",
     "clock_text",
     "export_session",
@@ -109,8 +107,6 @@ __all__ = [
     "prerender",
     "render",
     "run_live",
-    "run_live_from_args",
-    "sound_options",
     "speaker_for",
     "spoken_lines",
 ]

@@ -16,6 +16,7 @@ from pathlib import Path
 from .._core.clock import SimClock, SimInbox
 from .._core.events import Finish
 from .._core.plan import Plan, StepKind
+from .._core.session import TICK_SECONDS
 from .._core.state import SessionLines
 from .._sound.cues import load_cues
 from .._sound.memory import WavFileOut
@@ -77,7 +78,7 @@ def export_session(
     path: str | os.PathLike[str],
     *,
     cues: Mapping[str, Sound] | None = None,
-    tick_seconds: int = 3,
+    tick_seconds: int = TICK_SECONDS,
     volume: float = 1.0,
     progress: Callable[[int, int], None] | None = None,
 ) -> ExportResult:

@@ -33,8 +33,8 @@ from .._core.events import (
     Tick,
 )
 from .._core.plan import Plan, estimate_speech_seconds
-from .._core.ports import Clock, CommandSource, HeardCommand, SpeechGate
-from .._core.session import Session
+from .._core.ports import GUARD_SECONDS, Clock, CommandSource, HeardCommand, SpeechGate
+from .._core.session import TICK_SECONDS, Session
 from .._sound.mixer import PlayReport
 from .._sound.output import AudioOut, OutputUnavailable
 from .._sound.samples import Sound
@@ -48,9 +48,9 @@ __all__ = ["LiveLoop", "LiveOptions", "NullView", "View"]
 class LiveOptions:
     """How the live loop behaves."""
 
-    tick_seconds: int = 3
+    tick_seconds: int = TICK_SECONDS
     """The last this many seconds of a hold tick."""
-    guard: float = 0.3
+    guard: float = GUARD_SECONDS
     """Seconds after the coach's speech during which the microphone stays ignored."""
     barge_in: bool = False
     """Keep listening while the coach speaks (for headsets)."""

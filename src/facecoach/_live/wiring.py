@@ -1,36 +1,33 @@
-"""Wiring for a live session: options, devices, speaker, view and the loop.
+"""Wiring for a live session: devices, speaker, view and the loop.
 
-``run_live`` is what ``facecoach run`` calls for a real session; its options
-come from ``add_sound_arguments`` and ``sound_options`` (or all at once from
-``run_live_from_args``).
+``run_live`` is what ``facecoach run`` calls for a real session, with the
+``SoundOptions`` the command line built.
 """
 
 from __future__ import annotations
 
-import argparse
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from rich.console import Console
 
 from .._core.clock import QueueInbox, RealScheduler
 from .._core.events import RecordEntry
-from .._core.plan import DEFAULT_SPEECH_RATE, Plan, estimate_speech_seconds
+from .._core.plan import Plan
 from .._core.ports import CommandSource, SpeechGate
 from .._core.session import Session
 from .._paths import Places, places
 from .._sound.cues import load_cues
-from .._sound.devices import DeviceProblem, choose_device, list_devices, load_config, save_config
+from .._sound.devices import DeviceProblem, choose_device, list_devices
 from .._sound.memory import MemoryAudioOut
-from .._sound.mixer import DEFAULT_PRIMER_SECONDS
 from .._sound.output import AudioOut, OutputUnavailable
+from .._sound.settings import SoundOptions
+from .._sound.speech_files import line_seconds
 from .._sound.stream import SounddeviceOut
-from .._sound.tts import FakeSpeaker, Speaker, SpeechCache, TtsUnavailable, make_speaker
+from .._sound.tts import FakeSpeaker, Speaker, TtsUnavailable, make_speaker
 from .keys import KeyboardSource, key_help
 from .loop import LiveLoop, LiveOptions
 from .view import make_view
@@ -38,123 +35,13 @@ from .view import make_view
 __all__ = [
     "TEXT_MODE",
     "SoundOptions",
-    "add_sound_arguments",
     "cached_speech_seconds",
     "make_output",
     "run_live",
-    "run_live_from_args",
-    "sound_options",
     "speaker_for",
 ]
 
 TEXT_MODE = "text mode (no sound)"
-
-
-@dataclass(frozen=True)
-class SoundOptions:
-    """Everything about sound for one run, from the command line and the config file."""
-
-    tts: str = "pyttsx3"
-    """Speech engine: pyttsx3 or piper."""
-    voice: str | None = None
-    """Engine voice id or part of its name (None: the engine's default)."""
-    rate: int = DEFAULT_SPEECH_RATE
-    """Speaking rate in words a minute."""
-    volume: float = 1.0
-    """Output gain, 0 to 1."""
-    output: str | None = None
-    """Output device: index or part of a name (None: the system default)."""
-    input: str | None = None
-    """Input device, for voice commands (chosen the same way)."""
-    primer: float = DEFAULT_PRIMER_SECONDS
-    """Seconds of near-silence before the first sound after a silence (0: off)."""
-    tick_seconds: int = 3
-    """The last this many seconds of a hold tick."""
-    barge_in: bool = False
-    """Listen while the coach speaks (headsets)."""
-    guard: float = 0.3
-    """Seconds after speech before the microphone counts again."""
-    keyboard: bool = True
-    """Take key commands from the terminal."""
-    text_only: bool = False
-    """No sound at all: lines printed, commands from keys (and voice)."""
-    data_dir: str | None = None
-    """``--data-dir``, for the cache and the config file."""
-
-
-def add_sound_arguments(p: argparse.ArgumentParser, *, live: bool = True) -> None:
-    """Options for speech (and, with ``live``, devices and timing)."""
-    p.add_argument("--tts", choices=("pyttsx3", "piper"), help="speech engine (default pyttsx3)")
-    p.add_argument("--voice", help="voice id or part of its name (see 'facecoach voices')")
-    p.add_argument("--rate", type=int, help=f"words a minute (default {DEFAULT_SPEECH_RATE})")
-    p.add_argument("--volume", type=float, help="0 to 1 (default 1)")
-    if not live:
-        return
-    p.add_argument("--output", metavar="DEVICE", help="output device: number or part of its name")
-    p.add_argument("--input", metavar="DEVICE", help="input device: number or part of its name")
-    p.add_argument(
-        "--primer",
-        type=float,
-        metavar="SECONDS",
-        help=f"near-silence before sound after a silence, for Bluetooth (default "
-        f"{DEFAULT_PRIMER_SECONDS}; 0 turns it off)",
-    )
-    p.add_argument(
-        "--tick-seconds", type=int, metavar="N", help="tick the last N seconds of a hold"
-    )
-    p.add_argument("--barge-in", action="store_true", help="listen while the coach speaks")
-    p.add_argument(
-        "--text-only", action="store_true", help="no sound: print the lines (keys still work)"
-    )
-    p.add_argument(
-        "--guard", type=float, metavar="SECONDS", help="ignore the mic this long after speech"
-    )
-
-
-_SAVED = {"tts": "tts", "voice": "voice", "rate": "rate", "volume": "volume"}
-_SAVED_LIVE = {"output": "output_device", "input": "input_device", "primer": "primer"}
-
-
-def sound_options(args: argparse.Namespace, *, save: bool = True) -> SoundOptions:
-    """Options from ``args`` over the saved config.
-
-    With ``save`` (a live run), valid choices given now are remembered.
-    Raises ``DeviceProblem`` for a bad value or a config file that cannot be read.
-    """
-    where = places(getattr(args, "data_dir", None))
-    config = load_config(where.config_file)
-    given: dict[str, Any] = {}
-    for attr, key in {**_SAVED, **_SAVED_LIVE}.items():
-        value = getattr(args, attr, None)
-        if value is not None:
-            given[key] = value
-    config.update(given)
-    for value, what in ((config.get("rate"), "rate"), (config.get("volume"), "volume")):
-        if value is not None and not (isinstance(value, (int, float)) and value >= 0):
-            raise DeviceProblem(f"--{what} {value}: must be a positive number")
-    volume = float(config.get("volume", 1.0))
-    if not 0.0 <= volume <= 1.0:
-        raise DeviceProblem(f"--volume {volume:g}: must be between 0 and 1")
-    if config.get("tts", "pyttsx3") not in ("pyttsx3", "piper"):
-        raise DeviceProblem(f"{where.config_file}: tts must be pyttsx3 or piper")
-    if save and given:  # only once every value is known to be good
-        save_config(where.config_file, given)
-    tick = getattr(args, "tick_seconds", None)
-    guard = getattr(args, "guard", None)
-    return SoundOptions(
-        tts=str(config.get("tts", "pyttsx3")),
-        voice=config.get("voice"),
-        rate=int(config.get("rate", DEFAULT_SPEECH_RATE)),
-        volume=volume,
-        output=config.get("output_device"),
-        input=config.get("input_device"),
-        primer=max(0.0, float(config.get("primer", DEFAULT_PRIMER_SECONDS))),
-        tick_seconds=3 if tick is None else max(0, int(tick)),
-        barge_in=bool(getattr(args, "barge_in", False)),
-        text_only=bool(getattr(args, "text_only", False)),
-        guard=0.3 if guard is None else max(0.0, float(guard)),
-        data_dir=getattr(args, "data_dir", None),
-    )
 
 
 def speaker_for(options: SoundOptions, where: Places) -> Speaker:
@@ -174,15 +61,8 @@ def cached_speech_seconds(options: SoundOptions) -> Callable[[str], float]:
     ``facecoach plan`` uses it so that, once lines are rendered (by a run or
     ``export``), the plan agrees with the real audio.
     """
-    cache = SpeechCache(places(options.data_dir).cache / "speech")
-
-    def seconds(text: str) -> float:
-        sound = cache.get(options.tts, options.voice, options.rate, text)
-        if sound is None:
-            return estimate_speech_seconds(text, options.rate)
-        return round(sound.seconds, 3)
-
-    return seconds
+    cache = places(options.data_dir).cache / "speech"
+    return line_seconds(cache, options.tts, options.voice, options.rate)
 
 
 def make_output(spec: str | None, options: SoundOptions) -> AudioOut:
@@ -209,6 +89,7 @@ def run_live(
     console: Console | None = None,
     on_loop: Callable[[LiveLoop], None] | None = None,
     session: Session | None = None,
+    on_started: Callable[[bool], None] | None = None,
 ) -> int:
     """Run ``plan`` live; returns the exit status (0 done or stopped, 2 bad device).
 
@@ -219,6 +100,8 @@ def run_live(
     source, e.g. the microphone. ``recorder`` gets every ``Record`` entry.
     ``on_loop`` sees the loop just before it starts (benchmarks, tests).
     ``session`` is the engine to drive (default: a new ``Session(plan)``).
+    ``on_started(chosen)`` is called once the output is playing, with whether
+    it is the device asked for (so the command line remembers only what worked).
     """
     console = console or Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -228,14 +111,27 @@ def run_live(
     except TtsUnavailable as error:
         err.print(f"facecoach: {error}; lines are shown on screen only.")
         speaker = FakeSpeaker(silent=True)
+    chosen = not options.text_only
     try:
         out = _text_out() if options.text_only else make_output(options.output, options)
     except DeviceProblem as error:
-        err.print(f"facecoach: {error}")
-        return 2
+        if not options.output_saved:
+            err.print(f"facecoach: {error}")
+            return 2
+        # A device remembered from an earlier run may simply be unplugged today.
+        err.print(
+            f"facecoach: {error} (the output saved in your settings); using the default "
+            "output. To forget it: facecoach settings --reset output_device"
+        )
+        chosen = False
+        try:
+            out = make_output(None, options)
+        except (DeviceProblem, OutputUnavailable):
+            out = _text_out()
     except OutputUnavailable as error:
         err.print(f"facecoach: {error}; running in text mode (lines printed, keys work).")
         out = _text_out()
+        chosen = False
 
     def reopen() -> AudioOut:
         try:
@@ -263,6 +159,9 @@ def run_live(
         err.print(f"facecoach: {problem}; running in text mode (lines printed, keys work).")
         loop.out = _text_out()
         loop.start_output()
+        chosen = False
+    if on_started is not None:
+        on_started(chosen)
     text_mode = loop.out.name == TEXT_MODE
     sources: list[CommandSource] = list(command_sources)
     sources += [make(loop.gate) for make in gated_sources]
@@ -298,34 +197,6 @@ def _stop_on_sigterm(loop: LiveLoop) -> Callable[[], None]:
         signal.signal(signal.SIGTERM, previous)
 
     return restore
-
-
-def run_live_from_args(
-    plan: Plan,
-    args: argparse.Namespace,
-    *,
-    command_sources: Sequence[CommandSource] = (),
-    gated_sources: Sequence[Callable[[SpeechGate], CommandSource]] = (),
-    recorder: Callable[[RecordEntry], None] | None = None,
-    session: Session | None = None,
-) -> int:
-    """``run_live`` with options from a parser that had ``add_sound_arguments``.
-
-    A bad config file or option is a one-line message and status 2.
-    """
-    try:
-        options = sound_options(args)
-    except DeviceProblem as error:
-        print(f"facecoach: {error}", file=sys.stderr)
-        return 2
-    return run_live(
-        plan,
-        options,
-        command_sources=command_sources,
-        gated_sources=gated_sources,
-        recorder=recorder,
-        session=session,
-    )
 
 
 def _warm_cache(speaker: Speaker, plan: Plan) -> None:

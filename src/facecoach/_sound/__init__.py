@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     )
     from .mixer import (
         DEFAULT_IDLE_SECONDS,
-        DEFAULT_PRIMER_SECONDS,
         Mixer,
         PlayReport,
         SoundKind,
@@ -47,8 +46,21 @@ if TYPE_CHECKING:
         read_wav,
         write_wav,
     )
-    from .stream import SounddeviceOut
-    from .timeline import SpeechTimeline
+    from .settings import (
+        DEFAULT_PRIMER_SECONDS,
+        SoundOptions,
+    )
+    from .speech_files import (
+        cached_seconds,
+        line_seconds,
+        speech_file,
+    )
+    from .stream import (
+        SounddeviceOut,
+    )
+    from .timeline import (
+        SpeechTimeline,
+    )
     from .tts import (
         FakeSpeaker,
         PiperSpeaker,
@@ -70,7 +82,7 @@ _HOME = {
     "AudioOut": "output",
     "CUE_DIR": "cues",
     "DEFAULT_IDLE_SECONDS": "mixer",
-    "DEFAULT_PRIMER_SECONDS": "mixer",
+    "DEFAULT_PRIMER_SECONDS": "settings",
     "DeviceInfo": "devices",
     "DeviceProblem": "devices",
     "FakeSpeaker": "tts",
@@ -85,6 +97,7 @@ _HOME = {
     "Samples": "samples",
     "Sound": "samples",
     "SoundKind": "mixer",
+    "SoundOptions": "settings",
     "SounddeviceOut": "stream",
     "Speaker": "tts",
     "SpeechCache": "tts",
@@ -92,8 +105,10 @@ _HOME = {
     "TtsUnavailable": "tts",
     "VoiceInfo": "tts",
     "WavFileOut": "memory",
+    "cached_seconds": "speech_files",
     "choose_device": "devices",
     "cue_path": "cues",
+    "line_seconds": "speech_files",
     "list_devices": "devices",
     "load_config": "devices",
     "load_cues": "cues",
@@ -103,6 +118,7 @@ _HOME = {
     "read_wav": "samples",
     "render_with_engine": "tts_pyttsx3",
     "save_config": "devices",
+    "speech_file": "speech_files",
     "wait_for_wav": "tts_pyttsx3",
     "write_cues": "cues",
     "write_wav": "samples",
@@ -137,6 +153,7 @@ __all__ = [
     "Samples",
     "Sound",
     "SoundKind",
+    "SoundOptions",
     "SounddeviceOut",
     "Speaker",
     "SpeechCache",
@@ -144,8 +161,10 @@ __all__ = [
     "TtsUnavailable",
     "VoiceInfo",
     "WavFileOut",
+    "cached_seconds",
     "choose_device",
     "cue_path",
+    "line_seconds",
     "list_devices",
     "load_config",
     "load_cues",
@@ -155,6 +174,7 @@ __all__ = [
     "read_wav",
     "render_with_engine",
     "save_config",
+    "speech_file",
     "wait_for_wav",
     "write_cues",
     "write_wav",

@@ -17,13 +17,11 @@ from typing import Literal
 import numpy as np
 
 from .samples import Samples
+from .settings import DEFAULT_PRIMER_SECONDS
 
 __all__ = ["DEFAULT_IDLE_SECONDS", "DEFAULT_PRIMER_SECONDS", "Mixer", "PlayReport", "SoundKind"]
 
 SoundKind = Literal["speech", "cue"]
-
-DEFAULT_PRIMER_SECONDS = 0.3
-"""Near-silence played before the first sound after a silence."""
 
 DEFAULT_IDLE_SECONDS = 2.0
 """Silence longer than this counts as "after a silence" (a headset may sleep)."""

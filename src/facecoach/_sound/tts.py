@@ -9,9 +9,7 @@ extra) and ``FakeSpeaker``, which needs no engine.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
-import json
 import os
 import threading
 import wave
@@ -23,6 +21,7 @@ import numpy as np
 
 from .._core.plan import DEFAULT_SPEECH_RATE, estimate_speech_seconds
 from .samples import SAMPLE_RATE, Sound, normalise, read_wav, write_wav
+from .speech_files import speech_file
 
 __all__ = [
     "FakeSpeaker",
@@ -73,9 +72,7 @@ class SpeechCache:
 
     def path(self, engine: str, voice: str | None, rate: int, text: str) -> Path:
         """Where this rendering lives."""
-        key = json.dumps([engine, (voice or "").lower(), int(rate), text], ensure_ascii=False)
-        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-        return self.directory / engine / f"{digest}.wav"
+        return speech_file(self.directory, engine, voice, rate, text)
 
     def get(self, engine: str, voice: str | None, rate: int, text: str) -> Sound | None:
         """The cached rendering, or None (a damaged file counts as missing)."""

@@ -27,13 +27,10 @@ if TYPE_CHECKING:
         AudioBlock,
         AudioSource,
         MemorySource,
-        MicError,
         MicSource,
         WavSource,
         open_problem,
         read_wav,
-        resample,
-        to_mono,
     )
     from .models import (
         MODEL_PACKAGES,
@@ -56,12 +53,14 @@ if TYPE_CHECKING:
         SegmentLimits,
         tone_share,
     )
+    from .settings import (
+        Engine,
+        VoiceSettings,
+    )
     from .source import (
         MEAN_FILE,
-        Engine,
         VoiceCommands,
         VoiceError,
-        VoiceSettings,
         build_voice_source,
         make_recognizer,
     )
@@ -81,6 +80,13 @@ if TYPE_CHECKING:
         load_model,
         model_vocabulary,
     )
+    from .wavfile import (
+        READ_FRAMES,
+        MicError,
+        WavStream,
+        resample,
+        to_mono,
+    )
 
 # Loaded on first use: importing one module of this package must not pull in
 # numpy, audio libraries or engines for all the others.
@@ -90,19 +96,20 @@ _HOME = {
     "CEPSTRAL_MEAN": "sphinx",
     "Decision": "recognizer",
     "DownloadError": "download",
-    "Engine": "source",
+    "Engine": "settings",
     "LanguagePack": "langpack",
     "LanguagePackError": "langpack",
     "MEAN_FILE": "source",
     "MODEL_PACKAGES": "models",
     "MemorySource": "mic",
-    "MicError": "mic",
+    "MicError": "wavfile",
     "MicSource": "mic",
     "ModelArchive": "download",
     "ModelChoice": "models",
     "ModelNotFound": "models",
     "PINNED": "download",
     "RATE": "recognizer",
+    "READ_FRAMES": "wavfile",
     "Recognizer": "recognizer",
     "ScriptedListener": "recognizer",
     "Segment": "segmenter",
@@ -113,11 +120,12 @@ _HOME = {
     "SphinxSettings": "sphinx",
     "VoiceCommands": "source",
     "VoiceError": "source",
-    "VoiceSettings": "source",
+    "VoiceSettings": "settings",
     "VoskError": "vosk",
     "VoskRecognizer": "vosk",
     "VoskSettings": "vosk",
     "WavSource": "mic",
+    "WavStream": "wavfile",
     "accepted": "recognizer",
     "build_voice_source": "source",
     "builtin_languages": "langpack",
@@ -135,9 +143,9 @@ _HOME = {
     "parse_pack": "langpack",
     "read_mean": "sphinx",
     "read_wav": "mic",
-    "resample": "mic",
+    "resample": "wavfile",
     "save_mean": "sphinx",
-    "to_mono": "mic",
+    "to_mono": "wavfile",
     "tone_share": "segmenter",
 }
 
@@ -157,6 +165,7 @@ __all__ = [
     "MODEL_PACKAGES",
     "PINNED",
     "RATE",
+    "READ_FRAMES",
     "AudioBlock",
     "AudioSource",
     "Decision",
@@ -185,6 +194,7 @@ __all__ = [
     "VoskRecognizer",
     "VoskSettings",
     "WavSource",
+    "WavStream",
     "accepted",
     "build_voice_source",
     "builtin_languages",

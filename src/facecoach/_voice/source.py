@@ -17,8 +17,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
@@ -28,6 +26,7 @@ from .langpack import LanguagePackError, load_pack
 from .mic import AudioBlock, AudioSource, MicError, MicSource, WavSource
 from .models import ModelNotFound, find_model
 from .recognizer import RATE, Decision, Recognizer
+from .settings import Engine, VoiceSettings
 
 __all__ = [
     "MEAN_FILE",
@@ -39,29 +38,9 @@ __all__ = [
     "make_recognizer",
 ]
 
-Engine = Literal["auto", "vosk", "pocketsphinx"]
-
 
 class VoiceError(RuntimeError):
     """Voice input cannot start (no model, no device, bad pack); one-line message."""
-
-
-@dataclass(frozen=True)
-class VoiceSettings:
-    """How voice input is set up for one run (built from command-line options)."""
-
-    lang: str = "en"
-    """Language pack code (or path to a pack file)."""
-    engine: Engine = "auto"
-    """"auto": Vosk when a model is found, else PocketSphinx for English."""
-    model: str | None = None
-    """``--model PATH`` for Vosk."""
-    barge_in: bool = False
-    """Keep listening while the coach speaks (headsets only)."""
-    device: int | str | None = None
-    """Input device (sounddevice name or index); None for the default."""
-    mic_file: str | None = None
-    """Read a WAV file instead of the microphone (``--mic-file``), paced in real time."""
 
 
 MEAN_FILE = "pocketsphinx-mean.txt"

@@ -1,0 +1,59 @@
+"""Voice options, and the ``VoiceSettings`` they become (light: no audio libraries)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import cast
+
+from .._sound.settings import SoundOptions
+from .._voice.settings import Engine, VoiceSettings
+
+__all__ = ["add_run_voice_arguments", "add_voice_arguments", "input_device", "voice_settings"]
+
+ENGINES = ("auto", "vosk", "pocketsphinx")
+
+
+def add_voice_arguments(p: argparse.ArgumentParser) -> None:
+    """The recogniser options shared by ``listen``, ``check`` and ``run``."""
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="auto",
+        help="recogniser (default: Vosk when a model for the language is found, "
+        "else PocketSphinx for English)",
+    )
+    p.add_argument("--lang", default="en", help="language pack: en or ko (default en)")
+    p.add_argument("--model", metavar="PATH", help="a Vosk model directory")
+
+
+def add_run_voice_arguments(p: argparse.ArgumentParser) -> None:
+    """Voice options for ``facecoach run`` (``--input`` and ``--barge-in`` come from sound)."""
+    add_voice_arguments(p)
+    p.add_argument(
+        "--mic-file", metavar="WAV", help="hear commands from this WAV file, in real time"
+    )
+    p.add_argument("--no-voice", action="store_true", help="keyboard only: do not listen")
+
+
+def input_device(spec: str | None) -> int | str | None:
+    """A device option as sounddevice wants it: an index, or part of a name."""
+    if spec is None:
+        return None
+    return int(spec) if spec.isdigit() else spec
+
+
+def voice_settings(args: argparse.Namespace, sound: SoundOptions) -> VoiceSettings | None:
+    """The voice settings of ``run`` (None with ``--no-voice``).
+
+    The microphone is the one given now or saved by an earlier run (in ``sound``).
+    """
+    if args.no_voice:
+        return None
+    return VoiceSettings(
+        lang=args.lang,
+        engine=cast(Engine, args.engine),
+        model=args.model,
+        barge_in=sound.barge_in,
+        device=input_device(sound.input),
+        mic_file=args.mic_file,
+    )

@@ -1,0 +1,130 @@
+"""The person's history as the rest of the person layer reads it.
+
+Reading never creates anything: with no database yet there is simply no past.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .._core.routine import Library
+from .._paths import Places
+from .adapt import Outcome, floors_of, hold_factors
+from .errors import RunRefused
+from .profile import Profile, ProfileProblem, load_profile
+from .schedule import Past, Today, decide
+from .store import SessionLock, Store, StoreProblem
+
+__all__ = [
+    "PersonPlan",
+    "factors_of",
+    "history_view",
+    "lock_path",
+    "past_of",
+    "person_plan",
+    "reading",
+    "today_for",
+]
+
+
+def lock_path(where: Places) -> Path:
+    """The file whose lock means "a session is running on this data"."""
+    return where.data / "facecoach.lock"
+
+
+@contextmanager
+def reading(where: Places) -> Iterator[Store | None]:
+    """The history for reading, or None when there is none yet (nothing is created)."""
+    if not where.database.exists():
+        yield None
+        return
+    try:
+        store = Store.open(where.database)
+    except StoreProblem as error:
+        raise RunRefused(str(error), 1) from None
+    try:
+        yield store
+    except StoreProblem as error:
+        raise RunRefused(str(error), 1) from None
+    finally:
+        store.close()
+
+
+def past_of(store: Store | None, library: Library) -> list[Past]:
+    if store is None:
+        return []
+    areas: dict[int, set[str]] = {}
+    for row in store.exercise_sessions():
+        if row.steps > 0:
+            ex = library.exercises.get(row.exercise)
+            area = row.area or (ex.area.value if ex else None)
+            if area:
+                areas.setdefault(row.session_id, set()).add(area)
+    return [
+        Past(s.id, date.fromisoformat(s.day), s.routine, s.counts, frozenset(areas.get(s.id, ())))
+        for s in store.sessions()
+    ]
+
+
+def factors_of(store: Store | None, library: Library) -> dict[str, float]:
+    if store is None:
+        return {}
+    outcomes = [
+        Outcome(r.session_id, r.exercise, r.too_tight)
+        for r in store.exercise_sessions()
+        if r.steps > 0 or r.too_tight > 0
+    ]
+    return hold_factors(outcomes, floors_of(library))
+
+
+def today_for(where: Places, profile: Profile, library: Library, day: date) -> Today:
+    """The schedule's decision for ``day`` from the saved history."""
+    with reading(where) as store:
+        history = past_of(store, library)
+    return decide(
+        stage=profile.stage,
+        stage_since=profile.stage_since,
+        upkeep=profile.upkeep,
+        days=profile.days,
+        library=library,
+        history=history,
+        today=day,
+    )
+
+
+@dataclass(frozen=True)
+class PersonPlan:
+    """What the person adds to a plan: their side and their adapted holds."""
+
+    person_side: str | None
+    """The affected side, as a word for the lines ("left"/"right"), or None."""
+    hold_factors: dict[str, float]
+    """Each exercise's hold factor from past "too tight"s (1.0 when absent)."""
+
+
+def person_plan(where: Places, side_override: str | None, library: Library) -> PersonPlan:
+    """The person's side and adapted holds for ``compile_plan``.
+
+    ``side_override`` (``--side``) wins over the profile's side for this run.
+    Nothing is asked and nothing is written.
+    """
+    try:
+        profile = load_profile(where)
+    except ProfileProblem as error:
+        raise RunRefused(str(error), 1) from None
+    with reading(where) as store:
+        factors = factors_of(store, library)
+    return PersonPlan(side_override or profile.side_word, factors)
+
+
+def history_view(where: Places) -> tuple[list[Any], bool]:
+    """The sessions for ``facecoach history`` and whether one is running now."""
+    running = SessionLock(lock_path(where)).held_elsewhere()
+    with reading(where) as store:
+        rows = store.sessions(running=running) if store is not None else []
+    return rows, running

@@ -1,0 +1,53 @@
+"""The sound settings of one run, with every default written once.
+
+Light on purpose (no numpy, no audio library): the command line builds these
+before it knows whether the command will make any sound.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .._core.plan import DEFAULT_SPEECH_RATE
+from .._core.ports import GUARD_SECONDS
+from .._core.session import TICK_SECONDS
+
+__all__ = ["DEFAULT_PRIMER_SECONDS", "SoundOptions"]
+
+DEFAULT_PRIMER_SECONDS = 0.3
+"""Near-silence played before a sound after a silence, so Bluetooth links wake in time."""
+
+
+@dataclass(frozen=True)
+class SoundOptions:
+    """Everything about sound for one run, from the command line and the config file."""
+
+    tts: str = "pyttsx3"
+    """Speech engine: pyttsx3 or piper."""
+    voice: str | None = None
+    """Engine voice id or part of its name (None: the engine's default)."""
+    rate: int = DEFAULT_SPEECH_RATE
+    """Speaking rate in words a minute."""
+    volume: float = 1.0
+    """Output gain, 0 to 1."""
+    output: str | None = None
+    """Output device: index or part of a name (None: the system default)."""
+    output_saved: bool = False
+    """The output device came from the settings file, not this command line: when
+    it is missing, fall back to the default and say which setting to clear."""
+    input: str | None = None
+    """Input device, for voice commands (chosen the same way)."""
+    primer: float = DEFAULT_PRIMER_SECONDS
+    """Seconds of near-silence before the first sound after a silence (0: off)."""
+    tick_seconds: int = TICK_SECONDS
+    """The last this many seconds of a hold tick."""
+    barge_in: bool = False
+    """Listen while the coach speaks (headsets)."""
+    guard: float = GUARD_SECONDS
+    """Seconds after speech before the microphone counts again."""
+    keyboard: bool = True
+    """Take key commands from the terminal."""
+    text_only: bool = False
+    """No sound at all: lines printed, commands from keys (and voice)."""
+    data_dir: str | None = None
+    """``--data-dir``, for the cache and the config file."""

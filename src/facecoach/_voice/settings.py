@@ -1,0 +1,28 @@
+"""How voice input is set up for one run; light, so the command line can build it cheaply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["Engine", "VoiceSettings"]
+
+Engine = Literal["auto", "vosk", "pocketsphinx"]
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """How voice input is set up for one run (built from command-line options)."""
+
+    lang: str = "en"
+    """Language pack code (or path to a pack file)."""
+    engine: Engine = "auto"
+    """"auto": Vosk when a model is found, else PocketSphinx for English."""
+    model: str | None = None
+    """``--model PATH`` for Vosk."""
+    barge_in: bool = False
+    """Keep listening while the coach speaks (headsets only)."""
+    device: int | str | None = None
+    """Input device (sounddevice name or index); None for the default."""
+    mic_file: str | None = None
+    """Read a WAV file instead of the microphone (``--mic-file``), paced in real time."""

@@ -90,3 +90,11 @@ def test_unknown_builtin_and_missing_file(tmp_path: Path) -> None:
         load_pack("fr")
     with pytest.raises(LanguagePackError, match="cannot read language pack"):
         load_pack(tmp_path / "none.yaml")
+
+
+def test_every_english_command_has_a_phrase_without_lip_closure() -> None:
+    # Weak lip closure is common in facial palsy: p, b and m blur.
+    pack = load_pack("en")
+    for command in Command:
+        easy = [p for p in pack.phrases_of(command) if not set(p) & set("pbm")]
+        assert easy, command

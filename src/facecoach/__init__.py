@@ -44,8 +44,8 @@ Kind = ExerciseKind
 # The adapters' protocols and their shipped fakes load on first use, so that
 # `import facecoach` (and `facecoach today`) does not wait for numpy and audio.
 _LAZY = {
-    "FakeSpeaker": "_sound.tts",
-    "Speaker": "_sound.tts",
+    "FakeSpeaker": "_sound.speech",
+    "Speaker": "_sound.speech",
     "MemoryAudioOut": "_sound.memory",
     "WavFileOut": "_sound.memory",
     "AudioOut": "_sound.output",

@@ -12,7 +12,7 @@ from rich.table import Table
 from .._live.wiring import speaker_for
 from .._paths import places
 from .._sound.devices import list_devices
-from .._sound.tts import TtsUnavailable
+from .._sound.speech import TtsUnavailable
 from .options import (
     SettingsProblem,
     add_sound_arguments,

@@ -21,7 +21,7 @@ from .._core.state import SessionLines
 from .._sound.cues import load_cues
 from .._sound.memory import WavFileOut
 from .._sound.samples import Sound
-from .._sound.tts import Speaker
+from .._sound.speech import Speaker
 from .loop import LiveLoop, LiveOptions
 
 __all__ = ["ExportResult", "export_session", "prerender", "spoken_lines"]

@@ -39,7 +39,7 @@ from .._sound.mixer import PlayReport
 from .._sound.output import AudioOut, OutputUnavailable
 from .._sound.samples import Sound
 from .._sound.timeline import SpeechTimeline
-from .._sound.tts import Speaker, TtsUnavailable
+from .._sound.speech import Speaker, TtsUnavailable
 
 __all__ = ["LiveLoop", "LiveOptions", "NullView", "View"]
 

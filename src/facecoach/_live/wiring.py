@@ -27,7 +27,8 @@ from .._sound.output import AudioOut, OutputUnavailable
 from .._sound.settings import SoundOptions
 from .._sound.speech_files import line_seconds
 from .._sound.stream import SounddeviceOut
-from .._sound.tts import FakeSpeaker, Speaker, TtsUnavailable, make_speaker
+from .._sound.speech import FakeSpeaker, Speaker, TtsUnavailable
+from .._sound.tts import make_speaker
 from .keys import KeyboardSource, key_help
 from .loop import LiveLoop, LiveOptions
 from .view import make_view

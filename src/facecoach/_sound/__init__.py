@@ -61,14 +61,18 @@ if TYPE_CHECKING:
     from .timeline import (
         SpeechTimeline,
     )
-    from .tts import (
+    from .speech import (
         FakeSpeaker,
-        PiperSpeaker,
         Speaker,
         SpeechCache,
         TtsUnavailable,
         VoiceInfo,
+    )
+    from .tts import (
         make_speaker,
+    )
+    from .tts_piper import (
+        PiperSpeaker,
     )
     from .tts_pyttsx3 import (
         Pyttsx3Speaker,
@@ -85,11 +89,11 @@ _HOME = {
     "DEFAULT_PRIMER_SECONDS": "settings",
     "DeviceInfo": "devices",
     "DeviceProblem": "devices",
-    "FakeSpeaker": "tts",
+    "FakeSpeaker": "speech",
     "MemoryAudioOut": "memory",
     "Mixer": "mixer",
     "OutputUnavailable": "output",
-    "PiperSpeaker": "tts",
+    "PiperSpeaker": "tts_piper",
     "PlayReport": "mixer",
     "Pyttsx3Speaker": "tts_pyttsx3",
     "Reporter": "output",
@@ -99,11 +103,11 @@ _HOME = {
     "SoundKind": "mixer",
     "SoundOptions": "settings",
     "SounddeviceOut": "stream",
-    "Speaker": "tts",
-    "SpeechCache": "tts",
+    "Speaker": "speech",
+    "SpeechCache": "speech",
     "SpeechTimeline": "timeline",
-    "TtsUnavailable": "tts",
-    "VoiceInfo": "tts",
+    "TtsUnavailable": "speech",
+    "VoiceInfo": "speech",
     "WavFileOut": "memory",
     "cached_seconds": "speech_files",
     "choose_device": "devices",

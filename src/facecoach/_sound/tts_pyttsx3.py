@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from .._core.plan import DEFAULT_SPEECH_RATE
 from .samples import Sound, read_wav
-from .tts import SpeechCache, TtsUnavailable, VoiceInfo, _CachedSpeaker
+from .speech import CachedSpeaker, SpeechCache, TtsUnavailable, VoiceInfo
 
 __all__ = ["Pyttsx3Speaker", "render_with_engine", "wait_for_wav"]
 
@@ -99,7 +99,7 @@ def _worker_main() -> None:  # pragma: no cover - runs in the worker process, te
         protocol.write(json.dumps(reply) + "\n")
 
 
-class Pyttsx3Speaker(_CachedSpeaker):
+class Pyttsx3Speaker(CachedSpeaker):
     """pyttsx3 (espeak-ng on Linux) in its own worker process."""
 
     engine = "pyttsx3"

@@ -381,7 +381,7 @@ def headset_check(options: SoundOptions, where: Places, *, wait: float = 15.0) -
     from .._live import TEXT_MODE, make_output, speaker_for
     from .._sound.devices import DeviceProblem
     from .._sound.output import OutputUnavailable
-    from .._sound.tts import TtsUnavailable
+    from .._sound.speech import TtsUnavailable
 
     if options.text_only:
         return "Sound is off (text mode): sessions show every line on the screen instead."

@@ -184,9 +184,22 @@ def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
 
 
 def test_recursive_alias_and_deep_nesting_are_refused(tmp_path: Path) -> None:
-    assert "refused" in only_problem(write(tmp_path, "exercises: &a [*a]\n"))
-    deep = write(tmp_path, "exercises: " + "[" * 200_000 + "]" * 200_000 + "\n")
-    assert "nested more than" in only_problem(deep)
+    """Refused in facecoach's own words, naming the file and the line, whatever
+    limits and wording the YAML library has of its own."""
+    path = write(tmp_path, "exercises: &a [*a]\n")
+    message = only_problem(path)
+    assert message.startswith(f"{path}:1: ") and message.endswith("; refused")
+    cases = {
+        "exercises: " + "[" * 200_000 + "]" * 200_000 + "\n": 1,  # past any library's limit
+        "exercises: " + "[" * 40 + "]" * 40 + "\n": 1,  # past ours only
+        "exercises:\n  - id: x\n    steps: " + "{a: " * 5_000 + "\n": 3,
+        "exercises:\n" + "".join("  " * i + "-\n" for i in range(1, 60)): 33,
+    }
+    for text, line in cases.items():
+        path = write(tmp_path, text)
+        message = only_problem(path)
+        assert message.startswith(f"{path}:{line}: ") and "nested more than" in message, message
+        assert message.endswith("; refused"), message
 
 
 def test_plain_anchors_still_work(tmp_path: Path) -> None:

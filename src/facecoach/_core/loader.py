@@ -120,9 +120,28 @@ def _nesting_line(text: str) -> int | None:
 
     Checked on the event stream (which is not recursive) before composing,
     because libyaml's composer recurses in C and crashes on deep nesting.
+    Newer libyaml refuses deep nesting itself, with its own words, while
+    scanning ahead of the events: when the fast parser fails, the pure-Python
+    one (which has no limit of its own) decides whether our limit came first.
+    That costs time on broken files only (about 5 s for the largest allowed).
     """
+    try:
+        return _first_too_deep(text, _Loader)
+    except yaml.YAMLError:
+        if _Loader is yaml.SafeLoader:
+            raise
+        try:
+            line = _first_too_deep(text, yaml.SafeLoader)
+        except yaml.YAMLError:
+            line = None
+        if line is None:
+            raise
+        return line
+
+
+def _first_too_deep(text: str, loader: type[yaml.SafeLoader]) -> int | None:
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:

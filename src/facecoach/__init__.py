@@ -59,6 +59,10 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> object:
+    if name == "__version__":  # written once, in pyproject.toml
+        from importlib.metadata import version
+
+        return version("facecoach")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'facecoach' has no attribute {name!r}")
@@ -127,4 +131,3 @@ __all__ = [
     "load_library",
     "simulate",
 ]
-__version__ = "0.1.0"

@@ -12,12 +12,21 @@ __all__ = ["build_parser", "main"]
 
 _AREAS: dict[str, tuple[str, ...]] = {
     "core": ("validate", "routines", "plan", "run"),
-    "sound": ("voices", "devices", "export", "settings"),
+    "sound": ("voices", "devices", "export"),
+    "config": ("settings",),
     "voice": ("listen", "check", "model"),
     "person": ("profile", "today", "history", "report"),
     "web": ("sheet", "serve", "remind"),
 }
 """Which module registers which subcommands (so a command imports only its own)."""
+
+_OVERVIEW: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Every day", ("run", "today", "history", "report")),
+    ("Setting up", ("profile", "check", "devices", "voices", "settings", "model")),
+    ("Routines", ("routines", "plan", "validate", "sheet", "export")),
+    ("Other ways in", ("serve", "remind", "listen")),
+)
+"""The commands as bare ``facecoach`` lists them, by what people use them for."""
 
 
 def _area_modules(argv: Sequence[str]) -> list[ModuleType]:
@@ -26,6 +35,8 @@ def _area_modules(argv: Sequence[str]) -> list[ModuleType]:
     Sound and voice pull in numpy and audio libraries; ``today`` and
     ``history`` should not wait for them.
     """
+    if "--version" in argv:
+        return []
     words = iter(argv)
     for word in words:
         if word == "--data-dir":
@@ -53,6 +64,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         help="keep history, settings and caches here (default: your user data "
         "directory, or $FACECOACH_HOME)",
     )
+    parser.add_argument("--version", action="version", version=f"facecoach {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for module in _area_modules(argv or ()):
@@ -60,9 +72,38 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def version() -> str:
+    """This installation's version, from the package metadata."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as metadata_version
+
+    try:
+        return metadata_version("facecoach")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
+def overview(data_dir: str | None) -> str:
+    """What bare ``facecoach`` says: what it is, where today stands, what to type."""
+    from .person import today_line
+
+    lines = [
+        "facecoach: a hands-free coach for facial palsy home exercise.",
+        today_line(data_dir),
+        "",
+    ]
+    for heading, commands in _OVERVIEW:
+        lines.append(f"{heading + ':':<15}{', '.join(commands)}")
+    lines += ["", "Start with 'facecoach run'. More about any command: facecoach COMMAND --help"]
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if not arguments or (len(arguments) == 2 and arguments[0] == "--data-dir"):
+        print(overview(arguments[1] if arguments else None))
+        return 0
     args = build_parser(arguments).parse_args(arguments)
     try:
         status: int = args.handler(args)

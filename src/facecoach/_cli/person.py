@@ -30,7 +30,7 @@ from .._person.run import profile_for
 from .._person.store import SessionRow
 from .options import terminal_ask
 
-__all__ = ["format_history", "register"]
+__all__ = ["format_history", "register", "today_line"]
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -125,6 +125,28 @@ def _profile(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------ today
+
+
+def today_line(data_dir: str | None) -> str:
+    """Today in one line, for bare ``facecoach``; never asks and never fails."""
+    from .._core.loader import builtin_library
+    from .._person.profile import ProfileProblem, load_profile
+
+    where = places(data_dir)
+    try:
+        profile = load_profile(where)
+        decision = today_for(where, profile, builtin_library(), date.today())
+    except (RunRefused, ProfileProblem, OSError) as error:
+        return f"Today: cannot tell ({error})."
+    if not profile.asked:
+        return "Today: not set up yet; 'facecoach run' asks a few questions first."
+    if decision.routine is None:
+        return "Today: no session."
+    if decision.done_today:
+        return "Today: done for today. Well done."
+    if decision.due:
+        return f"Today: a session day ({decision.routine})."
+    return "Today: a rest day."
 
 
 def _today(args: argparse.Namespace) -> int:

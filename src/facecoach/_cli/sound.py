@@ -1,4 +1,4 @@
-"""Commands of the sound area: ``voices``, ``devices``, ``export`` and ``settings``."""
+"""Commands of the sound area: ``voices``, ``devices`` and ``export``."""
 
 from __future__ import annotations
 
@@ -16,9 +16,7 @@ from .._sound.speech import TtsUnavailable
 from .options import (
     SettingsProblem,
     add_sound_arguments,
-    forget_choices,
     saved_settings,
-    sound_fields,
     sound_options,
 )
 
@@ -44,16 +42,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("-o", "--out", required=True, type=Path, metavar="FILE.wav")
     add_sound_arguments(p, live=False)
     p.set_defaults(handler=_export)
-
-    p = sub.add_parser("settings", help="show or forget the remembered sound settings")
-    p.add_argument(
-        "--reset",
-        nargs="*",
-        metavar="KEY",
-        choices=sound_fields(),
-        help="forget these settings (all of them when no KEY is given)",
-    )
-    p.set_defaults(handler=_settings)
 
 
 def _voices(args: argparse.Namespace) -> int:
@@ -143,27 +131,4 @@ def _export(args: argparse.Namespace) -> int:
         f"Wrote {result.path}: {result.seconds:.1f} s "
         f"(plan with rendered speech: {result.plan_seconds:.1f} s)."
     )
-    return 0
-
-
-def _settings(args: argparse.Namespace) -> int:
-    where = places(args.data_dir)
-    if args.reset is not None:
-        try:
-            gone = forget_choices(where, args.reset)
-        except OSError as error:
-            print(f"facecoach: cannot write {where.config_file}: {error.strerror}", file=sys.stderr)
-            return 1
-        print(f"Forgot: {', '.join(gone)}." if gone else "Nothing to forget.")
-        return 0
-    try:
-        saved = saved_settings(where)
-    except SettingsProblem as error:
-        print(f"facecoach: {error}", file=sys.stderr)
-        return 1
-    print(f"Settings file: {where.config_file}")
-    if not saved:
-        print("Nothing remembered yet: every setting is at its default.")
-    for key in sorted(saved):
-        print(f"  {key}: {saved[key]}")
     return 0

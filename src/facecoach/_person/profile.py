@@ -165,20 +165,26 @@ def load_profile(where: Places) -> Profile:
     """The saved profile, or an empty one when there is none yet."""
     path = profile_path(where)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         return Profile()
     except OSError as error:
         raise ProfileProblem(f"{path}: cannot read it ({error.strerror})") from None
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_not_json)
+    except RecursionError:
+        raise ProfileProblem(f"{path}: nested too deeply to be a profile") from None
+    except (ValueError, UnicodeDecodeError) as error:  # JSONDecodeError is a ValueError
         line = getattr(error, "lineno", 1)
         raise ProfileProblem(
             f"{path}:{line}: not valid JSON; fix it, or delete it and set the profile "
             "again with 'facecoach profile'"
         ) from None
     return Profile.from_json(data, str(path))
+
+
+def _not_json(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def save_profile(where: Places, profile: Profile) -> Path:

@@ -145,18 +145,33 @@ def load_config(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
+    except UnicodeDecodeError:
+        raise DeviceProblem(
+            f"{path}: the settings file is not UTF-8 text; fix or delete it "
+            "(facecoach settings --reset)"
+        ) from None
+    except IsADirectoryError:
+        raise DeviceProblem(f"{path}: is a folder, not a settings file") from None
     except OSError as error:
         raise DeviceProblem(f"{path}: cannot read the settings: {error.strerror}") from None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
+        # Infinity and NaN are not JSON; Python would otherwise accept them.
+        data = json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        raise DeviceProblem(f"{path}: the settings file is nested too deeply") from None
+    except (json.JSONDecodeError, ValueError) as error:
         raise DeviceProblem(
-            f"{path}:{error.lineno}: the settings file is not valid JSON ({error.msg}); "
+            f"{path}:{getattr(error, 'lineno', 1)}: the settings file is not valid JSON "
+            f"({getattr(error, 'msg', error)}); "
             "fix or delete it"
         ) from None
     if not isinstance(data, dict):
         raise DeviceProblem(f"{path}: the settings file must hold a JSON object")
     return data
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def save_config(path: Path, updates: Mapping[str, Any]) -> dict[str, Any]:

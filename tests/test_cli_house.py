@@ -1,0 +1,187 @@
+"""The command line as a house: light commands, the overview, the version, and settings
+built once from options and a settings file that is checked like the options."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from facecoach._cli import main
+from facecoach._cli.main import _AREAS, _OVERVIEW
+from facecoach._paths import places
+from facecoach._sound import load_config
+
+HEAVY = ("numpy", "sounddevice", "pocketsphinx", "vosk", "ctranslate2", "onnxruntime")
+
+
+def _imported(argv: list[str], home: Path) -> set[str]:
+    """The top-level modules a fresh interpreter imports to run ``facecoach argv``."""
+    env = {**os.environ, "FACECOACH_HOME": str(home)}
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "facecoach", *argv],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    names = set()
+    for line in done.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            names.add(line.rsplit("|", 1)[1].strip().split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["validate", "ROUTINES"],
+        ["plan", "starter"],
+        ["routines"],
+        ["profile"],
+        ["today"],
+        ["history"],
+        ["settings"],
+        ["--version"],
+    ],
+)
+def test_light_commands_import_no_audio_or_engines(argv: list[str], tmp_path: Path) -> None:
+    from facecoach._core import builtin_library
+
+    routines = Path(builtin_library().routines["starter"].source.split(":")[0])
+    if not routines.is_absolute():
+        routines = Path(__file__).parents[1] / "src" / routines
+    argv = [str(routines) if a == "ROUTINES" else a for a in argv]
+    heavy = _imported(argv, tmp_path) & set(HEAVY)
+    assert not heavy, f"facecoach {' '.join(argv)} imported {sorted(heavy)}"
+
+
+def test_bare_facecoach_gives_an_overview_and_exits_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("facecoach: ")
+    assert "Today: not set up yet" in out
+    assert "facecoach run" in out
+
+
+def test_the_overview_lists_every_command_once() -> None:
+    listed = [c for _, commands in _OVERVIEW for c in commands]
+    registered = [c for commands in _AREAS.values() for c in commands]
+    assert sorted(listed) == sorted(registered)
+
+
+def test_version_comes_from_the_package_metadata(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    import facecoach
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"facecoach {version('facecoach')}"
+    assert facecoach.__version__ == version("facecoach")
+
+
+# ------------------------------------------------------------ the settings file
+
+BAD_SETTINGS: list[tuple[bytes, str]] = [
+    (b"\xff\xfe not text", "not UTF-8"),
+    (b'{"voice": 12}', "'voice' is 12"),
+    (b'{"rate": 1e999}', "'rate' is inf"),
+    (b'{"rate": true}', "'rate' is True"),
+    (b'{"rate": 1}', "from 80 to 300"),
+    (b'{"volume": 0}', "'volume' is 0"),
+    (b'{"primer": NaN}', "not valid JSON"),
+    (b'{"tts": ["piper"]}', "'tts'"),
+    (b'{"output_device": {}}', "'output_device'"),
+    (b"[" * 100_000, "settings file"),
+    (b"[1, 2]", "JSON object"),
+]
+
+
+@pytest.mark.parametrize(("content", "says"), BAD_SETTINGS)
+def test_a_bad_settings_file_is_named_with_its_field_never_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, says: str
+) -> None:
+    where = places(str(tmp_path))
+    where.config.mkdir(parents=True)
+    where.config_file.write_bytes(content)
+    status = main(["--data-dir", str(tmp_path), "plan", "starter"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert str(where.config_file) in err and says in err
+    assert "--" not in err.split(":", 2)[-1].split(";")[0]  # no option that was never given
+    assert main(["--data-dir", str(tmp_path), "settings", "--reset"]) == 0
+    assert main(["--data-dir", str(tmp_path), "plan", "starter"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("option", "says"),
+    [
+        (["--rate", "1"], "--rate 1: must be a number from 80 to 300"),
+        (["--volume", "0"], "--volume 0.0: must be a number from 0.05 to 1"),
+        (["--volume", "nan"], "--volume nan"),
+    ],
+)
+def test_self_defeating_options_are_refused_and_not_remembered(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: list[str], says: str
+) -> None:
+    assert main(["--data-dir", str(tmp_path), "plan", "starter", *option]) == 2
+    assert says in capsys.readouterr().err
+    assert load_config(places(str(tmp_path)).config_file) == {}
+
+
+def test_settings_shows_and_forgets_one_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    where = places(str(tmp_path))
+    where.config.mkdir(parents=True)
+    where.config_file.write_text(json.dumps({"rate": 140, "output_device": "Jabra"}))
+    assert main(["--data-dir", str(tmp_path), "settings"]) == 0
+    out = capsys.readouterr().out
+    assert "rate: 140" in out and "output_device: Jabra" in out
+    assert main(["--data-dir", str(tmp_path), "settings", "--reset", "output_device"]) == 0
+    assert "Forgot: output_device." in capsys.readouterr().out
+    assert load_config(where.config_file) == {"rate": 140}
+
+
+def test_a_missing_device_given_now_is_refused_and_not_saved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from facecoach._core import builtin_library, compile_plan
+    from facecoach._live import SoundOptions, run_live
+
+    plan = compile_plan(builtin_library().routines["starter"], builtin_library())
+    options = SoundOptions(tts="fake", output="jabra", keyboard=False, data_dir=str(tmp_path))
+    started: list[bool] = []
+    assert run_live(plan, options, on_started=started.append) == 2
+    assert started == []  # so nothing is remembered
+    assert "jabra" in capsys.readouterr().err
+
+
+def test_a_saved_device_that_is_gone_falls_back_and_names_the_setting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from facecoach._core import Command, builtin_library, compile_plan
+    from facecoach._live import SoundOptions, run_live
+    from sound_fixtures import ScriptedSource
+
+    plan = compile_plan(builtin_library().routines["starter"], builtin_library())
+    options = SoundOptions(
+        tts="fake", output="jabra", output_saved=True, keyboard=False, data_dir=str(tmp_path)
+    )
+    started: list[bool] = []
+    stop = ScriptedSource([(0.0, Command.STOP), (0.01, Command.STOP)])
+    status = run_live(plan, options, command_sources=[stop], on_started=started.append)
+    err = capsys.readouterr().err
+    assert status == 0
+    assert started == [False]  # running, but not on the device asked for
+    assert "saved in your settings" in err and "settings --reset output_device" in err

@@ -120,7 +120,8 @@ class Pages:
         done = sum(1 for r in rows if r.status == "done")
         minutes = sum(r.seconds for r in rows) / 60
         summary = (
-            f"{len(rows)} sessions, {done} finished, {minutes:.0f} minutes in all."
+            f"{len(rows)} session{'s' if len(rows) != 1 else ''}, {done} finished, "
+            f"{minutes:.0f} minutes in all."
             if rows
             else "No sessions yet. Start one on the Today page."
         )
@@ -210,6 +211,7 @@ class Pages:
                         library,
                         person_side=mine.person_side,
                         hold_factors=mine.hold_factors,
+                        prefix=f"face-{routine.id}",
                     ),
                 }
             )

@@ -51,8 +51,12 @@ def sheet_blocks(
     *,
     person_side: str | None,
     hold_factors: dict[str, float] | None = None,
+    prefix: str = "face",
 ) -> list[SheetBlock]:
-    """The routine's exercises, with the person's side and adapted holds filled in."""
+    """The routine's exercises, with the person's side and adapted holds filled in.
+
+    ``prefix`` keeps the pictures' element ids apart when several routines share a page.
+    """
     factors = hold_factors or {}
     blocks: list[SheetBlock] = []
     for number, item in enumerate(routine.items, start=1):
@@ -75,7 +79,7 @@ def sheet_blocks(
             else:
                 lines.append(SheetLine(step.say.replace("{side}", word), ""))
         # face_svg escapes every piece of text it puts in the drawing
-        picture = Markup(face_svg(exercise, person_side, ident=f"face-{number}-{exercise.id}"))
+        picture = Markup(face_svg(exercise, person_side, ident=f"{prefix}-{number}-{exercise.id}"))
         blocks.append(
             SheetBlock(
                 number=number,

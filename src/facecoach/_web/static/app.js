@@ -11,6 +11,7 @@
   let state = live.dataset.state;
   let stamp = performance.now();
   let version = 0;
+  const TIMER_WORDS = { hold: "Hold", rest: "Rest", ready: "Get ready" };
 
   function setText(id, text) {
     const el = $(id);
@@ -54,7 +55,7 @@
     const timer = $("timer");
     if (timer) {
       timer.hidden = !snap.timer;
-      setText("timer-kind", snap.timer === "hold" ? "Hold" : "Rest");
+      setText("timer-kind", TIMER_WORDS[snap.timer] || "Wait");
       const bar = $("bar");
       if (bar) { bar.setAttribute("aria-valuemax", String(Math.round(snap.timer_total))); }
     }

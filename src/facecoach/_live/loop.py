@@ -38,8 +38,8 @@ from .._core.session import TICK_SECONDS, Session
 from .._sound.mixer import PlayReport
 from .._sound.output import AudioOut, OutputUnavailable
 from .._sound.samples import Sound
-from .._sound.timeline import SpeechTimeline
 from .._sound.speech import Speaker, TtsUnavailable
+from .._sound.timeline import SpeechTimeline
 
 __all__ = ["LiveLoop", "LiveOptions", "NullView", "View"]
 

@@ -25,9 +25,9 @@ from .._sound.devices import DeviceProblem, choose_device, list_devices
 from .._sound.memory import MemoryAudioOut
 from .._sound.output import AudioOut, OutputUnavailable
 from .._sound.settings import SoundOptions
+from .._sound.speech import FakeSpeaker, Speaker, TtsUnavailable
 from .._sound.speech_files import line_seconds
 from .._sound.stream import SounddeviceOut
-from .._sound.speech import FakeSpeaker, Speaker, TtsUnavailable
 from .._sound.tts import make_speaker
 from .keys import KeyboardSource, key_help
 from .loop import LiveLoop, LiveOptions

@@ -50,6 +50,13 @@ if TYPE_CHECKING:
         DEFAULT_PRIMER_SECONDS,
         SoundOptions,
     )
+    from .speech import (
+        FakeSpeaker,
+        Speaker,
+        SpeechCache,
+        TtsUnavailable,
+        VoiceInfo,
+    )
     from .speech_files import (
         cached_seconds,
         line_seconds,
@@ -60,13 +67,6 @@ if TYPE_CHECKING:
     )
     from .timeline import (
         SpeechTimeline,
-    )
-    from .speech import (
-        FakeSpeaker,
-        Speaker,
-        SpeechCache,
-        TtsUnavailable,
-        VoiceInfo,
     )
     from .tts import (
         make_speaker,

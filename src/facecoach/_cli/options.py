@@ -19,14 +19,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .._core.plan import DEFAULT_SPEECH_RATE
 from .._core.ports import GUARD_SECONDS
 from .._core.session import TICK_SECONDS
 from .._paths import Places, places
 from .._person.profile import Ask, keyboard_ask
 from .._person.run import RunContext, prepare_run
 from .._sound.devices import DeviceProblem, load_config, save_config
-from .._sound.settings import DEFAULT_PRIMER_SECONDS, SoundOptions
+from .._sound.settings import (
+    DEFAULT_PRIMER_SECONDS,
+    SoundOptions,
+    natural_rate,
+    preferred_engine,
+)
 
 __all__ = [
     "SettingsProblem",
@@ -112,11 +116,18 @@ def places_of(args: argparse.Namespace) -> Places:
 
 def add_sound_arguments(p: argparse.ArgumentParser, *, live: bool = True) -> None:
     """Options for speech (and, with ``live``, devices and timing)."""
-    p.add_argument("--tts", choices=("pyttsx3", "piper"), help="speech engine")
+    p.add_argument(
+        "--tts",
+        choices=("pyttsx3", "piper"),
+        help=f"speech engine (default here: {preferred_engine()}; Piper when installed)",
+    )
     p.add_argument("--voice", help="voice id or part of its name (see 'facecoach voices')")
     low, high = RATE_RANGE
     p.add_argument(
-        "--rate", type=int, help=f"words a minute, {low}-{high} (default {DEFAULT_SPEECH_RATE})"
+        "--rate",
+        type=int,
+        help=f"words a minute, {low}-{high} (default: {natural_rate('pyttsx3')} for "
+        "pyttsx3, the voice's own pace for Piper)",
     )
     p.add_argument("--volume", type=float, help="0.05 to 1 (default 1)")
     if not live:
@@ -203,10 +214,11 @@ def sound_options(args: argparse.Namespace) -> SoundOptions:
     tick = _in_range(args, "tick_seconds", 0, 10)
     guard = _in_range(args, "guard", 0.0, 3.0)
     defaults = {f.name: f.default for f in fields(SoundOptions)}
+    engine = str(merged.get("tts") or preferred_engine())
     return SoundOptions(
-        tts=str(merged.get("tts", defaults["tts"])),
+        tts=engine,
         voice=merged.get("voice"),
-        rate=int(merged.get("rate", DEFAULT_SPEECH_RATE)),
+        rate=int(merged.get("rate") or natural_rate(engine)),
         volume=float(merged.get("volume", defaults["volume"])),
         output=_as_text(merged.get("output_device")),
         output_saved="output_device" in saved and "output_device" not in given,

@@ -12,7 +12,8 @@ from rich.table import Table
 from .._live.wiring import speaker_for
 from .._paths import places
 from .._sound.devices import list_devices
-from .._sound.speech import TtsUnavailable
+from .._sound.settings import SoundOptions
+from .._sound.speech import TtsUnavailable, VoiceInfo
 from .options import (
     SettingsProblem,
     add_sound_arguments,
@@ -30,6 +31,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this area's subcommands to the parser."""
     p = sub.add_parser("voices", help="list the voices of the speech engine")
     p.add_argument("--tts", choices=("pyttsx3", "piper"), default=None)
+    p.add_argument(
+        "--sample", metavar="VOICE", help="say one line in this voice (id or part of its name)"
+    )
     p.set_defaults(handler=_voices)
 
     p = sub.add_parser("devices", help="list sound output and input devices")
@@ -44,23 +48,63 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=_export)
 
 
+SAMPLE_LINE = "Hello. This is how I will sound during your session."
+
+
 def _voices(args: argparse.Namespace) -> int:
     try:
         options = sound_options(args)
         speaker = speaker_for(options, places(args.data_dir))
-        voices = speaker.voices()
+        try:
+            voices = speaker.voices()
+        finally:
+            speaker.close()
     except (TtsUnavailable, SettingsProblem) as error:
         print(f"facecoach: {error}", file=sys.stderr)
         return 1
-    finally:
-        if "speaker" in locals():
-            speaker.close()
+    if args.sample is not None:
+        return _sample(options, args.sample)
+    in_use = _voice_in_use(options, voices)
     table = Table(title=f"Voices of {options.tts}", title_justify="left")
-    for column in ("id", "name", "languages"):
+    for column in ("", "id", "name", "languages"):
         table.add_column(column)
     for voice in voices:
-        table.add_row(voice.id, voice.name, ", ".join(voice.languages))
-    Console(highlight=False).print(table)
+        mark = "in use" if voice is in_use else ""
+        table.add_row(mark, voice.id, voice.name, ", ".join(voice.languages))
+    console = Console(highlight=False)
+    console.print(table)
+    if in_use is None:
+        console.print(f"In use: {options.voice or 'the engine default'}.")
+    console.print(
+        "Hear one: facecoach voices --sample NAME. Choose one: facecoach run --voice NAME."
+    )
+    return 0
+
+
+def _voice_in_use(options: SoundOptions, voices: list[VoiceInfo]) -> VoiceInfo | None:
+    """The listed voice a run would use: the chosen one, else (Piper) the first."""
+    if options.voice is None:
+        return voices[0] if voices and options.tts == "piper" else None
+    low = options.voice.lower()
+    exact = [v for v in voices if low in (v.id.lower(), v.name.lower())]
+    partial = [v for v in voices if low in v.id.lower() or low in v.name.lower()]
+    found = exact or partial
+    return found[0] if found else None
+
+
+def _sample(options: SoundOptions, voice: str) -> int:
+    from dataclasses import replace
+
+    from .._live.wiring import speak_line
+    from .._sound.devices import DeviceProblem
+    from .._sound.output import OutputUnavailable
+
+    print(f'{voice}: "{SAMPLE_LINE}"')
+    try:
+        speak_line(SAMPLE_LINE, replace(options, voice=voice))
+    except (TtsUnavailable, DeviceProblem, OutputUnavailable) as error:
+        print(f"facecoach: could not play it: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

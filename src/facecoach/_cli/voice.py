@@ -178,25 +178,11 @@ def _say(text: str, args: argparse.Namespace) -> None:
     session's speech does: the saved voice, rate and output device.
     """
     print(f'  coach: "{text}"')
-    from .._live.wiring import make_output, speaker_for
+    from .._live.wiring import speak_line
     from .options import sound_options
 
     try:
-        options = sound_options(args)
-        speaker = speaker_for(options, places(options.data_dir))
-        try:
-            sound = speaker.render(text)
-        finally:
-            speaker.close()
-        out = make_output(options.output, options)
-        out.open(lambda report: None)
-        try:
-            out.play(sound, "speech")
-            deadline = time.monotonic() + sound.seconds + 5.0
-            while out.busy and time.monotonic() < deadline:
-                time.sleep(0.05)
-        finally:
-            out.close()
+        speak_line(text, sound_options(args))
     except Exception as exc:  # any failure here only means the line is not heard
         print(f"  (could not play it: {exc})")
 

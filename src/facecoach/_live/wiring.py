@@ -39,6 +39,7 @@ __all__ = [
     "cached_speech_seconds",
     "make_output",
     "run_live",
+    "speak_line",
     "speaker_for",
 ]
 
@@ -74,6 +75,28 @@ def make_output(spec: str | None, options: SoundOptions) -> AudioOut:
     return SounddeviceOut(
         device.index, name=device.label(), primer_seconds=options.primer, volume=options.volume
     )
+
+
+def speak_line(text: str, options: SoundOptions) -> None:
+    """Say one line through a run's own output path: its voice, rate and device.
+
+    For the headset check and voice samples. Raises ``TtsUnavailable``,
+    ``DeviceProblem`` or ``OutputUnavailable`` when the line cannot be heard.
+    """
+    speaker = speaker_for(options, places(options.data_dir))
+    try:
+        sound = speaker.render(text)
+    finally:
+        speaker.close()
+    out = make_output(options.output, options)
+    out.open(lambda report: None)
+    try:
+        out.play(sound, "speech")
+        deadline = time.monotonic() + sound.seconds + 5.0
+        while out.busy and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        out.close()
 
 
 def _text_out() -> AudioOut:

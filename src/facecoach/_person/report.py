@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from .._core.routine import AREAS, Library
-from .._paths import Places
+from .._paths import Places, output_path, write_bytes_private
 from .adapt import Outcome, floors_of, replay
+from .history import reading
 from .profile import Profile, describe
-from .run import RunRefused
 from .schedule import frequency
-from .store import ExerciseSession, SessionRow, Store, StoreProblem
+from .store import ExerciseSession, SessionRow
 
 __all__ = ["ReportData", "gather", "plots", "render_html", "write_report"]
 
@@ -52,13 +52,10 @@ def gather(where: Places, profile: Profile, library: Library, day: date) -> Repo
     """Read what the report needs (an empty report when there is no history yet)."""
     sessions: list[SessionRow] = []
     exercises: list[ExerciseSession] = []
-    if where.database.exists():
-        try:
-            with Store.open(where.database) as store:
-                sessions = store.sessions()
-                exercises = store.exercise_sessions()
-        except StoreProblem as error:
-            raise RunRefused(str(error), 1) from None
+    with reading(where) as store:
+        if store is not None:
+            sessions = store.sessions()
+            exercises = store.exercise_sessions()
     outcomes = [
         Outcome(e.session_id, e.exercise, e.too_tight)
         for e in exercises
@@ -70,8 +67,9 @@ def gather(where: Places, profile: Profile, library: Library, day: date) -> Repo
 
 
 def write_report(path: Path, data: ReportData) -> None:
-    """Render the report and write it to ``path``."""
-    path.write_text(render_html(data), encoding="utf-8")
+    """Render the report and write it to ``path``: private (0600), never into a
+    folder that is not there (``PlaceProblem`` naming it)."""
+    write_bytes_private(output_path(path), render_html(data).encode("utf-8"))
 
 
 # ------------------------------------------------------------ plots

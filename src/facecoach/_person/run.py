@@ -20,7 +20,8 @@ from .errors import RunRefused
 from .gate import REFUSED, Refusal, check_gate
 from .history import factors_of, lock_path, reading, today_for
 from .profile import Ask, Profile, ProfileProblem, ask_first_run, load_profile, save_profile
-from .store import Recorder, SessionLock, Store, StoreProblem
+from .recorder import Recorder, SessionStart
+from .store import SessionLock, Store, StoreProblem
 
 T = TypeVar("T")
 
@@ -92,21 +93,20 @@ class RunContext:
             for eid in {s.exercise for s in plan.steps}
             if (ex := library.exercises.get(eid)) is not None
         }
-        store = self.store
-        self.session_id = self._guard(
-            lambda: store.begin_session(
-                day=self.day.isoformat(),
-                started=self.started,
-                routine=plan.routine,
-                simulated=self.simulated,
-                planned_steps=len(planned),
-                planned_seconds=plan.total_seconds,
-            )
+        start = SessionStart(
+            day=self.day.isoformat(),
+            started=self.started,
+            routine=plan.routine,
+            simulated=self.simulated,
+            planned_steps=len(planned),
+            planned_seconds=plan.total_seconds,
         )
-        recorder = Recorder(store, self.session_id, areas)
+        # the row is added with the first entry: a start refused later leaves none
+        recorder = Recorder(self.store, start, areas)
 
         def record(entry: RecordEntry) -> None:
             self._guard(lambda: recorder(entry))
+            self.session_id = recorder.session_id
 
         return record
 
@@ -182,6 +182,7 @@ def prepare_run(
     ctx.lock = lock
     try:
         ctx.store = Store.open(where.database)
+        ctx.notes.extend(ctx.store.notes)
         for past in ctx.store.mark_interrupted():
             ctx.notes.append(
                 f"Your session of {past.routine} on {past.day} was interrupted after "

@@ -10,21 +10,33 @@ and reported; it is never replaced behind the person's back.
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .._core.events import CommandRecord, EndRecord, RecordEntry, StepRecord, TooTightRecord
-from .guard import CorruptDatabase, SessionBusy, SessionLock, StoreProblem, keep_copy
+from .._paths import PlaceProblem, open_private
+from .guard import (
+    CorruptDatabase,
+    SessionBusy,
+    SessionLock,
+    StoreProblem,
+    check_place,
+    keep_copy,
+    make_private,
+    quick_check,
+    readonly_uri,
+)
 from .schema import SCHEMA_VERSION, migrate
 
 __all__ = [
     "CorruptDatabase",
     "ExerciseSession",
-    "Recorder",
+    "HistoryFull",
     "SessionBusy",
     "SessionLock",
     "SessionRow",
@@ -33,6 +45,12 @@ __all__ = [
 ]
 
 _CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+_FULL_CODES = {10, 13}  # SQLITE_IOERR (and its extended codes), SQLITE_FULL
+
+
+class HistoryFull(StoreProblem):
+    """A write failed for want of room (or a passing I/O error); it may work later."""
+
 
 T = TypeVar("T")
 
@@ -80,23 +98,68 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        self.notes: list[str] = []
+        """What opening found and did that the person should hear (a 0-byte file kept aside)."""
 
     @classmethod
-    def open(cls, path: Path) -> Store:
+    def open(cls, path: Path, *, readonly: bool = False) -> Store:
         """Open (creating if needed) and migrate the database at ``path``.
 
-        Raises ``CorruptDatabase`` for a damaged file and ``StoreProblem`` for
-        one that cannot be opened or was written by a newer facecoach.
+        The file is checked (``PRAGMA quick_check``) before anything is written
+        to it. ``readonly`` (today, history, report) never writes: it works in
+        a read-only folder and creates nothing. Raises ``CorruptDatabase`` for
+        a damaged file (a copy kept aside byte for byte, with its WAL) and
+        ``StoreProblem`` for one that cannot be opened or was written by a
+        newer facecoach. A 0-byte file is kept aside and said in ``notes``.
         """
-        path.parent.mkdir(parents=True, exist_ok=True)
+        notes: list[str] = []
+        check_place(path, readonly)
+        if os.path.lexists(path) and path.stat().st_size == 0:
+            if readonly:
+                raise StoreProblem(
+                    f"the history database {path} is empty (0 bytes), so there is no history "
+                    "to show; the next session keeps it aside and starts a new one"
+                )
+            copy = keep_copy(path, "empty")
+            path.unlink()
+            notes.append(
+                f"The history database {path} was empty (0 bytes); "
+                + (f"it is kept at {copy} and " if copy else "")
+                + "a new history is started."
+            )
+        if os.path.lexists(path):
+            quick_check(path)
+            if readonly:
+                store = cls._connect(path, readonly=True)
+                if store.version >= SCHEMA_VERSION:
+                    return store
+                store.close()  # an older file must be brought up to date first
+        elif readonly:
+            raise StoreProblem(f"there is no history database at {path} yet")
+        else:
+            try:
+                os.close(open_private(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL))
+            except PlaceProblem as error:
+                raise StoreProblem(f"cannot create the history database: {error}") from None
+        store = cls._connect(path, readonly=False)
+        store.notes = notes
+        return store
+
+    @classmethod
+    def _connect(cls, path: Path, *, readonly: bool) -> Store:
         try:
             # the live loop may record from its own thread; it is the only writer then
-            conn = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
+            target = readonly_uri(path) if readonly else str(path)
+            conn = sqlite3.connect(
+                target, timeout=5.0, isolation_level=None, check_same_thread=False, uri=readonly
+            )
         except sqlite3.Error as error:
             raise StoreProblem(f"cannot open the history database {path}: {error}") from None
         store = cls(path, conn)
         try:
-            store._guard(store._prepare)
+            if not readonly:
+                store._guard(store._prepare)
+                make_private(path)
         except BaseException:
             conn.close()
             raise
@@ -145,6 +208,8 @@ class Store:
                 or "not a database" in str(error)
             ):
                 raise CorruptDatabase(self.path, keep_copy(self.path), str(error)) from None
+            if code is not None and code & 0xFF in _FULL_CODES:
+                raise HistoryFull(f"history database {self.path}: {error}") from None
             raise StoreProblem(f"history database {self.path}: {error}") from None
 
     @contextmanager
@@ -153,9 +218,15 @@ class Store:
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # SQLite may have rolled back already (disk full)
+                self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
 
     # ------------------------------------------------------------ writing
 
@@ -359,22 +430,3 @@ def _bump(
         " area = COALESCE(area, excluded.area)",
         (session_id, exercise, area, steps, seconds, holds, too_tight),
     )
-
-
-class Recorder:
-    """Writes one session's record entries to the store as they happen.
-
-    Call it with each ``RecordEntry`` (it is the ``recorder`` callable of the
-    simulator and the live loop).
-    """
-
-    def __init__(self, store: Store, session_id: int, areas: Mapping[str, str]) -> None:
-        self.store = store
-        self.session_id = session_id
-        self.areas = areas
-        """Exercise id -> face area, stored with each exercise's summary."""
-
-    def __call__(self, entry: RecordEntry) -> None:
-        exercise = getattr(entry, "exercise", None)
-        area = self.areas.get(exercise) if isinstance(exercise, str) else None
-        self.store.write(self.session_id, entry, area)

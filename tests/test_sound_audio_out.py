@@ -245,3 +245,29 @@ def test_a_cue_scheduled_on_a_pulseaudio_null_sink_is_played_whole(pulse, tmp_pa
     assert data["late"] == pytest.approx(0.0, abs=1e-3)  # placed on its frame, primer before it
     assert data["length"] == pytest.approx(0.4, abs=1e-3)
     assert data["match"] > 0.5  # the cue itself is in what the sink played
+
+
+class _ActiveStream:
+    """Stands in for a PortAudio stream that says it is still running."""
+
+    active = True
+
+    def abort(self) -> None:
+        self.active = False
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_short_silence_of_the_callbacks_is_not_a_lost_device() -> None:
+    """After an underrun ALSA can pause callbacks for about a second; the device is still there."""
+    from facecoach._sound import STALL_SECONDS, SounddeviceOut
+
+    now = [100.0]
+    out = SounddeviceOut(None, name="headset", clock=lambda: now[0])
+    out._stream = _ActiveStream()
+    out._last_callback = now[0]
+    now[0] += 1.5  # an underrun's gap
+    assert out.poll() is None
+    now[0] += STALL_SECONDS  # no callback for longer than any underrun: gone
+    assert out.poll() == "headset"

@@ -49,8 +49,11 @@ if TYPE_CHECKING:
     from .settings import (
         DEFAULT_PRIMER_SECONDS,
         SoundOptions,
+        natural_rate,
+        preferred_engine,
     )
     from .speech import (
+        CachedSpeaker,
         FakeSpeaker,
         Speaker,
         SpeechCache,
@@ -63,6 +66,7 @@ if TYPE_CHECKING:
         speech_file,
     )
     from .stream import (
+        STALL_SECONDS,
         SounddeviceOut,
     )
     from .timeline import (
@@ -85,6 +89,7 @@ if TYPE_CHECKING:
 _HOME = {
     "AudioOut": "output",
     "CUE_DIR": "cues",
+    "CachedSpeaker": "speech",
     "DEFAULT_IDLE_SECONDS": "mixer",
     "DEFAULT_PRIMER_SECONDS": "settings",
     "DeviceInfo": "devices",
@@ -98,6 +103,7 @@ _HOME = {
     "Pyttsx3Speaker": "tts_pyttsx3",
     "Reporter": "output",
     "SAMPLE_RATE": "samples",
+    "STALL_SECONDS": "stream",
     "Samples": "samples",
     "Sound": "samples",
     "SoundKind": "mixer",
@@ -118,7 +124,9 @@ _HOME = {
     "load_cues": "cues",
     "make_cue": "cues",
     "make_speaker": "tts",
+    "natural_rate": "settings",
     "normalise": "samples",
+    "preferred_engine": "settings",
     "read_wav": "samples",
     "render_with_engine": "tts_pyttsx3",
     "save_config": "devices",
@@ -143,7 +151,9 @@ __all__ = [
     "DEFAULT_IDLE_SECONDS",
     "DEFAULT_PRIMER_SECONDS",
     "SAMPLE_RATE",
+    "STALL_SECONDS",
     "AudioOut",
+    "CachedSpeaker",
     "DeviceInfo",
     "DeviceProblem",
     "FakeSpeaker",
@@ -174,7 +184,9 @@ __all__ = [
     "load_cues",
     "make_cue",
     "make_speaker",
+    "natural_rate",
     "normalise",
+    "preferred_engine",
     "read_wav",
     "render_with_engine",
     "save_config",

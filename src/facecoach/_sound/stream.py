@@ -10,8 +10,13 @@ from typing import Any
 from .mixer import DEFAULT_IDLE_SECONDS, Mixer, SoundKind
 from .output import OutputUnavailable, Reporter
 from .samples import SAMPLE_RATE, Sound
+from .settings import DEFAULT_PRIMER_SECONDS
 
-__all__ = ["SounddeviceOut"]
+__all__ = ["STALL_SECONDS", "SounddeviceOut"]
+
+
+STALL_SECONDS = 5.0
+"""Callbacks silent this long, on a stream that still says it is active, mean a lost device."""
 
 
 class SounddeviceOut:
@@ -22,7 +27,7 @@ class SounddeviceOut:
         device: int | None = None,
         *,
         name: str = "default output",
-        primer_seconds: float = 0.3,
+        primer_seconds: float = DEFAULT_PRIMER_SECONDS,
         idle_seconds: float = DEFAULT_IDLE_SECONDS,
         volume: float = 1.0,
         blocksize: int = 512,
@@ -128,8 +133,10 @@ class SounddeviceOut:
         """The device name if the stream died or its callbacks stopped coming."""
         if self._stream is None or self._closing:
             return None
-        stalled = self._last_callback is not None and self._clock() - self._last_callback > 1.0
-        if self._lost or stalled or not self._stream.active:
+        # After an underrun ALSA may go quiet for a second or so while the device
+        # is still there; only a long silence of the callbacks means it is gone.
+        silent = self._clock() - self._last_callback if self._last_callback is not None else 0.0
+        if self._lost or silent > STALL_SECONDS or not self._stream.active:
             self._lost = False
             self.close()
             return self.name

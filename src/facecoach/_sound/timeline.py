@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from .._core.ports import GUARD_SECONDS
 from .mixer import PlayReport
 
 __all__ = ["SpeechTimeline"]
@@ -18,7 +19,7 @@ class SpeechTimeline:
     never count.
     """
 
-    def __init__(self, guard: float = 0.3, *, keep_seconds: float = 120.0) -> None:
+    def __init__(self, guard: float = GUARD_SECONDS, *, keep_seconds: float = 120.0) -> None:
         self.guard = guard
         self.keep_seconds = keep_seconds
         self._spans: list[list[Any]] = []  # [start, end or None, tag]

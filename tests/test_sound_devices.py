@@ -120,3 +120,37 @@ def test_devices_on_the_virtual_alsa_device(tmp_path: Path) -> None:
     names, chosen, mic = json.loads(result.stdout)
     assert "nullfile" in names and "default" in names
     assert chosen == "nullfile" and mic in names
+
+
+ALSA_PROBE = """
+import ctypes, ctypes.util, sys
+from facecoach._sound import quiet_alsa_messages
+alsa = ctypes.CDLL(ctypes.util.find_library("asound") or "libasound.so.2")
+pcm = ctypes.c_void_p()
+if sys.argv[1] == "quiet":
+    assert quiet_alsa_messages()
+alsa.snd_pcm_open(ctypes.byref(pcm), b"no-such-pcm", 0, 0)
+"""
+
+
+def test_alsa_messages_never_reach_the_terminal(tmp_path: Path) -> None:
+    import ctypes.util
+    import subprocess
+    import sys
+
+    if ctypes.util.find_library("asound") is None:
+        pytest.skip("no ALSA library here")
+
+    def stderr(mode: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", ALSA_PROBE, mode],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+            cwd=tmp_path,
+        )
+        return done.stderr
+
+    assert "no-such-pcm" in stderr("loud")  # what the live panel used to get
+    assert stderr("quiet") == ""

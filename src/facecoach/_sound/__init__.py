@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         choose_device,
         list_devices,
         load_config,
+        quiet_alsa_messages,
         save_config,
     )
     from .memory import (
@@ -127,6 +128,7 @@ _HOME = {
     "natural_rate": "settings",
     "normalise": "samples",
     "preferred_engine": "settings",
+    "quiet_alsa_messages": "devices",
     "read_wav": "samples",
     "render_with_engine": "tts_pyttsx3",
     "save_config": "devices",
@@ -187,6 +189,7 @@ __all__ = [
     "natural_rate",
     "normalise",
     "preferred_engine",
+    "quiet_alsa_messages",
     "read_wav",
     "render_with_engine",
     "save_config",

@@ -22,6 +22,7 @@ __all__ = [
     "choose_device",
     "list_devices",
     "load_config",
+    "quiet_alsa_messages",
     "save_config",
 ]
 
@@ -54,11 +55,44 @@ class DeviceInfo:
         return f"{self.name} (device {self.index})"
 
 
+_ALSA_QUIET: list[object] = []
+"""The installed no-op ALSA error handler, kept alive for as long as the process."""
+
+
+def quiet_alsa_messages() -> bool:
+    """Stop ALSA's library from printing into the terminal (and so into the live panel).
+
+    ALSA reports underruns and probing of absent devices straight to stderr
+    from C; facecoach says what matters in its own words. True once installed
+    (False where there is no ALSA, such as macOS or Windows).
+    """
+    if _ALSA_QUIET:
+        return True
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("asound") or "libasound.so.2"
+    try:
+        alsa = ctypes.CDLL(name)
+    except OSError:
+        return False
+    # void handler(const char *file, int line, const char *function, int err, const char *fmt, ...)
+    handler_type = ctypes.CFUNCTYPE(
+        None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
+    )
+    handler = handler_type(lambda *args: None)
+    alsa.snd_lib_error_set_handler(handler)
+    _ALSA_QUIET.append(handler)
+    return True
+
+
 def list_devices(module: Any = None) -> list[DeviceInfo]:
     """Every device PortAudio knows; empty when there is no sound system at all.
 
     ``module`` stands in for ``sounddevice`` (tests).
     """
+    if module is None:
+        quiet_alsa_messages()
     try:
         sd = module if module is not None else importlib.import_module("sounddevice")
         raw = sd.query_devices()

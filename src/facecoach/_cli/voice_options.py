@@ -10,7 +10,7 @@ from .._voice.settings import Engine, VoiceSettings
 
 __all__ = ["add_run_voice_arguments", "add_voice_arguments", "input_device", "voice_settings"]
 
-ENGINES = ("auto", "vosk", "pocketsphinx")
+ENGINES = ("auto", "whisper", "vosk", "pocketsphinx")
 
 
 def add_voice_arguments(p: argparse.ArgumentParser) -> None:
@@ -19,11 +19,11 @@ def add_voice_arguments(p: argparse.ArgumentParser) -> None:
         "--engine",
         choices=ENGINES,
         default="auto",
-        help="recogniser (default: Vosk when a model for the language is found, "
-        "else PocketSphinx for English)",
+        help="recogniser (default: Whisper tiny.en for English when the whisper extra "
+        "is installed, else Vosk when a model for the language is found, else PocketSphinx)",
     )
     p.add_argument("--lang", default="en", help="language pack: en or ko (default en)")
-    p.add_argument("--model", metavar="PATH", help="a Vosk model directory")
+    p.add_argument("--model", metavar="PATH", help="a Vosk or Whisper model directory")
 
 
 def add_run_voice_arguments(p: argparse.ArgumentParser) -> None:

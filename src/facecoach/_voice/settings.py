@@ -7,7 +7,7 @@ from typing import Literal
 
 __all__ = ["Engine", "VoiceSettings"]
 
-Engine = Literal["auto", "vosk", "pocketsphinx"]
+Engine = Literal["auto", "whisper", "vosk", "pocketsphinx"]
 
 
 @dataclass(frozen=True)
@@ -17,9 +17,10 @@ class VoiceSettings:
     lang: str = "en"
     """Language pack code (or path to a pack file)."""
     engine: Engine = "auto"
-    """"auto": Vosk when a model is found, else PocketSphinx for English."""
+    """"auto": Whisper tiny.en for English when installed, else Vosk when a model
+    is found, else PocketSphinx for English."""
     model: str | None = None
-    """``--model PATH`` for Vosk."""
+    """``--model PATH``: a Vosk or Whisper (CTranslate2) model directory."""
     barge_in: bool = False
     """Keep listening while the coach speaks (headsets only)."""
     device: int | str | None = None

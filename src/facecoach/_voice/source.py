@@ -17,12 +17,13 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 import numpy as np
 
 from .._core.ports import Clock, HeardCommand, SpeechGate
 from .._paths import Places
-from .langpack import LanguagePackError, load_pack
+from .langpack import LanguagePack, LanguagePackError, load_pack
 from .mic import AudioBlock, AudioSource, MicError, MicSource, WavSource
 from .models import ModelNotFound, find_model
 from .recognizer import RATE, Decision, Recognizer
@@ -68,6 +69,10 @@ def make_recognizer(
     except LanguagePackError as exc:
         raise VoiceError(str(exc)) from exc
     env = os.environ if environ is None else environ
+    if engine == "whisper" or (engine == "auto" and pack.code == "en"):
+        whisper = _whisper_recognizer(pack, places, model, env, required=engine == "whisper")
+        if whisper is not None:
+            return whisper
     if engine in ("auto", "vosk"):
         try:
             choice = find_model(pack.code, places, explicit=model, environ=env)
@@ -97,6 +102,42 @@ def make_recognizer(
         raise VoiceError(str(exc)) from exc
     sphinx.description = "pocketsphinx, built-in en-us model (no download needed), language en"
     return sphinx
+
+
+def _whisper_recognizer(
+    pack: LanguagePack,
+    places: Places,
+    model: str | None,
+    env: Mapping[str, str],
+    required: bool,
+) -> Recognizer | None:
+    """Whisper tiny.en when asked for, or for "auto" in English when it is installed.
+
+    With "auto", a Vosk model given by ``--model`` or ``$FACECOACH_MODEL`` wins,
+    and a missing extra or model means None (the caller goes on to Vosk or
+    PocketSphinx); with ``--engine whisper`` either is a ``VoiceError``.
+    """
+    from .models import is_model_dir
+    from .whisper import WhisperError, WhisperRecognizer, find_whisper_model, have_whisper
+
+    explicit = model or env.get("FACECOACH_MODEL")
+    if not required and (not have_whisper() or (explicit and is_model_dir(Path(explicit)))):
+        return None
+    try:
+        choice = find_whisper_model(places, explicit=model, environ=env)
+        recognizer = WhisperRecognizer(pack, choice.path)
+    except (ModelNotFound, WhisperError) as exc:
+        if required:
+            raise VoiceError(str(exc)) from exc
+        return None
+    name = choice.path.name
+    if choice.origin.startswith("package "):
+        name = choice.origin.removeprefix("package ").replace("_", "-")
+    recognizer.description = (
+        f"whisper tiny.en, model {name} ({choice.origin}: {choice.path}), Silero VAD, "
+        f"language {pack.code}"
+    )
+    return recognizer
 
 
 class VoiceCommands:

@@ -182,7 +182,8 @@ class Pages:
             if side:
                 changed = replace(changed, side=cast(SideName, side))
             if stage:
-                changed = changed.with_stage(stage, self.settings.today())
+                # a stage word: Profile takes the text (checked against STAGES above)
+                changed = changed.with_stage(cast(Any, stage), self.settings.today())
             if upkeep:
                 changed = replace(changed, upkeep=upkeep)
             if changed != profile:

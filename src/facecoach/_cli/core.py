@@ -10,11 +10,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .._core.events import RecordEntry
 from .._core.loader import RoutineFileError, check_files, load_library
-from .._core.plan import Plan, StepKind, compile_plan
+from .._core.plan import Plan, PlanStep, StepKind, compile_plan
 from .._core.routine import Library, Routine
 from .._core.session import Session
 from .._core.simulate import ScriptedCommand, parse_scripted, simulate
@@ -223,26 +224,44 @@ def _clock(seconds: float) -> str:
     return f"{minutes:d}:{rest:02d}"
 
 
+TABLE_ROWS = 300
+"""Plans longer than this print as plain columns: rich's table measures every
+cell again for each row, which took over a minute for 1000 exercises."""
+
+
+def _what(step: PlanStep) -> str:
+    if step.kind is StepKind.SAY:
+        return f"say: {step.text}"
+    if step.kind is StepKind.CUE:
+        return f"cue {step.text}"
+    if step.kind is StepKind.HOLD:
+        what = f"hold {step.seconds:g} s"
+        if step.written_seconds is not None and step.written_seconds != step.seconds:
+            what += f" (written {step.written_seconds:g} s)"
+        return what
+    return f"rest {step.seconds:g} s" + (f" - {step.text}" if step.between else "")
+
+
 def print_plan(plan: Plan, console: Console) -> None:
     """The plan as a table: time, exercise, what happens; then the total."""
+    total = f"Total: {_clock(plan.total_seconds)} ({plan.total_seconds:g} s)"
+    rows = [(_clock(step.offset), step.exercise, _what(step)) for step in plan.steps]
+    if len(rows) > TABLE_ROWS:
+        clock_width = max(len(row[0]) for row in rows)
+        name_width = max(len(row[1]) for row in rows)
+        lines = [f"{plan.name} ({plan.routine})"]
+        lines += [f"{a:>{clock_width}}  {b:<{name_width}}  {c}" for a, b, c in rows]
+        console.file.write("\n".join([*lines, total]) + "\n")
+        return
     table = Table(title=f"{plan.name} ({plan.routine})", title_justify="left")
     table.add_column("time", justify="right")
     table.add_column("exercise")
     table.add_column("what happens")
-    for step in plan.steps:
-        if step.kind is StepKind.SAY:
-            what = f"say: {step.text}"
-        elif step.kind is StepKind.CUE:
-            what = f"[dim]cue {step.text}[/dim]"
-        elif step.kind is StepKind.HOLD:
-            what = f"hold {step.seconds:g} s"
-            if step.written_seconds is not None and step.written_seconds != step.seconds:
-                what += f" (written {step.written_seconds:g} s)"
-        else:
-            what = f"rest {step.seconds:g} s" + (f" - {step.text}" if step.between else "")
-        table.add_row(_clock(step.offset), step.exercise, what)
+    for (clock, exercise, what), step in zip(rows, plan.steps, strict=True):
+        shown = f"[dim]{escape(what)}[/dim]" if step.kind is StepKind.CUE else escape(what)
+        table.add_row(clock, exercise, shown)
     console.print(table)
-    console.print(f"Total: {_clock(plan.total_seconds)} ({plan.total_seconds:g} s)")
+    console.print(total)
 
 
 def _plan(args: argparse.Namespace) -> int:

@@ -74,7 +74,9 @@ def listen(path: Path, engine: str, lang: str) -> tuple[list[dict[str, object]],
     return [json.loads(line) for line in out.stdout.splitlines() if line.strip()], cpu
 
 
-def half_duplex_on_coach(track: corpus.Track, lang: str, guard: float) -> tuple[int, int]:
+def half_duplex_on_coach(
+    track: corpus.Track, lang: str, guard: float, engine: str = "auto"
+) -> tuple[int, int]:
     """False accepts on the coach's lines with the speech gate, and without it."""
     spans = [(p.start, p.end + guard) for p in track.placed]
 
@@ -83,7 +85,7 @@ def half_duplex_on_coach(track: corpus.Track, lang: str, guard: float) -> tuple[
 
     counts = []
     for gated in (True, False):
-        recognizer = make_recognizer(lang, _places(), "auto")
+        recognizer = make_recognizer(lang, _places(), engine)  # type: ignore[arg-type]
         heard: list[HeardCommand] = []
         voice = VoiceCommands(
             MemorySource(np.zeros(0, dtype=np.int16)),
@@ -193,7 +195,7 @@ def report(split: str, runs: int, tally: Tally) -> None:
         print(
             "  latency (emitted - end of phrase): "
             f"p50 {1000 * statistics.median(ordered):.0f} ms, "
-            f"p95 {1000 * p95:.0f} ms (goal p95 <= 400 ms)"
+            f"p95 {1000 * p95:.0f} ms (goal p95 <= 350 ms; includes the time spent deciding)"
         )
     print(
         f"  real-time factor: {tally.cpu / tally.audio:.3f} (child CPU {tally.cpu:.1f} s / audio "
@@ -205,7 +207,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("tune", "held-out", "both"), default="both")
     parser.add_argument("--lang", default="en")
-    parser.add_argument("--engine", default="auto", choices=("auto", "vosk", "pocketsphinx"))
+    parser.add_argument(
+        "--engine", default="auto", choices=("auto", "whisper", "vosk", "pocketsphinx")
+    )
     parser.add_argument("--seed", type=int, default=11, help="seed of the first run")
     parser.add_argument(
         "--runs", type=int, default=1, help="runs per split, seeds SEED, SEED+1, ... (default 1)"
@@ -220,9 +224,15 @@ def main() -> int:
             run_split(split, args, args.seed + run, tally, workdir)
         report(split, args.runs, tally)
     peak = max(PEAKS_KB, default=0) / 1024
-    print(f"\npeak RSS of `facecoach listen`: {peak:.0f} MB (goal <= 300 MB with PocketSphinx)")
+    print(f"\npeak RSS of `facecoach listen`: {peak:.0f} MB (goal <= 500 MB)")
     cues = labelled.cue_track(args.seed)
-    recognizer = make_recognizer(args.lang, _places(), args.engine)
+    make_recognizer(args.lang, _places(), args.engine)  # type: ignore[arg-type]
+    began = time.perf_counter()
+    recognizer = make_recognizer(args.lang, _places(), args.engine)  # type: ignore[arg-type]
+    print(
+        f"engine: {recognizer.description}; loaded warm in "
+        f"{time.perf_counter() - began:.2f} s (goal < 1 s)"
+    )
     decisions = []
     for at in range(0, cues.size, 1600):
         decisions += recognizer.feed(cues[at : at + 1600])
@@ -231,7 +241,7 @@ def main() -> int:
     print(f"cues (every cue 5 times, {cues.size / RATE:.0f} s): false accepts {cue_false} (goal 0)")
     if args.lang == "en":
         coach = labelled.coach_track(args.seed)
-        gated, open_mic = half_duplex_on_coach(coach, args.lang, args.guard)
+        gated, open_mic = half_duplex_on_coach(coach, args.lang, args.guard, args.engine)
         print(
             f"coach's own lines ({len(coach.placed)} lines, {coach.seconds / 60:.1f} min): "
             f"false accepts half-duplex {gated} (goal 0); with barge-in {open_mic}"

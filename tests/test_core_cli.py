@@ -43,12 +43,21 @@ def test_plan_json_shape(sample_file: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["plan", str(sample_file), "--side", "right", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["routine"] == "sample"
-    assert data["steps"][0] == {
+    assert data["steps"][0]["frame"] == "opening"
+    opening = data["steps"][0]["seconds"]
+    assert data["steps"][1] == {
         "kind": "say",
         "exercise": "brow-press",
         "seconds": pytest.approx(2.625),
         "text": "Rest two fingertips above your right eyebrow.",
-        "offset": 0.0,
+        "offset": pytest.approx(opening),
+    }
+    assert data["steps"][2] == {
+        "kind": "ready",
+        "exercise": "brow-press",
+        "seconds": 3.0,
+        "text": "Rest two fingertips above your right eyebrow.",
+        "offset": pytest.approx(opening + 2.625),
     }
     assert data["total_seconds"] == pytest.approx(
         sum(s["seconds"] for s in data["steps"]), abs=0.01

@@ -8,6 +8,7 @@ import pytest
 
 from facecoach._core import (
     CUE_SECONDS,
+    READY_SECONDS,
     Library,
     Side,
     StepKind,
@@ -30,31 +31,51 @@ def test_order_setup_then_reps_then_rest_between(library: Library) -> None:
         (s.kind.value, s.exercise, s.text if s.kind is not StepKind.HOLD else s.seconds)
         for s in plan.steps
     ]
-    press = [
-        ("say", "brow-press", "Lift the brow into your fingers, lightly."),
-        ("cue", "brow-press", "hold_start"),
-        ("hold", "brow-press", 8.0),
-        ("cue", "brow-press", "hold_end"),
-        ("say", "brow-press", "Let go and breathe."),
-        ("rest", "brow-press", "Let go and breathe."),
-    ]
-    stretch = [
-        ("say", "cheek-stretch", "Slide the cheek up to a gentle pull, never pain."),
-        ("cue", "cheek-stretch", "hold_start"),
-        ("hold", "cheek-stretch", 20.0),
-        ("cue", "cheek-stretch", "hold_end"),
-        ("say", "cheek-stretch", "Release."),
-    ]
+
+    def press(count: str) -> list[tuple[str, str, object]]:
+        line = f"{count}Lift the brow into your fingers, lightly."
+        return [
+            ("say", "brow-press", line),
+            ("cue", "brow-press", "hold_start"),
+            ("hold", "brow-press", 8.0),
+            ("cue", "brow-press", "hold_end"),
+            ("say", "brow-press", "Let go and breathe."),
+            ("rest", "brow-press", "Let go and breathe."),
+        ]
+
+    def stretch(count: str) -> list[tuple[str, str, object]]:
+        return [
+            ("say", "cheek-stretch", f"{count}Slide the cheek up to a gentle pull, never pain."),
+            ("cue", "cheek-stretch", "hold_start"),
+            ("hold", "cheek-stretch", 20.0),
+            ("cue", "cheek-stretch", "hold_end"),
+            ("say", "cheek-stretch", "Release."),
+        ]
+
+    setup = "Rest two fingertips above your left eyebrow."
+    other = "Place your palm on your right cheek."
     assert shape == [
-        ("say", "brow-press", "Rest two fingertips above your left eyebrow."),
-        *press,
-        *press,
+        ("say", "brow-press", "Sample routine. About two minutes. First, Brow press."),
+        ("say", "brow-press", setup),
+        ("ready", "brow-press", setup),
+        *press("One of two. "),
+        *press("Last one. "),
         ("rest", "brow-press", "Rest. Next: Cheek stretch."),
-        ("say", "cheek-stretch", "Place your palm on your right cheek."),
-        *stretch,
-        *stretch,
+        ("say", "cheek-stretch", other),
+        ("ready", "cheek-stretch", other),
+        *stretch("One of two. "),
+        *stretch("Last one. "),
+        ("say", "cheek-stretch", "That is the session done. Two minutes, four holds."),
         ("cue", "cheek-stretch", "session_done"),
     ]
+
+
+def test_without_frames_the_plan_is_the_bare_file(library: Library) -> None:
+    plan = compile_plan(library.routines["sample"], library, frames=False, ready=0)
+    kinds = [s.kind.value for s in plan.steps]
+    assert "ready" not in kinds and not any(s.frame for s in plan.steps)
+    assert plan.steps[0].text == "Rest two fingertips above your affected eyebrow."
+    assert not any("of two" in s.text or "Last one" in s.text for s in plan.steps)
 
 
 def test_no_rest_after_the_last_exercise(library: Library) -> None:
@@ -72,9 +93,10 @@ def test_offsets_add_up_and_total_matches(library: Library) -> None:
     assert plan.total_seconds == pytest.approx(running, abs=1e-3)
     holds = 2 * 8 + 2 * 20
     rests = 2 * 3 + 10
+    ready = 2 * READY_SECONDS  # after each setup line
     cues = 4 * (CUE_SECONDS["hold_start"] + CUE_SECONDS["hold_end"]) + CUE_SECONDS["session_done"]
     speech = sum(s.seconds for s in plan.steps if s.kind is StepKind.SAY)
-    assert plan.total_seconds == pytest.approx(holds + rests + cues + speech, abs=1e-3)
+    assert plan.total_seconds == pytest.approx(holds + rests + ready + cues + speech, abs=1e-3)
 
 
 def test_speech_estimate_uses_the_rate() -> None:
@@ -92,7 +114,7 @@ def test_side_words() -> None:
 
 def test_unset_side_reads_affected(library: Library) -> None:
     plan = compile_plan(library.routines["sample"], library)
-    assert plan.steps[0].text == "Rest two fingertips above your affected eyebrow."
+    assert plan.steps[1].text == "Rest two fingertips above your affected eyebrow."
 
 
 def test_adapted_hold_never_lengthens_and_keeps_the_floor() -> None:
@@ -115,7 +137,7 @@ def test_hold_factors_shorten_and_json_shows_both(library: Library) -> None:
         ("cheek-stretch", 20.0, 20.0),
     ]
     assert data["total_seconds"] == plan.total_seconds
-    assert {s["kind"] for s in data["steps"]} == {"say", "cue", "hold", "rest"}
+    assert {s["kind"] for s in data["steps"]} == {"say", "cue", "ready", "hold", "rest"}
     assert all(set(s) >= {"kind", "exercise", "seconds", "text"} for s in data["steps"])
 
 

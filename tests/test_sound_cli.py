@@ -138,7 +138,7 @@ def test_a_live_run_plays_through_a_real_output_stream(tmp_path: Path) -> None:
     data = json.loads(result.stdout.strip().splitlines()[-1])
     assert data["status"] == 0
     assert "Output: default (device" in data["screen"]
-    assert "coach: Sit tall and relax your face." in data["screen"]
+    assert "coach: Mini routine. About one minute." in data["screen"]  # the opening
     assert data["records"][-1] == "EndRecord"
     loudest = peak(played)
     played.unlink()  # the file device runs faster than real time: the file is large

@@ -90,7 +90,7 @@ def test_a_whole_session_runs_with_every_hold_end_cue_on_its_deadline() -> None:
     loop, out, view, records, _ = make_loop(plan)
     finish = loop.run()
     assert finish is not None and finish.reason == "done"
-    assert finish.completed_steps == len(plan.steps)
+    assert finish.completed_steps == plan.counted_steps
     deadlines = [
         loop.t0 + e.deadline
         for _, e in view.effects

@@ -49,8 +49,9 @@ def test_too_tight_said_in_a_hold_ends_it_and_is_recorded(tmp_path: Path) -> Non
     facecoach("profile", "--side", "left", "--stage", "recent")
     plan = json.loads(facecoach("plan", str(routine), "--json"))
     hold = next(s for s in plan["steps"] if s["kind"] == "hold")
-    # Said well inside the 30 s hold, whatever the lines took to print.
-    said_at = hold["offset"] + 8.0
+    # Said well inside the 30 s hold, whatever the lines before it took to render
+    # and say (a cold neural voice lags the plan's estimate by several seconds).
+    said_at = hold["offset"] + 12.0
     rng = np.random.default_rng(12)
     clip = corpus.piper_say("too tight", noise_scale=0.0, noise_w=0.0).astype(np.float64)
     first, last = corpus.speech_bounds(clip.astype(np.int16))
@@ -70,5 +71,6 @@ def test_too_tight_said_in_a_hold_ends_it_and_is_recorded(tmp_path: Path) -> Non
     (session,) = json.loads(facecoach("history", "--json"))
     assert session["too_tight"] == 1
     assert session["status"] == "done"
-    # The 30 s hold ended when it was heard, about 8 s in, not when it ran out.
-    assert session["minutes"] * 60 < hold["offset"] + 20.0
+    # The 30 s hold ended when it was heard, not when it ran out (a full hold
+    # alone would take the session past the hold's end in the plan).
+    assert session["minutes"] * 60 < hold["offset"] + 28.0

@@ -39,7 +39,15 @@ from .events import (
     StopSpeech,
     StopTimer,
     Tick,
+    TimerKind,
     TooTightRecord,
+)
+from .frames import (
+    closing_line,
+    count_prefix,
+    number_words,
+    opening_line,
+    plural,
 )
 from .loader import (
     MAX_FILE_BYTES,
@@ -59,6 +67,8 @@ from .nodes import (
 from .plan import (
     CUE_SECONDS,
     DEFAULT_SPEECH_RATE,
+    HALFWAY_AFTER,
+    READY_SECONDS,
     Plan,
     PlanStep,
     StepKind,
@@ -86,6 +96,7 @@ from .routine import (
 )
 from .session import (
     EASE_FACTOR,
+    TICK_SECONDS,
     Session,
 )
 from .simulate import (
@@ -96,8 +107,11 @@ from .simulate import (
 )
 from .state import (
     KIND_STATE,
+    TRANSITIONS,
+    IllegalMove,
     SessionLines,
     SessionState,
+    check_move,
 )
 from .yamlcheck import (
     Document,
@@ -110,10 +124,14 @@ __all__ = [
     "CUE_SECONDS",
     "DEFAULT_SPEECH_RATE",
     "EASE_FACTOR",
+    "HALFWAY_AFTER",
     "IDLE",
     "KIND_STATE",
     "MAX_FILE_BYTES",
     "MAX_NODES",
+    "READY_SECONDS",
+    "TICK_SECONDS",
+    "TRANSITIONS",
     "Area",
     "Clock",
     "ClockPaused",
@@ -131,6 +149,7 @@ __all__ = [
     "Finish",
     "Heard",
     "HeardCommand",
+    "IllegalMove",
     "Inbox",
     "Library",
     "Listen",
@@ -163,18 +182,25 @@ __all__ = [
     "StopSpeech",
     "StopTimer",
     "Tick",
+    "TimerKind",
     "TooTightRecord",
     "adapted_hold",
     "back_target",
     "builtin_library",
     "check_files",
+    "check_move",
+    "closing_line",
     "compile_plan",
+    "count_prefix",
     "estimate_speech_seconds",
     "expanded_size",
     "load_library",
     "log_line",
+    "number_words",
+    "opening_line",
     "parse_document",
     "parse_scripted",
+    "plural",
     "segment_start",
     "side_word",
     "simulate",

@@ -33,6 +33,7 @@ __all__ = [
     "StopSpeech",
     "StopTimer",
     "Tick",
+    "TimerKind",
     "TooTightRecord",
 ]
 
@@ -78,7 +79,7 @@ Event = Tick | Heard | SpeechDone | DeviceLost
 # --------------------------------------------------------------- effects out
 
 SpeechPurpose = Literal["step", "ease_off", "help", "announce", "notice"]
-TimerKind = Literal["hold", "rest", "cue"]
+TimerKind = Literal["ready", "hold", "rest", "cue"]
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,14 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
+from .frames import closing_line, count_prefix, opening_line
 from .routine import Exercise, Library, Routine, Side
 
 __all__ = [
     "CUE_SECONDS",
     "DEFAULT_SPEECH_RATE",
+    "HALFWAY_AFTER",
+    "READY_SECONDS",
     "Plan",
     "PlanStep",
     "StepKind",
@@ -34,12 +37,20 @@ CUE_SECONDS: Mapping[str, float] = {
 }
 """Length of each cue; the cue files are made to these lengths."""
 
+READY_SECONDS = 3.0
+"""Default wait after a setup line, to get the fingers into place."""
+
+HALFWAY_AFTER = 10.0
+"""Only holds longer than this get a "halfway" (when the exercise asks for it)."""
+
 
 class StepKind(str, Enum):
     """What a plan step does."""
 
     SAY = "say"
     CUE = "cue"
+    READY = "ready"
+    """A quiet wait after a setup line, to get into place."""
     HOLD = "hold"
     REST = "rest"
 
@@ -67,6 +78,20 @@ class PlanStep:
     is_setup: bool = False
     between: bool = False
     """A rest between exercises (its text announces the next one)."""
+    exercise_kind: str = ""
+    """The exercise's kind (resistance, stretch, ...): the ease-off line depends on it."""
+    frame: str = ""
+    """"opening" or "closing" for the session's own first and last lines."""
+    halfway: bool = False
+    """For holds: say "halfway" at the middle (long holds of exercises that ask)."""
+
+    @property
+    def counted(self) -> bool:
+        """A step that counts as done or not: every step but the short cues.
+
+        The live panel, the history, ``today`` and the report all count these.
+        """
+        return self.kind is not StepKind.CUE
 
 
 @dataclass(frozen=True)
@@ -82,6 +107,16 @@ class Plan:
         """Length of the whole session if nothing is skipped or repeated."""
         return round(sum(step.seconds for step in self.steps), 3)
 
+    @property
+    def counted_steps(self) -> int:
+        """How many steps count (see ``PlanStep.counted``)."""
+        return sum(1 for step in self.steps if step.counted)
+
+    @property
+    def holds(self) -> int:
+        """How many holds the plan has."""
+        return sum(1 for step in self.steps if step.kind is StepKind.HOLD)
+
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape of ``facecoach plan --json``."""
         steps: list[dict[str, Any]] = []
@@ -95,6 +130,8 @@ class Plan:
             }
             if step.written_seconds is not None:
                 item["written_seconds"] = step.written_seconds
+            if step.frame:
+                item["frame"] = step.frame
             steps.append(item)
         return {"routine": self.routine, "total_seconds": self.total_seconds, "steps": steps}
 
@@ -147,23 +184,35 @@ def compile_plan(
     person_side: str | None = None,
     hold_factors: Mapping[str, float] | None = None,
     speech_seconds: Callable[[str], float] = estimate_speech_seconds,
+    ready: float | None = None,
+    frames: bool = True,
 ) -> Plan:
     """Flatten ``routine`` into timed steps.
 
-    For each exercise: its setup line, then each rep's steps in order (a hold
-    is framed by start and end cues), then ``rest_between`` before the next
-    exercise (never after the last). The session ends with a closing cue.
-    ``hold_factors`` maps exercise ids to the person's adaptation factor.
+    The session opens with a line naming the routine, about how long it
+    takes and the first exercise. For each exercise: its setup line and a
+    quiet wait to get into place (``ready`` seconds for every exercise when
+    given, else the exercise's own ``ready``, else ``READY_SECONDS``), then
+    each rep's steps in order (the rep counted in words before its hold; a
+    hold framed by start and end cues), then ``rest_between`` before the next
+    exercise (never after the last). The session closes with a spoken line
+    and a closing cue. ``hold_factors`` maps exercise ids to the person's
+    adaptation factor. ``frames=False`` leaves out the opening, the closing
+    line and the counts (the bare timeline of the file).
     """
     factors = hold_factors or {}
     steps: list[PlanStep] = []
-    segment = -1
+    segment = 0 if frames else -1
     items = routine.items
     for index, item in enumerate(items):
         exercise = library.exercises[item.exercise]
         word = side_word(person_side, exercise.side)
         factor = factors.get(exercise.id, 1.0)
-        common: dict[str, Any] = {"exercise": exercise.id, "exercise_index": index}
+        common: dict[str, Any] = {
+            "exercise": exercise.id,
+            "exercise_index": index,
+            "exercise_kind": exercise.kind.value,
+        }
         if exercise.setup:
             segment += 1
             setup = _fill(exercise.setup, word)
@@ -177,17 +226,23 @@ def compile_plan(
                     **common,
                 )
             )
+            wait = _ready_seconds(exercise, ready)
+            if wait > 0:
+                steps.append(
+                    PlanStep(StepKind.READY, text=setup, seconds=wait, segment=segment, **common)
+                )
         reps = item.reps if item.reps is not None else exercise.reps
-        for _ in range(reps):
-            for step in exercise.steps:
+        counted_step = next((i for i, s in enumerate(exercise.steps) if s.hold is not None), 0)
+        for rep in range(1, reps + 1):
+            for number, step in enumerate(exercise.steps):
                 segment += 1
+                prefix = count_prefix(rep, reps) if frames and number == counted_step else ""
                 steps.extend(
                     _compile_step(
                         exercise,
-                        step.say,
+                        prefix + _fill(step.say, word),
                         step.hold,
                         step.rest,
-                        word,
                         factor,
                         segment,
                         speech_seconds,
@@ -206,33 +261,80 @@ def compile_plan(
                     **common,
                 )
             )
-    if steps:
-        last = steps[-1]
-        steps.append(
-            PlanStep(
-                StepKind.CUE,
-                exercise=last.exercise,
-                text="session_done",
-                seconds=CUE_SECONDS["session_done"],
-                segment=segment,
-                exercise_index=last.exercise_index,
-            )
+    if not steps:
+        return Plan(routine.id, routine.name, ())
+    if frames:
+        steps = _framed(routine, library, steps, speech_seconds, segment)
+    last = steps[-1]
+    steps.append(
+        PlanStep(
+            StepKind.CUE,
+            exercise=last.exercise,
+            text="session_done",
+            seconds=CUE_SECONDS["session_done"],
+            segment=last.segment,
+            exercise_index=last.exercise_index,
+            exercise_kind=last.exercise_kind,
         )
+    )
     return Plan(routine.id, routine.name, _with_offsets(steps))
+
+
+def _ready_seconds(exercise: Exercise, ready: float | None) -> float:
+    if ready is not None:
+        return max(0.0, float(ready))
+    return READY_SECONDS if exercise.ready is None else float(exercise.ready)
+
+
+def _framed(
+    routine: Routine,
+    library: Library,
+    body: list[PlanStep],
+    speech_seconds: Callable[[str], float],
+    segment: int,
+) -> list[PlanStep]:
+    """``body`` with the opening line before it and the closing line after it."""
+    first, last = body[0], body[-1]
+    first_name = library.exercises[first.exercise].name
+    holds = sum(1 for s in body if s.kind is StepKind.HOLD)
+    total = sum(s.seconds for s in body) + CUE_SECONDS["session_done"]
+    opening = closing = ""
+    for _ in range(2):  # the frames' own length counts in the minutes they say
+        framed = total + speech_seconds(opening) + speech_seconds(closing)
+        opening = opening_line(routine.name, framed, first_name)
+        closing = closing_line(framed, holds)
+    head = PlanStep(
+        StepKind.SAY,
+        exercise=first.exercise,
+        seconds=speech_seconds(opening),
+        text=opening,
+        segment=0,
+        exercise_kind=first.exercise_kind,
+        frame="opening",
+    )
+    tail = PlanStep(
+        StepKind.SAY,
+        exercise=last.exercise,
+        seconds=speech_seconds(closing),
+        text=closing,
+        segment=segment + 1,
+        exercise_index=last.exercise_index,
+        exercise_kind=last.exercise_kind,
+        frame="closing",
+    )
+    return [head, *body, tail]
 
 
 def _compile_step(
     exercise: Exercise,
-    say: str,
+    text: str,
     hold: float | None,
     rest: float | None,
-    word: str,
     factor: float,
     segment: int,
     speech_seconds: Callable[[str], float],
     common: dict[str, Any],
 ) -> list[PlanStep]:
-    text = _fill(say, word)
     out = [
         PlanStep(StepKind.SAY, text=text, seconds=speech_seconds(text), segment=segment, **common)
     ]
@@ -249,6 +351,7 @@ def _compile_step(
                 seconds=seconds,
                 written_seconds=hold,
                 min_hold=exercise.min_hold,
+                halfway=exercise.halfway,
                 **cue,
             )
         )

@@ -3,12 +3,14 @@
 It never sleeps, never reads a clock and never touches a device. Time comes
 in with every event; ``next_deadline`` says when the engine next needs a
 ``Tick``. Timed steps chain on their deadlines (not on when a tick arrived),
-so a late tick never makes the session drift.
+so a late tick never makes the session drift. Every change of state goes
+through ``TRANSITIONS``, which refuses a move that cannot happen.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import sys
+from typing import Literal, NoReturn
 
 from .commands import Command
 from .events import (
@@ -32,12 +34,23 @@ from .events import (
     StopSpeech,
     StopTimer,
     Tick,
+    TimerKind,
     TooTightRecord,
 )
+from .frames import closing_line
 from .moves import back_target, segment_start
-from .plan import Plan, PlanStep, StepKind, adapted_hold
+from .plan import HALFWAY_AFTER, Plan, PlanStep, StepKind, adapted_hold
 from .state import KIND_STATE as _KIND_STATE
-from .state import SessionLines, SessionState
+from .state import SessionLines, SessionState, check_move
+from .timing import StepTimer, marks_for
+
+if sys.version_info >= (3, 11):
+    from typing import assert_never
+else:  # pragma: no cover - the package runs on 3.11; this keeps 3.10 importing
+
+    def assert_never(value: NoReturn) -> NoReturn:
+        raise AssertionError(f"unhandled: {value!r}")
+
 
 __all__ = ["EASE_FACTOR", "TICK_SECONDS", "Session", "SessionLines", "SessionState"]
 
@@ -46,6 +59,8 @@ EASE_FACTOR = 0.75
 
 TICK_SECONDS = 3
 """Default: the last this many seconds of a hold tick."""
+
+StopReason = Literal["done", "next", "too_tight", "back", "repeat", "stop"]
 
 
 class Session:
@@ -65,32 +80,46 @@ class Session:
         self.lines = lines or SessionLines()
         self.stop_confirm_seconds = stop_confirm_seconds
         self.index = 0
-        self.state = SessionState.READY
         self.factors: dict[str, float] = {}
         """Multipliers from this session's "too tight", per exercise."""
-        self.completed = 0
+        self.holds_done = 0
+        """Holds that ran to their end (or were ended by "too tight")."""
+        self.too_tight = 0
+        """How many times "too tight" was heard."""
+        self._state = SessionState.READY
+        self._done: set[int] = set()  # indices of counted steps completed
         self._utterance = 0
         self._awaiting: int | None = None  # step speech we wait for
         self._interjection: int | None = None  # ease-off/help said instead of a line
         self._started_at = 0.0  # when the current step began
-        self._deadline: float | None = None
         self._seconds = 0.0  # length the current timed step was given
-        self._ticks: list[float] = []
-        self._paused_left: float | None = None
-        self._paused_ticks: list[float] = []
+        self._timer = StepTimer()
         self._stop_armed_until: float | None = None
 
     # ------------------------------------------------------------ queries
 
     @property
+    def state(self) -> SessionState:
+        """Where the session is now."""
+        return self._state
+
+    def _move(self, new: SessionState) -> None:
+        self._state = check_move(self._state, new)
+
+    @property
     def ended(self) -> bool:
         """True once the session has finished or been stopped."""
-        return self.state is SessionState.ENDED
+        return self._state is SessionState.ENDED
 
     @property
     def paused(self) -> bool:
         """True while the session clock is stopped."""
-        return self.state is SessionState.PAUSED
+        return self._state is SessionState.PAUSED
+
+    @property
+    def completed(self) -> int:
+        """Counted steps done so far, each once however often it was repeated."""
+        return len(self._done)
 
     @property
     def current(self) -> PlanStep | None:
@@ -100,16 +129,13 @@ class Session:
     @property
     def next_deadline(self) -> float | None:
         """Session time at which a ``Tick`` is next needed (None: none is)."""
-        if self.state in (SessionState.PAUSED, SessionState.ENDED):
+        if self._state in (SessionState.PAUSED, SessionState.ENDED):
             return None
-        times = [t for t in (self._deadline, *self._ticks[:1]) if t is not None]
-        return min(times) if times else None
+        return self._timer.next_time
 
     def remaining(self, t: float) -> float | None:
         """Seconds left in the current hold, rest or cue (None when speaking)."""
-        if self._paused_left is not None:
-            return self._paused_left
-        return None if self._deadline is None else max(0.0, self._deadline - t)
+        return self._timer.remaining(t)
 
     def hold_seconds(self, step: PlanStep) -> float:
         """The length a hold step gets now, after this session's "too tight"."""
@@ -120,8 +146,8 @@ class Session:
 
     def start(self, t: float) -> list[Effect]:
         """Begin at session time ``t``."""
-        if self.state is not SessionState.READY:
-            raise RuntimeError(f"session already started (state {self.state.value})")
+        if self._state is not SessionState.READY:
+            raise RuntimeError(f"session already started (state {self._state.value})")
         effects: list[Effect] = [Listen(True)]
         if not self.steps:
             return effects + self._finish(t, "done")
@@ -129,36 +155,37 @@ class Session:
 
     def handle(self, event: Event) -> list[Effect]:
         """Take one event; return what to do now."""
-        if self.state is SessionState.READY:
+        if self._state is SessionState.READY:
             raise RuntimeError("call start() before handle()")
         if self.ended:
             return []
-        if isinstance(event, Tick):
-            return self._tick(event.t)
-        if isinstance(event, SpeechDone):
-            return self._speech_done(event)
-        if isinstance(event, Heard):
-            return self._heard(event)
-        if isinstance(event, DeviceLost):
-            return [] if self.paused else self._pause(event.t, "device")
-        raise TypeError(f"not a session event: {event!r}")
+        match event:
+            case Tick():
+                return self._tick(event.t)
+            case SpeechDone():
+                return self._speech_done(event)
+            case Heard():
+                return self._heard(event)
+            case DeviceLost():
+                return [] if self.paused else self._pause(event.t, "device")
+            case _:
+                assert_never(event)
 
     def _tick(self, t: float) -> list[Effect]:
         effects: list[Effect] = []
         while not self.ended and not self.paused:
-            due_tick = self._ticks[0] if self._ticks else None
-            if (
-                due_tick is not None
-                and due_tick <= t
-                and (self._deadline is None or due_tick < self._deadline)
-            ):
-                self._ticks.pop(0)
+            mark = self._timer.due_mark(t)
+            if mark == "tick":
                 effects.append(PlayCue("tick"))
                 continue
-            if self._deadline is None or self._deadline > t + 1e-9:
+            if mark == "halfway":
+                effects.append(Speak(self.lines.halfway, self._next_utterance(), "announce"))
+                continue
+            deadline = self._timer.deadline
+            if deadline is None or not self._timer.due(t):
                 break
             # chain from the deadline itself so lateness never accumulates
-            effects += self._advance(self._deadline, "done", completed=True)
+            effects += self._advance(deadline, "done", completed=True)
         return effects
 
     def _speech_done(self, event: SpeechDone) -> list[Effect]:
@@ -177,25 +204,40 @@ class Session:
         effects: list[Effect] = [
             Record(CommandRecord(command, event.text, step.exercise if step else "", self.index))
         ]
-        if command is Command.STOP:
-            if event.source == "voice" and not self._stop_confirmed(t):
-                return effects + self._interject(t, self.lines.confirm_stop, "notice")
-            return effects + self._stop(t)
-        if command is Command.PAUSE:
-            return effects + ([] if self.paused else self._pause(t, "pause"))
-        if command is Command.RESUME:
-            return effects + (self._resume(t) if self.paused else [])
-        if command is Command.HELP:
-            return effects + self._interject(t, self.lines.help, "help")
-        if self.paused:  # any other command carries on from where we were
-            effects += self._resume(t)
-        if command is Command.TOO_TIGHT:
-            return effects + self._too_tight(t)
-        if command is Command.NEXT:
-            return effects + self._next(t)
-        if command is Command.REPEAT:
-            return effects + self._repeat(t)
-        return effects + self._jump(t, back_target(self.steps, self.index), "back")
+        match command:
+            case Command.STOP:
+                if event.source == "voice" and not self._stop_confirmed(t):
+                    return effects + self._interject(t, self.lines.confirm_stop, "notice")
+                return effects + self._stop(t)
+            case Command.PAUSE:
+                return effects + ([] if self.paused else self._pause(t, "pause"))
+            case Command.RESUME:
+                return effects + (self._resume(t, say=True) if self.paused else [])
+            case Command.HELP:
+                return effects + self._interject(t, self.lines.help, "help")
+            case Command.TOO_TIGHT | Command.NEXT | Command.REPEAT | Command.BACK:
+                if self.paused:  # any other command carries on from where we were
+                    effects += self._resume(t, say=False)
+                return effects + self._move_command(t, command)
+            case _:
+                assert_never(command)
+
+    def _move_command(
+        self,
+        t: float,
+        command: Literal[Command.TOO_TIGHT, Command.NEXT, Command.REPEAT, Command.BACK],
+    ) -> list[Effect]:
+        match command:
+            case Command.TOO_TIGHT:
+                return self._too_tight(t)
+            case Command.NEXT:
+                return self._next(t)
+            case Command.REPEAT:
+                return self._repeat(t)
+            case Command.BACK:
+                return self._jump(t, back_target(self.steps, self.index), "back")
+            case _:
+                assert_never(command)
 
     # ------------------------------------------------------------ commands
 
@@ -230,9 +272,11 @@ class Session:
         step = self.steps[self.index]
         factor = round(self.factors.get(step.exercise, 1.0) * EASE_FACTOR, 6)
         self.factors[step.exercise] = factor
+        self.too_tight += 1
         effects: list[Effect] = [Record(TooTightRecord(step.exercise, factor))]
+        ease_off = self.lines.ease_off_for(step.exercise_kind)
         if not _in_hold(step):
-            return effects + self._interject(t, self.lines.ease_off, "ease_off")
+            return effects + self._interject(t, ease_off, "ease_off")
         effects += self._close_step(t, "too_tight", completed=True)
         self.index += 1
         # skip the rest of this hold and its end cue: the ease-off line ends it
@@ -243,9 +287,9 @@ class Session:
             self.index += 1
         if self.index >= len(self.steps):
             return effects + self._finish(t, "done")
-        return effects + self._say_then_enter(t, self.lines.ease_off, "ease_off")
+        return effects + self._say_then_enter(t, ease_off, "ease_off")
 
-    def _jump(self, t: float, target: int, reason: str) -> list[Effect]:
+    def _jump(self, t: float, target: int, reason: StopReason) -> list[Effect]:
         effects = self._close_step(t, reason, completed=False)
         self.index = target
         return effects + self._enter(t)
@@ -258,39 +302,40 @@ class Session:
         return self._say_then_enter(t, text, purpose)
 
     def _say_then_enter(self, t: float, text: str, purpose: SpeechPurpose) -> list[Effect]:
-        self._deadline, self._ticks = None, []
+        self._timer.clear()
         self._started_at = t
-        self.state = SessionState.SPEAKING
+        self._move(SessionState.SPEAKING)
         self._interjection = self._next_utterance()
         return [Speak(text, self._interjection, purpose)]
 
     def _pause(self, t: float, reason: str) -> list[Effect]:
         effects: list[Effect] = [StopSpeech(), ClockPaused(reason)]
-        if self._deadline is not None:
-            self._paused_left = max(0.0, self._deadline - t)
-            self._paused_ticks = [tick - t for tick in self._ticks]
-        self._deadline, self._ticks = None, []
+        self._timer.freeze(t)
         self._awaiting = self._interjection = None
-        self.state = SessionState.PAUSED
+        self._move(SessionState.PAUSED)
         return [*effects, Speak(self.lines.paused, self._next_utterance(), "notice")]
 
-    def _resume(self, t: float) -> list[Effect]:
+    def _resume(self, t: float, *, say: bool) -> list[Effect]:
+        """Carry on after a pause; with ``say``, acknowledge it in words."""
         effects: list[Effect] = [ClockResumed()]
         step = self.steps[self.index]
-        self.state = _KIND_STATE[step.kind]
-        if self._paused_left is not None and step.kind is not StepKind.SAY:
-            self._deadline = t + self._paused_left
-            self._ticks = [t + offset for offset in self._paused_ticks]
-            self._paused_left, self._paused_ticks = None, []
+        if step.kind is not StepKind.SAY and self._timer.thaw(t):
+            self._move(_KIND_STATE[step.kind])
+            if say:  # over the running hold or rest, which keeps its time
+                effects.append(Speak(self.lines.resumed, self._next_utterance(), "notice"))
             return effects
-        self._paused_left, self._paused_ticks = None, []
+        self._timer.forget()
+        if say:  # then the step again from its start
+            return effects + self._say_then_enter(t, self.lines.resumed, "notice")
         return effects + self._enter(t)
 
     def _stop(self, t: float) -> list[Effect]:
         effects: list[Effect] = [StopSpeech()]
         if self.paused:
-            self.state = _KIND_STATE[self.steps[self.index].kind]
+            self._move(_KIND_STATE[self.steps[self.index].kind])
+            self._timer.forget()
         effects += self._close_step(t, "stop", completed=False)
+        effects.append(Speak(self.lines.stopped, self._next_utterance(), "notice"))
         return effects + self._finish(t, "stop")
 
     # ------------------------------------------------------------ steps
@@ -298,40 +343,41 @@ class Session:
     def _enter(self, t: float) -> list[Effect]:
         """Begin the step at ``self.index`` at time ``t``."""
         step = self.steps[self.index]
-        self.state = _KIND_STATE[step.kind]
+        self._move(_KIND_STATE[step.kind])
         self._started_at = t
-        self._deadline, self._ticks = None, []
+        self._timer.clear()
         self._awaiting = None
         if step.kind is StepKind.SAY:
             self._awaiting = self._next_utterance()
-            return [Speak(step.text, self._awaiting, "step")]
+            text = step.text
+            if step.frame == "closing":  # what really happened, not what was planned
+                text = closing_line(t, self.holds_done, self.too_tight)
+            return [Speak(text, self._awaiting, "step")]
         if step.kind is StepKind.CUE:
             self._seconds = step.seconds
-            self._deadline = t + step.seconds
+            self._timer.start(t + step.seconds)
             return [PlayCue(step.text)]
         if step.kind is StepKind.HOLD:
             self._seconds = self.hold_seconds(step)
-            self._deadline = t + self._seconds
-            first = self._deadline - self.tick_seconds
-            self._ticks = [
-                self._deadline - k
-                for k in range(self.tick_seconds, 0, -1)
-                if self._deadline - k > t + 1e-9 and self._deadline - k >= first
-            ]
-            return [StartTimer("hold", self._seconds, self._deadline, step.exercise, step.text)]
+            halfway = step.halfway and self._seconds > HALFWAY_AFTER
+            marks = marks_for(t, self._seconds, ticks=self.tick_seconds, halfway=halfway)
+            self._timer.start(t + self._seconds, marks)
+            return [StartTimer("hold", self._seconds, t + self._seconds, step.exercise, step.text)]
         self._seconds = step.seconds
-        self._deadline = t + step.seconds
-        effects: list[Effect] = [
-            StartTimer("rest", step.seconds, self._deadline, step.exercise, step.text)
-        ]
-        if step.between:
+        deadline = t + step.seconds
+        kind: Literal["ready", "rest"] = "ready" if step.kind is StepKind.READY else "rest"
+        effects: list[Effect] = [StartTimer(kind, step.seconds, deadline, step.exercise, step.text)]
+        if step.between:  # the next exercise comes like a hold: its last seconds tick
+            self._timer.start(deadline, marks_for(t, step.seconds, ticks=self.tick_seconds))
             effects += [
                 PlayCue("exercise_done"),
                 Speak(step.text, self._next_utterance(), "announce"),
             ]
+        else:
+            self._timer.start(deadline)
         return effects
 
-    def _advance(self, t: float, reason: str, *, completed: bool) -> list[Effect]:
+    def _advance(self, t: float, reason: StopReason, *, completed: bool) -> list[Effect]:
         effects = self._close_step(t, reason, completed=completed)
         self.index += 1
         return effects + self._enter_or_finish(t)
@@ -341,18 +387,22 @@ class Session:
             return self._finish(t, "done")
         return self._enter(t)
 
-    def _close_step(self, t: float, reason: str, *, completed: bool) -> list[Effect]:
+    def _close_step(self, t: float, reason: StopReason, *, completed: bool) -> list[Effect]:
         """End the current step at ``t``: timer and record effects."""
         step = self.steps[self.index]
         effects: list[Effect] = []
         actual = round(max(0.0, t - self._started_at), 3)
-        if self.state is SessionState.SPEAKING and reason != "done":
+        speaking = self._state is SessionState.SPEAKING
+        if speaking and reason != "done":
             effects.append(StopSpeech())
-        if step.kind in (StepKind.HOLD, StepKind.REST) and self.state is not SessionState.SPEAKING:
-            effects.append(StopTimer(step.kind.value, step.exercise, self._seconds, actual, reason))  # type: ignore[arg-type]
-        if completed:
-            self.completed += 1
-        if step.kind is not StepKind.CUE:
+        timer = _TIMER_KIND.get(step.kind)
+        if timer is not None and not speaking:
+            effects.append(StopTimer(timer, step.exercise, self._seconds, actual, reason))
+        if completed and step.counted:
+            self._done.add(self.index)
+        if completed and step.kind is StepKind.HOLD:
+            self.holds_done += 1
+        if step.counted:
             planned = self._seconds if step.kind is not StepKind.SAY else step.seconds
             effects.append(
                 Record(
@@ -361,14 +411,14 @@ class Session:
                     )
                 )
             )
-        self._deadline, self._ticks = None, []
+        self._timer.clear()
         self._awaiting = self._interjection = None
         return effects
 
     def _finish(self, t: float, end: Literal["done", "stop"]) -> list[Effect]:
-        self.state = SessionState.ENDED
-        self._deadline, self._ticks = None, []
-        planned = len(self.steps)
+        self._move(SessionState.ENDED)
+        self._timer.clear()
+        planned = self.plan.counted_steps
         return [
             Record(EndRecord(end, self.completed, planned)),
             Finish(end, self.completed, planned),
@@ -378,6 +428,13 @@ class Session:
     def _next_utterance(self) -> int:
         self._utterance += 1
         return self._utterance
+
+
+_TIMER_KIND: dict[StepKind, TimerKind] = {
+    StepKind.READY: "ready",
+    StepKind.HOLD: "hold",
+    StepKind.REST: "rest",
+}
 
 
 def _is_cue(step: PlanStep, name: str) -> bool:

@@ -1,40 +1,117 @@
-"""The session's states and the lines it says on its own."""
+"""The session's states, the moves allowed between them, and its own lines."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import Enum
 
 from .plan import StepKind
 
-__all__ = ["KIND_STATE", "SessionLines", "SessionState"]
+__all__ = [
+    "KIND_STATE",
+    "TRANSITIONS",
+    "IllegalMove",
+    "SessionLines",
+    "SessionState",
+    "check_move",
+]
 
 
 class SessionState(str, Enum):
     """Where the session is; ``ENDED`` is final."""
 
     READY = "ready"
+    """Built, not started."""
     SPEAKING = "speaking"
     CUEING = "cueing"
+    WAITING = "waiting"
+    """The quiet wait after a setup line, to get into place."""
     HOLDING = "holding"
     RESTING = "resting"
     PAUSED = "paused"
     ENDED = "ended"
 
 
+_RUNNING = frozenset(
+    {
+        SessionState.SPEAKING,
+        SessionState.CUEING,
+        SessionState.WAITING,
+        SessionState.HOLDING,
+        SessionState.RESTING,
+    }
+)
+
+TRANSITIONS: Mapping[SessionState, frozenset[SessionState]] = {
+    # an empty plan ends at once
+    SessionState.READY: _RUNNING | {SessionState.ENDED},
+    # any step may follow any other (next, back, repeat jump around)
+    **{state: _RUNNING | {SessionState.PAUSED, SessionState.ENDED} for state in _RUNNING},
+    # a pause ends by carrying on (where it was, or where a command leads) or by stopping
+    SessionState.PAUSED: _RUNNING | {SessionState.ENDED},
+    SessionState.ENDED: frozenset(),
+}
+"""Every legal move: ``TRANSITIONS[now]`` holds the states that may come next."""
+
+
+class IllegalMove(RuntimeError):
+    """The session was asked to move between two states that do not follow each other."""
+
+
+def check_move(current: SessionState, new: SessionState) -> SessionState:
+    """``new`` if the session may move there from ``current``; else ``IllegalMove``."""
+    if new not in TRANSITIONS[current]:
+        raise IllegalMove(f"a session cannot go from {current.value} to {new.value}")
+    return new
+
+
+_EASE_OFF = {
+    "resistance": "Ease off now. Let the pressure go, and breathe.",
+    "stretch": "Ease off now. Let the stretch go, and breathe.",
+    "movement": "Ease off now. Let the movement go, and let your face rest.",
+    "massage": "Ease off now. Lift your fingers away, and breathe.",
+    "release": "Ease off now. Lift your fingertips off, and let everything soften.",
+}
+
+
 @dataclass(frozen=True)
 class SessionLines:
     """The lines the engine says on its own (a language pack may replace them)."""
 
-    ease_off: str = "Ease off now. Let the pressure go and breathe."
+    ease_off: str = "Ease off now. Let go, and breathe."
+    """Said after "too tight" when the exercise's kind has no line of its own."""
+    ease_off_by_kind: Mapping[str, str] = field(default_factory=lambda: dict(_EASE_OFF))
+    """The ease-off line for each exercise kind (resistance, stretch, ...)."""
     help: str = "You can say: next, repeat, too tight, pause, resume, back, stop, or help."
     confirm_stop: str = "Say stop again to end the session."
     paused: str = "Paused. Say resume when you are ready."
+    resumed: str = "Going on."
+    stopped: str = "Stopping here. What you did is saved."
+    halfway: str = "Halfway."
+
+    def ease_off_for(self, kind: str) -> str:
+        """The ease-off line for an exercise of ``kind``."""
+        return self.ease_off_by_kind.get(kind, self.ease_off)
+
+    def all_lines(self) -> list[str]:
+        """Every line here, for rendering ahead of a session."""
+        return [
+            *self.ease_off_by_kind.values(),
+            self.ease_off,
+            self.help,
+            self.confirm_stop,
+            self.paused,
+            self.resumed,
+            self.stopped,
+            self.halfway,
+        ]
 
 
 KIND_STATE = {
     StepKind.SAY: SessionState.SPEAKING,
     StepKind.CUE: SessionState.CUEING,
+    StepKind.READY: SessionState.WAITING,
     StepKind.HOLD: SessionState.HOLDING,
     StepKind.REST: SessionState.RESTING,
 }

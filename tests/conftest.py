@@ -1,20 +1,35 @@
-"""Shared test set-up: no test ever touches the real home directory."""
+"""Shared test set-up: no test ever touches the real home directory or writes
+into the working tree."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# Hypothesis keeps its examples and caches in ./.hypothesis unless told
+# otherwise: a temporary folder instead, gone when the run ends.
+_HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="facecoach-hypothesis-")
+set_hypothesis_home_dir(_HYPOTHESIS_HOME)
+atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
 def _isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    """Point HOME and FACECOACH_HOME at temporary directories for every test."""
+    """Point HOME and FACECOACH_HOME at temporary directories for every test,
+    and run it in an empty temporary working directory (so whatever it, or a
+    program it starts, writes to the current directory, such as the pyttsx3
+    speaker's scratch folder, lands there)."""
     home = tmp_path_factory.mktemp("home")
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("FACECOACH_HOME", str(home / "facecoach"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))

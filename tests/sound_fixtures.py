@@ -8,6 +8,10 @@
   reads the ALSA config once, when it starts).
 - ``ScriptedSource``: a ``CommandSource`` that says commands at set times of
   a ``SimClock`` (or, on the real clock, from a timer thread).
+- ``StopWhen``: a ``CommandSource`` that says "stop" once a condition holds
+  (polled, with a generous deadline), so a real-time test waits for what it
+  checks instead of racing a timer. ``LoudnessWatch`` is such a condition:
+  a sound louder than a threshold has reached the file device.
 """
 
 from __future__ import annotations
@@ -51,13 +55,42 @@ def alsa_file_home(directory: Path, *, rate: int = 22050) -> tuple[Path, Path]:
 
 def peak(raw: Path) -> int:
     """The loudest 16-bit sample in a raw capture, read a piece at a time."""
-    import numpy as np
+    watch = LoudnessWatch(raw, 32768)
+    watch()
+    return watch.loudest
 
-    loudest = 0
-    with raw.open("rb") as f:
-        while chunk := f.read(8_000_000):
-            loudest = max(loudest, int(np.abs(np.frombuffer(chunk, dtype="<i2")).max()))
-    return loudest
+
+class LoudnessWatch:
+    """True once a sample louder than ``threshold`` is in the raw 16-bit file ``raw``.
+
+    Each call reads only what was added since the last one, so it can be
+    polled while a stream is still writing the file.
+    """
+
+    def __init__(self, raw: Path, threshold: int) -> None:
+        self.raw = raw
+        self.threshold = threshold
+        self.loudest = 0
+        self._offset = 0
+
+    def __call__(self) -> bool:
+        import numpy as np
+
+        try:
+            f = self.raw.open("rb")
+        except FileNotFoundError:
+            return False
+        with f:
+            f.seek(self._offset)
+            while chunk := f.read(8_000_000):
+                whole = len(chunk) - len(chunk) % 2  # a sample may be half written
+                self._offset += whole
+                if whole:
+                    samples = np.frombuffer(chunk[:whole], dtype="<i2").astype(np.int32)
+                    self.loudest = max(self.loudest, int(np.abs(samples).max()))
+                if whole < len(chunk):
+                    break
+        return self.loudest > self.threshold
 
 
 def run_python(
@@ -121,6 +154,52 @@ class ScriptedSource:
         self.stopped += 1
         for timer in self._timers:
             timer.cancel()
+
+
+class StopWhen:
+    """Says "stop" once ``done()`` is true, checked every ``every`` seconds.
+
+    If ``done()`` is still false after ``deadline`` seconds it says "stop"
+    anyway, and ``met`` stays False, so the test fails on what it checks
+    rather than hanging.
+    """
+
+    def __init__(
+        self,
+        done: Callable[[], bool],
+        *,
+        deadline: float = 60.0,
+        every: float = 0.05,
+        source: str = "script",
+    ) -> None:
+        self.done = done
+        self.deadline = deadline
+        self.every = every
+        self.source = source
+        self.met = False
+        self._stopped = threading.Event()
+
+    def start(self, emit: Callable[[HeardCommand], None]) -> None:
+        """Start polling in a daemon thread."""
+
+        def watch() -> None:
+            give_up = time.monotonic() + self.deadline
+            while not self._stopped.is_set():
+                if self.done():
+                    self.met = True
+                    break
+                if time.monotonic() > give_up:
+                    break
+                self._stopped.wait(self.every)
+            else:
+                return
+            emit(HeardCommand(Command.STOP, Command.STOP.value, time.monotonic(), self.source))  # type: ignore[arg-type]
+
+        threading.Thread(target=watch, name="stop-when", daemon=True).start()
+
+    def stop(self) -> None:
+        """Stop polling."""
+        self._stopped.set()
 
 
 def start_pulse(directory: Path) -> dict[str, str] | None:

@@ -77,7 +77,8 @@ def make_recognizer(
         try:
             choice = find_model(pack.code, places, explicit=model, environ=env)
         except ModelNotFound as exc:
-            if engine == "vosk" or pack.code != "en":
+            asked = model is not None or bool(env.get("FACECOACH_MODEL"))
+            if engine == "vosk" or pack.code != "en" or asked:
                 raise VoiceError(str(exc)) from exc
         else:
             from .vosk import VoskError, VoskRecognizer

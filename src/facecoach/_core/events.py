@@ -55,7 +55,7 @@ class Heard:
     command: Command
     text: str = ""
     """The words actually heard (for the screen and the record)."""
-    source: Literal["voice", "keyboard", "script"] = "script"
+    source: Literal["voice", "keyboard", "screen", "script"] = "script"
 
 
 @dataclass(frozen=True)

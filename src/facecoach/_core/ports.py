@@ -33,7 +33,7 @@ class HeardCommand:
     command: Command
     text: str
     at: float
-    source: Literal["voice", "keyboard", "script"]
+    source: Literal["voice", "keyboard", "screen", "script"]
 
 
 SpeechGate = Callable[[float, float], bool]

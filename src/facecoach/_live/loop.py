@@ -235,7 +235,11 @@ class LiveLoop:
         if not self.listening:
             return
         command = heard.command
-        if heard.source == "keyboard" and command is Command.PAUSE and self.session.paused:
+        if (
+            heard.source in ("keyboard", "screen")
+            and command is Command.PAUSE
+            and self.session.paused
+        ):
             command = Command.RESUME  # one key toggles
         if command is Command.RESUME and self.lost_device is not None and not self._recover():
             return

@@ -83,6 +83,9 @@ class LiveState:
         if heard.source == "keyboard":
             self.last_command = f"{heard.command.value} (key {heard.text or '?'})"
             return
+        if heard.source == "screen":
+            self.last_command = f"{heard.command.value} (button on the screen)"
+            return
         words = f' "{heard.text}"' if heard.text and heard.text != heard.command.value else ""
         self.last_command = f"{heard.command.value}{words} ({heard.source})"
 

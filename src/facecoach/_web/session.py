@@ -84,8 +84,8 @@ class WebRemote:
         emit = self._emit
         if emit is None:
             return False
-        # "keyboard" is the session's word for a deliberate press: a stop needs no confirming
-        emit(HeardCommand(command, "button", self._clock(), "keyboard"))
+        # A press is deliberate, like a key: only a spoken stop is confirmed.
+        emit(HeardCommand(command, "button", self._clock(), "screen"))
         return True
 
 
@@ -117,7 +117,7 @@ class Snapshot:
 
 
 def _heard_words(heard: HeardCommand) -> str:
-    if heard.source == "keyboard" and heard.text == "button":
+    if heard.source == "screen":
         return f"{heard.command.value} (button on the screen)"
     if heard.source == "keyboard":
         return f"{heard.command.value} (key {heard.text or '?'})"

@@ -199,7 +199,7 @@ def run_live(
     loop.view = make_view(
         plan, loop.session, output=loop.out.name, text_mode=text_mode, console=console
     )
-    _warm_cache(speaker, plan)
+    stop_warming = _warm_cache(speaker, plan)
     restore = _stop_on_sigterm(loop)
     try:
         if on_loop is not None:
@@ -207,6 +207,7 @@ def run_live(
         loop.run()
     finally:
         restore()
+        stop_warming()
         speaker.close()
     return 0
 
@@ -223,15 +224,31 @@ def _stop_on_sigterm(loop: LiveLoop) -> Callable[[], None]:
     return restore
 
 
-def _warm_cache(speaker: Speaker, plan: Plan) -> None:
-    """Render the plan's lines in the background, in order, so each is ready in time."""
+def _warm_cache(speaker: Speaker, plan: Plan) -> Callable[[], None]:
+    """Render the plan's lines in the background, in order, so each is ready in time.
+
+    Returns a function that stops the rendering and waits for the line in hand:
+    an engine still working in a thread when the interpreter exits can abort
+    the process (onnxruntime does, under Piper).
+    """
     from .export import spoken_lines
+
+    stop = threading.Event()
 
     def work() -> None:
         for text in spoken_lines(plan):
+            if stop.is_set():
+                return
             try:
                 speaker.render(text)
             except TtsUnavailable:
                 return
 
-    threading.Thread(target=work, name="facecoach-prerender", daemon=True).start()
+    worker = threading.Thread(target=work, name="facecoach-prerender", daemon=True)
+    worker.start()
+
+    def stop_and_wait() -> None:
+        stop.set()
+        worker.join(timeout=30.0)  # one line at most; a hung engine is left to the exit
+
+    return stop_and_wait

@@ -8,19 +8,25 @@ it comes, which is what the tests and scripted runs use.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import select
 import sys
-import termios
 import threading
 import time
-import tty
 from collections.abc import Callable, Mapping
 from typing import IO, Any
 
 from .._core.commands import Command
 from .._core.ports import HeardCommand
+
+try:  # POSIX terminals only; elsewhere keys are read as they come, in line mode
+    import termios
+    import tty
+except ImportError:  # pragma: no cover - exercised by the import test with them hidden
+    termios = None  # type: ignore[assignment]
+    tty = None  # type: ignore[assignment]
 
 __all__ = ["KEYS", "KeyboardSource", "key_help"]
 
@@ -65,8 +71,9 @@ class KeyboardSource:
 
     def start(self, emit: Callable[[HeardCommand], None]) -> None:
         """Read keys on a thread of its own and emit their commands."""
-        if os.isatty(self._fd):
+        if termios is not None and tty is not None and os.isatty(self._fd):
             self._saved = termios.tcgetattr(self._fd)
+            atexit.register(self._restore)  # put back even on an exit that skips stop()
             tty.setcbreak(self._fd, termios.TCSANOW)
         self._stop.clear()
         self._thread = threading.Thread(
@@ -91,7 +98,7 @@ class KeyboardSource:
     def _restore(self) -> None:
         with self._lock:
             saved, self._saved = self._saved, None
-            if saved is not None:
+            if saved is not None and termios is not None:
                 # the terminal itself may have gone away
                 with contextlib.suppress(termios.error):
                     termios.tcsetattr(self._fd, termios.TCSADRAIN, saved)

@@ -59,6 +59,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("plan", help="show the timed steps of a routine")
     _routine_arguments(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    _ready_argument(p)
     add_sound_arguments(p, live=False)  # lines already rendered in this voice are timed exactly
     p.set_defaults(handler=_plan)
 
@@ -78,10 +79,31 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "(repeatable), e.g. --command 12.5:'too tight'",
     )
     p.add_argument("--json", action="store_true", help="with --simulate: one JSON object a line")
+    _ready_argument(p)
     add_run_arguments(p)
     add_sound_arguments(p)
     add_run_voice_arguments(p)
     p.set_defaults(handler=_run)
+
+
+def _ready_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 15.0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give seconds from 0 to 15")
+    return value
+
+
+def _ready_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--ready",
+        type=_ready_seconds,
+        metavar="SECONDS",
+        help="wait this long after each setup line, to get into place "
+        "(0-15; default: each exercise's own, else 3)",
+    )
 
 
 def _routine_arguments(p: argparse.ArgumentParser, *, optional: bool = False) -> None:
@@ -164,6 +186,7 @@ def _prepare(args: argparse.Namespace) -> Plan:
         speech_seconds=speech,
         person_side=person.person_side,
         hold_factors=person.hold_factors,
+        ready=args.ready,
     )
 
 
@@ -293,6 +316,7 @@ def _run(args: argparse.Namespace) -> int:
                 library,
                 person_side=ctx.person_side,
                 hold_factors=ctx.hold_factors(library),
+                ready=args.ready,
             )
             if not args.simulate:
                 return _run_live(args, plan, ctx.recorder(plan, library))
@@ -332,6 +356,7 @@ def _run_live(
 _HUMAN = {
     "say": '"{text}"',
     "cue": "{name}",
+    "ready": "{exercise} {seconds} s",
     "hold": "{exercise} {seconds} s",
     "rest": "{exercise} {seconds} s",
     "hold_end": "{exercise} after {actual} s ({reason})",

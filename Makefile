@@ -25,11 +25,14 @@ system:
 	@bash scripts/install_system.sh
 
 # Everything from the lock (pip refuses a package without its hash), then
-# facecoach itself, editable and with no dependencies of its own choosing.
+# facecoach itself, editable and with no dependencies of its own choosing;
+# pip check fails if pyproject.toml asks for something the lock lacks (run
+# `make lock`).
 $(STAMP): $(LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
 
 setup: system $(STAMP)

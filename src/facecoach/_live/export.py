@@ -51,8 +51,7 @@ def spoken_lines(plan: Plan, lines: SessionLines | None = None) -> list[str]:
         for s in plan.steps
         if s.kind is StepKind.SAY or (s.kind is StepKind.REST and s.between)
     ]
-    extra = lines or SessionLines()
-    texts += [extra.ease_off, extra.help, extra.confirm_stop, extra.paused]
+    texts += (lines or SessionLines()).all_lines()
     return list(dict.fromkeys(texts))
 
 

@@ -56,8 +56,8 @@ class LiveOptions:
     """Keep listening while the coach speaks (for headsets)."""
     refresh: float | None = 0.2
     """Seconds between screen refreshes (None: only when something happens)."""
-    drain_seconds: float = 2.0
-    """At most this long to let the last sound play out at the end."""
+    drain_seconds: float = 6.0
+    """At most this long to let the last sound play out at the end (the spoken stop)."""
 
 
 class View(Protocol):

@@ -109,3 +109,17 @@ def test_silence_and_noise_make_no_segment() -> None:
     noisy = np.clip(rng.normal(0, 30, 16_000 * 3), -32768, 32767).astype(np.int16)
     assert feed_all(SileroSegmenter(), quiet) == []
     assert feed_all(SileroSegmenter(), noisy) == []
+
+
+@needs_espeak
+def test_a_segment_is_offered_early_with_the_audio_it_ends_with() -> None:
+    spoken = track([("", "next", corpus.espeak_say("next"))], gap=(1.0, 1.0))
+    segmenter = SileroSegmenter()
+    events = []
+    for at in range(0, spoken.samples.size, 320):
+        events += segmenter.events(spoken.samples[at : at + 320])
+    kinds = [kind for kind, _ in events]
+    assert kinds == ["early", "end"]
+    early, end = events[0][1], events[1][1]
+    assert early.end == end.end and early.audio == end.audio
+    assert end.emitted - early.emitted >= 0.1 - 0.04

@@ -205,16 +205,22 @@ def test_silence_and_noise_give_nothing() -> None:
 
 @needs_model
 @needs_piper
-def test_a_decision_is_emitted_after_the_end_of_speech_plus_the_time_deciding() -> None:
+def test_a_decision_is_emitted_after_the_end_is_confirmed_or_the_decision_is_made() -> None:
     clip = corpus.piper_say("too tight", noise_scale=0.0, noise_w=0.0)
     track = corpus.layout([("too tight", "too tight", clip)], np.random.default_rng(4))
-    ticks = iter(float(i) for i in range(1000))
     model = find_whisper_model(places(), None, {}, Path("/nonexistent")).path
-    slow = WhisperRecognizer(
-        load_pack("en"), model, scorer=shared_scorer(), timer=lambda: next(ticks)
-    )
-    decisions = run_recognizer(slow, track.samples, block=320)
-    assert [d.command for d in decisions] == [Command.TOO_TIGHT]
-    # The fake timer advances one second per reading: deciding "took" 1 s.
-    end_of_block = decisions[0].emitted - 1.0
-    assert track.placed[0].end + 0.2 <= end_of_block <= track.placed[0].end + 0.4
+    end = track.placed[0].end
+    # A timer that advances `step` seconds per reading: deciding "takes" that long.
+    emitted = {}
+    for step in (0.0, 1.0):
+        ticks = iter(step * i for i in range(1000))
+        timed = WhisperRecognizer(
+            load_pack("en"), model, scorer=shared_scorer(), timer=lambda t=ticks: next(t)
+        )
+        decisions = run_recognizer(timed, track.samples, block=320)
+        assert [d.command for d in decisions] == [Command.TOO_TIGHT]
+        emitted[step] = decisions[0].emitted
+    # Instant deciding: acted on when 0.2 s of silence is confirmed (within a
+    # frame and a block); slow deciding started after 0.1 s of silence.
+    assert end + 0.2 <= emitted[0.0] <= end + 0.2 + 0.1
+    assert end + 1.1 <= emitted[1.0] <= end + 1.1 + 0.1

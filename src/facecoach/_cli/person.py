@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
+from .._core.frames import amount
 from .._paths import Places, places
 from .._person.errors import RunRefused
 from .._person.history import history_view, today_for
@@ -229,7 +230,12 @@ def format_history(rows: list[SessionRow]) -> str:
         )
     done = sum(1 for r in rows if r.status == "done")
     minutes = sum(r.seconds for r in rows) / 60
-    lines.append(f"{len(rows)} sessions ({done} finished), {minutes:.0f} minutes in all.")
+    simulated = sum(1 for r in rows if r.simulated)
+    aside = f", {simulated} simulated (never counted)" if simulated else ""
+    lines.append(
+        f"{amount(len(rows), 'session')} ({done} finished{aside}), "
+        f"{amount(round(minutes), 'minute')} in all."
+    )
     return "\n".join(lines)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from .._core.frames import amount
 from .._core.routine import AREAS, Library, Routine
 
 __all__ = [
@@ -230,10 +231,22 @@ def decide(
             stage=None,
         )
     due, why_day = _is_due(stage, stage_since, upkeep, days, counted, today)
-    last = f"Last session: {counted[-1].isoformat()}." if counted else "No sessions yet."
+    last = _last_session(counted, history)
     reasons = (f"Stage {stage}: {target}.", why_day, last, why_routine)
     next_due = None if due else _next_due(stage, stage_since, upkeep, days, counted, today)
     return Today(today, due, routine, reasons, target, next_due=next_due, stage=stage)
+
+
+def _last_session(counted: Sequence[date], history: Sequence[Past]) -> str:
+    """When the last session that counts was, or why none counts yet."""
+    if counted:
+        return f"Last session: {counted[-1].isoformat()}."
+    if history:
+        return (
+            f"No session counts yet ({amount(len(history), 'session')} started): one counts "
+            "once at least half of it is done, and a simulation never counts."
+        )
+    return "No sessions yet."
 
 
 def _is_due(
@@ -269,7 +282,7 @@ def _is_due(
         return False, "Yesterday was a session day: a rest day in between helps."
     if days and today.weekday() not in days:
         return False, "Not one of your preferred days."
-    return True, f"{len(week)} session(s) in the last seven days; room for one today."
+    return True, f"{amount(len(week), 'session')} in the last seven days; room for one today."
 
 
 def _next_due(

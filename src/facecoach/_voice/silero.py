@@ -10,8 +10,10 @@ probabilities as a whole file.
 get ``Segment``s back. Speech starts at a low probability (0.3: at 0.5 soft
 first consonants start late), goes on while it stays above 0.35, and ends
 after 0.2 s below it. Each segment keeps 0.4 s of audio from before its start,
-never reaching back into the previous segment, and the 0.2 s of silence that
-ended it, which helps the recogniser hear where the phrase stops.
+never reaching back into the previous segment, and 0.1 s after its end, which
+helps the recogniser hear where the phrase stops. ``events`` also offers a
+segment early, after 0.1 s of silence, so that deciding overlaps the rest of
+the wait: the decision is ready when the end is confirmed.
 """
 
 from __future__ import annotations
@@ -103,8 +105,11 @@ class VadSettings:
     """Seconds of silence that end a segment."""
     preroll: float = 0.4
     """Seconds kept from before the start (never from the previous segment)."""
-    tail: float = 0.2
-    """Seconds kept after the end (the silence that ended it)."""
+    tail: float = 0.1
+    """Seconds kept after the end of speech."""
+    early_silence: float = 0.1
+    """Seconds of silence after which ``events`` offers the segment early, so a
+    recogniser can decide while the rest of ``end_silence`` is checked."""
     max_seconds: float = 2.0
     """Longer speech is not a command: it is cut and marked ``too_long``."""
 
@@ -127,6 +132,7 @@ class SileroSegmenter:
         self._in_speech = False
         self._start = 0
         self._last_speech = 0
+        self._offered = False
 
     @property
     def in_speech(self) -> bool:
@@ -134,23 +140,27 @@ class SileroSegmenter:
         return self._in_speech
 
     def _close(self) -> Segment:
+        segment = self._segment()
+        self._floor = self._last_speech
+        self._in_speech = False
+        self._offered = False
+        return segment
+
+    def _segment(self) -> Segment:
         s = self.settings
         first = max(self._start - int(s.preroll * RATE), self._floor, self._history_start)
         last = min(self._last_speech + int(s.tail * RATE), self._judged)
         audio = self._history[first - self._history_start : last - self._history_start]
-        segment = Segment(
+        return Segment(
             audio.tobytes(),
             self._start / RATE,
             self._last_speech / RATE,
-            # Nothing can act on the end before the block that showed it is in.
+            # Nothing can act on it before the block that showed it is in.
             self._received / RATE,
             self._last_speech - self._start > s.max_seconds * RATE,
         )
-        self._floor = self._last_speech
-        self._in_speech = False
-        return segment
 
-    def _judge(self, frame: Samples) -> Segment | None:
+    def _judge(self, frame: Samples) -> tuple[str, Segment] | None:
         s = self.settings
         prob = self._vad(frame.astype(np.float32) / 32768.0)
         frame_start = self._judged
@@ -163,13 +173,20 @@ class SileroSegmenter:
             return None
         if prob >= s.end_threshold:
             self._last_speech = self._judged
+            self._offered = False
             return None
-        if self._judged - self._last_speech >= s.end_silence * RATE:
-            return self._close()
+        silence = self._judged - self._last_speech
+        if silence >= s.end_silence * RATE:
+            return "end", self._close()
+        if silence >= s.early_silence * RATE and not self._offered:
+            self._offered = True
+            return "early", self._segment()
         return None
 
-    def feed(self, samples: Samples) -> list[Segment]:
-        """Take a block of 16 kHz mono int16 audio; return the segments it ended."""
+    def events(self, samples: Samples) -> list[tuple[str, Segment]]:
+        """Like ``feed``, with ("early", segment) when a segment may be ending
+        (``early_silence``) before its ("end", segment). An early segment with
+        the same ``end`` as the final one has the same audio."""
         block = np.asarray(samples, dtype=np.int16).reshape(-1)
         self._received += block.size
         self._history = np.concatenate([self._history, block])
@@ -178,15 +195,19 @@ class SileroSegmenter:
             self._history = self._history[cut:]
             self._history_start += cut
         data = np.concatenate([self._pending, block])
-        out: list[Segment] = []
+        out: list[tuple[str, Segment]] = []
         at = 0
         while data.size - at >= FRAME:
-            segment = self._judge(data[at : at + FRAME])
+            event = self._judge(data[at : at + FRAME])
             at += FRAME
-            if segment is not None:
-                out.append(segment)
+            if event is not None:
+                out.append(event)
         self._pending = data[at:].copy()
         return out
+
+    def feed(self, samples: Samples) -> list[Segment]:
+        """Take a block of 16 kHz mono int16 audio; return the segments it ended."""
+        return [segment for kind, segment in self.events(samples) if kind == "end"]
 
     def flush(self) -> list[Segment]:
         """End of input: close a segment still open."""

@@ -6,8 +6,11 @@ conversion, MIT). How a segment is scored is in ``whisper_scoring``; this
 module finds the model, cuts the stream (``silero``) and turns scores into
 ``Decision``s.
 
-A decision's ``emitted`` time is the end of the block that confirmed the end
-of speech plus the time spent deciding, measured: what a live run would feel.
+A decision's ``emitted`` time is what a live run would feel: the segment is
+scored after 0.1 s of silence, while the rest of the 0.2 s that confirms the
+end goes by, so ``emitted`` is the later of the end of the confirming block
+and the early offer plus the time spent deciding (measured). Speech that
+resumes after an early offer is scored again when it ends.
 
 Model lookup, first hit wins (as for Vosk models): ``--model PATH``,
 ``$FACECOACH_MODEL``, the project's ``models/``, the user data directory,
@@ -164,21 +167,36 @@ class WhisperRecognizer:
         # on the person's first command.
         self._scorer.score(np.zeros(RATE // 2, dtype=np.int16))
         self._rules = {c.value: r for c, r in self._settings.rules}
+        self._early: tuple[Segment, Verdict | None, str, float] | None = None
         self.last: Verdict | None = None
         """The verdict behind the latest decision (for ``listen --verbose`` and tests)."""
         self.description = f"whisper tiny.en ({model_dir}), Silero VAD, language {pack.code}"
 
-    def _decide(self, segment: Segment) -> Decision:
-        start, end = segment.start, segment.end
-        why = self._settings.limits.check(start, end, segment.audio)
+    def _verdict(self, segment: Segment) -> tuple[Verdict | None, str, float]:
+        """(verdict or None, why not scored, seconds spent)."""
+        why = self._settings.limits.check(segment.start, segment.end, segment.audio)
         if why or segment.too_long:
-            return Decision(None, "", start, end, segment.emitted, 0.0, why or "too long")
+            return None, why or "too long", 0.0
         began = self._timer()
         free_text, free_score, scored = self._scorer.score(
             np.frombuffer(segment.audio, dtype=np.int16)
         )
         verdict = accept(free_text, free_score, scored, self._rules, self._settings.rule)
-        emitted = segment.emitted + (self._timer() - began)
+        return verdict, "", self._timer() - began
+
+    def _decide(self, segment: Segment) -> Decision:
+        start, end = segment.start, segment.end
+        early = self._early
+        self._early = None
+        if early is not None and early[0].end == end and early[0].audio == segment.audio:
+            # Decided while the end was being confirmed: acted on when both are done.
+            offered, verdict, why, spent = early
+            emitted = max(segment.emitted, offered.emitted + spent)
+        else:
+            verdict, why, spent = self._verdict(segment)
+            emitted = segment.emitted + spent
+        if verdict is None:
+            return Decision(None, "", start, end, segment.emitted, 0.0, why)
         self.last = verdict
         best = verdict.best.score if verdict.best is not None else 0.0
         command = Command(verdict.command) if verdict.command is not None else None
@@ -187,7 +205,13 @@ class WhisperRecognizer:
 
     def feed(self, samples: Samples) -> list[Decision]:
         """Feed a block of 16 kHz mono int16 audio; return decisions made."""
-        return [self._decide(s) for s in self._segmenter.feed(samples)]
+        out = []
+        for kind, segment in self._segmenter.events(samples):
+            if kind == "early":
+                self._early = (segment, *self._verdict(segment))
+            else:
+                out.append(self._decide(segment))
+        return out
 
     def flush(self) -> list[Decision]:
         """End of input: close an open segment and decide on it."""

@@ -264,23 +264,31 @@ def test_today_reasons_name_the_stage_and_the_rotation(stage: str) -> None:
 # ------------------------------------------------------------ through the commands
 
 
-def test_run_without_a_routine_follows_the_rotation(
+def test_simulated_sessions_are_kept_and_marked_but_never_count(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # A simulation is not exercise: it neither moves the rotation on nor makes
+    # today done, however much of it ran; the history keeps it, marked.
     home = tmp_path / "fc"
     assert main(["--data-dir", str(home), "profile", "--stage", "long-standing"]) == 0
     routines = []
-    for _ in range(5):
+    for _ in range(3):
         capsys.readouterr()
         assert main(["--data-dir", str(home), "run", "--simulate", "--record"]) == 0
         err = capsys.readouterr().err
         routines.append(err.split("Today's routine: ")[1].split(".")[0])
-    assert routines[0] == "starter"
-    assert set(routines[1:]) == {r.id for r in rotation_routines(LIBRARY)}
+    assert routines == ["starter"] * 3
     capsys.readouterr()
     assert main(["--data-dir", str(home), "today", "--json"]) == 0
     today = json.loads(capsys.readouterr().out)
-    assert today["done_today"] and today["stage"] == "long-standing"
+    assert not today["done_today"] and today["stage"] == "long-standing"
+    assert main(["--data-dir", str(home), "history", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["simulated"], r["status"]) for r in rows] == [(True, "done")] * 3
+    assert all(r["completed_steps"] == r["planned_steps"] for r in rows)
+    assert main(["--data-dir", str(home), "history"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("(simulated)") == 3 and "3 sessions (3 finished, 3 simulated" in out
 
 
 def test_today_command_on_a_given_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

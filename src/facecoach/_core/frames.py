@@ -9,6 +9,7 @@ happened (minutes, holds, "too tight").
 from __future__ import annotations
 
 __all__ = [
+    "amount",
     "closing_line",
     "count_prefix",
     "number_words",
@@ -59,6 +60,11 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     """``n`` and the noun, in words: "one hold", "twelve holds"."""
     noun = one if n == 1 else (many or f"{one}s")
     return f"{number_words(n)} {noun}"
+
+
+def amount(n: int, one: str, many: str | None = None) -> str:
+    """``n`` and the noun, in digits, for the screen: "1 session", "3 sessions"."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _minutes(seconds: float) -> int:

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from .._core.frames import amount
 from .._core.routine import AREAS, Library
 from .._paths import Places, output_path, write_bytes_private
 from .adapt import Outcome, floors_of, replay
@@ -153,7 +154,10 @@ def _minutes_per_area(data: ReportData) -> str:
     minutes: dict[str, float] = defaultdict(float)
     recent: dict[str, float] = defaultdict(float)
     since = data.day - timedelta(days=28)
+    simulated = {s.id for s in data.sessions if s.simulated}
     for e in data.exercises:
+        if e.session_id in simulated:  # practice time is real practice only
+            continue
         area = e.area or data.areas.get(e.exercise, "other")
         minutes[area] += e.seconds / 60
         if date.fromisoformat(e.day) > since:
@@ -268,8 +272,11 @@ def render_html(data: ReportData) -> str:
     """The whole report as one HTML page (images embedded)."""
     e = html.escape
     counted = [s for s in data.sessions if s.counts]
-    minutes = sum(s.seconds for s in data.sessions) / 60
-    tight = sum(s.too_tight for s in data.sessions)
+    real = [s for s in data.sessions if not s.simulated]
+    minutes = sum(s.seconds for s in real) / 60
+    tight = sum(s.too_tight for s in real)
+    simulated = len(data.sessions) - len(real)
+    aside = f"; {amount(simulated, 'simulated session')} listed, never counted" if simulated else ""
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<title>facecoach progress report</title>",
@@ -278,8 +285,9 @@ def render_html(data: ReportData) -> str:
         f"<p class='note'>As of {e(data.day.isoformat())}. "
         + e("; ".join(describe(data.profile)))
         + ".</p>",
-        f"<p>{len(data.sessions)} sessions ({len(counted)} finished or mostly done), "
-        f"{minutes:.0f} minutes in all, {tight} times &ldquo;too tight&rdquo;.</p>",
+        f"<p>{amount(len(real), 'session')} ({len(counted)} finished or mostly done{aside}), "
+        f"{amount(round(minutes), 'minute')} in all, "
+        f"&ldquo;too tight&rdquo; {amount(tight, 'time')}.</p>",
         "<p class='note'>facecoach is a coaching aid, not a treatment. Show this report "
         "to your facial therapist.</p>",
     ]

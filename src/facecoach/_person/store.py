@@ -68,12 +68,19 @@ class SessionRow:
     """done, stop, interrupted, or running (no end yet while another process holds the lock)."""
     planned_steps: int
     completed_steps: int
+    """Distinct steps done (cues not counted; a repeated step counts once), as the
+    session engine counts them for the live panel."""
     seconds: float
     too_tight: int
 
     @property
     def counts(self) -> bool:
-        """Counts as a session for the schedule: finished, or at least half done."""
+        """Counts toward adherence: a real session, finished or at least half done.
+
+        A simulated session never counts, whatever it did.
+        """
+        if self.simulated:
+            return False
         done = self.status == "done"
         return done or (self.planned_steps > 0 and 2 * self.completed_steps >= self.planned_steps)
 
@@ -336,7 +343,9 @@ class Store:
     def _sessions(self, limit: int | None, *, running: bool = False) -> list[SessionRow]:
         query = (
             "SELECT s.id, s.day, s.started, s.routine, s.simulated, s.end_reason,"
-            " s.planned_steps, COALESCE(SUM(e.steps), 0), COALESCE(SUM(e.seconds), 0),"
+            " s.planned_steps, (SELECT COUNT(DISTINCT t.idx) FROM steps t"
+            " WHERE t.session_id = s.id AND t.completed AND t.kind != 'cue'),"
+            " COALESCE(SUM(e.seconds), 0),"
             " COALESCE(SUM(e.too_tight), 0)"
             " FROM sessions s LEFT JOIN session_exercises e ON e.session_id = s.id"
             " GROUP BY s.id ORDER BY s.id"

@@ -14,7 +14,7 @@ CTranslate2 directly:
    that are not commands ("none of these") are scored in one batched call as
    forced prefixes. Each is followed by one forced dummy token, so the call
    also returns the chance that the utterance ends right after the phrase
-   (end of text or punctuation). A phrase's score is the sum of its token
+   (end of text, full stop, question or exclamation mark). A phrase's score is the sum of its token
    log-probabilities plus that ending log-probability, in nats.
 
 The accept rule (``AcceptRule``) then compares the best command phrase with
@@ -38,8 +38,11 @@ __all__ = ["NONE_WORDS", "AcceptRule", "PhraseScorer", "Scored", "Verdict", "acc
 
 WINDOW_FRAMES = 500
 """Mel frames (10 ms each) the encoder sees: 5 s."""
-ENDINGS = (".", ",", "!", "?")
-"""Tokens that end an utterance as well as end-of-text."""
+ENDINGS = (".", "!", "?")
+"""Tokens that end an utterance as well as end-of-text. Not the comma: "Back,
+soon." would let "back soon" end after "back" (on the tune split, dropping it
+took false accepts on chatter from 0.49 to 0.12 a minute and recall from 90.6
+to 92.4 %)."""
 
 NONE_WORDS = (
     "up", "go", "backward", "house", "follow", "released", "relax", "ready", "okay",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,7 @@ import numpy as np
 from .._core.clock import Scheduler
 from .mixer import DEFAULT_IDLE_SECONDS, Mixer, PlayReport, SoundKind
 from .output import Reporter
-from .samples import SAMPLE_RATE, Sound, write_wav
+from .samples import SAMPLE_RATE, Samples, Sound, write_wav
 
 __all__ = ["MemoryAudioOut", "WavFileOut"]
 
@@ -36,8 +37,11 @@ class MemoryAudioOut:
         idle_seconds: float = DEFAULT_IDLE_SECONDS,
         volume: float = 1.0,
         name: str = "memory",
+        sink: Callable[[Samples], None] | None = None,
     ) -> None:
         self.name = name
+        self.sink = sink
+        """Gets every block as it is mixed, at most a second at a time (export writes it)."""
         self.rate = rate
         self.mixer = Mixer(
             rate, primer_seconds=primer_seconds, idle_seconds=idle_seconds, volume=volume
@@ -123,15 +127,23 @@ class MemoryAudioOut:
         if self.closed:
             return
         frames = max(0, self._now_frame() - self._filled)
-        t0 = self._origin + self._filled / self.rate
-        block, reports = self.mixer.fill(frames, t0)
-        self._filled += frames
-        if self._keep and frames:
-            self._chunks.append((block * 32767.0).round().astype(np.int16))
-        for r in reports:
-            self.reports.append(r)
-            if self._report is not None:
-                self._report(r)
+        while True:
+            # a sink gets a second at a time, so a long silence never becomes one big block
+            n = min(frames, self.rate) if self.sink is not None else frames
+            t0 = self._origin + self._filled / self.rate
+            block, reports = self.mixer.fill(n, t0)
+            self._filled += n
+            frames -= n
+            if self.sink is not None and n:
+                self.sink(block)
+            if self._keep and n:
+                self._chunks.append((block * 32767.0).round().astype(np.int16))
+            for r in reports:
+                self.reports.append(r)
+                if self._report is not None:
+                    self._report(r)
+            if frames <= 0:
+                break
         wake = self.mixer.next_change(self._origin + self._filled / self.rate)
         if wake is not None and wake != self._wake:
             self._wake = wake

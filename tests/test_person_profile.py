@@ -15,11 +15,13 @@ from facecoach._person import (
     Profile,
     ProfileProblem,
     Question,
+    Stage,
     ask_first_run,
     keyboard_ask,
     load_profile,
     parse_days,
     prepare_run,
+    profile_path,
     save_profile,
 )
 
@@ -185,3 +187,12 @@ def test_settings_files_are_replaced_whole_with_no_leftovers(tmp_path: Path) -> 
     write_text_atomic(target, "second\n")
     assert target.read_text(encoding="utf-8") == "second\n"
     assert [p.name for p in target.parent.iterdir()] == ["settings.json"]
+
+
+def test_the_stage_is_an_enum_and_its_word_is_kept_on_disk(tmp_path: Path) -> None:
+    where = places(str(tmp_path))
+    save_profile(where, Profile(stage=Stage.AFTER_CARE))
+    assert json.loads(profile_path(where).read_text())["stage"] == "after-care"
+    loaded = load_profile(where)
+    assert loaded.stage is Stage.AFTER_CARE and f"{loaded.stage}" == "after-care"
+    assert Profile(stage="recent").stage is Stage.RECENT

@@ -20,7 +20,7 @@ from .._person.profile import (
     UPKEEPS,
     ProfileProblem,
     SideName,
-    StageName,
+    Stage,
     UpkeepName,
     describe,
     load_profile,
@@ -100,7 +100,7 @@ def _profile(args: argparse.Namespace) -> int:
         if args.side:
             changed = replace(changed, side=cast(SideName, args.side))
         if args.stage:
-            changed = changed.with_stage(cast(StageName, args.stage), date.today())
+            changed = changed.with_stage(Stage(args.stage), date.today())
         if args.days is not None:
             days = () if args.days.strip().lower() in ("", "none") else parse_days(args.days)
             changed = replace(changed, days=days)

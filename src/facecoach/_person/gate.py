@@ -7,6 +7,8 @@ run (it moves no muscle) but a live session waits until the stage is known.
 
 from __future__ import annotations
 
+from .profile import Stage
+
 __all__ = ["REFUSED", "Refusal", "check_gate"]
 
 REFUSED = 3
@@ -37,9 +39,9 @@ STAGE_UNSET = (
 )
 
 
-def check_gate(stage: str | None, *, live: bool) -> None:
+def check_gate(stage: Stage | None, *, live: bool) -> None:
     """Raise ``Refusal`` when a session may not start at ``stage``."""
-    if stage == "not-yet":
+    if stage == Stage.NOT_YET:
         raise Refusal(NOT_YET)
     if stage is None and live:
         raise Refusal(STAGE_UNSET)

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal, TextIO, cast
 
@@ -32,6 +33,7 @@ __all__ = [
     "ProfileProblem",
     "Question",
     "SideName",
+    "Stage",
     "StageName",
     "UpkeepName",
     "ask_first_run",
@@ -44,19 +46,32 @@ __all__ = [
 ]
 
 SideName = Literal["left", "right", "both"]
-StageName = Literal["not-yet", "recent", "long-standing", "after-care"]
 UpkeepName = Literal["weekly", "monthly"]
 
+
+class Stage(StrEnum):
+    """Where recovery stands; its value is the word in the profile file and on the command line."""
+
+    NOT_YET = "not-yet"
+    RECENT = "recent"
+    LONG_STANDING = "long-standing"
+    AFTER_CARE = "after-care"
+
+
+StageName = Stage
+"""The former name of ``Stage``."""
+
 SIDES: tuple[SideName, ...] = ("left", "right", "both")
-STAGES: tuple[StageName, ...] = ("not-yet", "recent", "long-standing", "after-care")
+STAGES: tuple[str, ...] = tuple(stage.value for stage in Stage)
+"""The stage words, in order (for choices and questions)."""
 UPKEEPS: tuple[UpkeepName, ...] = ("weekly", "monthly")
 DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 STAGE_TEXT: dict[str, str] = {
-    "not-yet": "movement has not yet started to return",
-    "recent": "movement has recently started to return",
-    "long-standing": "the palsy is long-standing",
-    "after-care": "drooping or tightness, even years later",
+    Stage.NOT_YET: "movement has not yet started to return",
+    Stage.RECENT: "movement has recently started to return",
+    Stage.LONG_STANDING: "the palsy is long-standing",
+    Stage.AFTER_CARE: "drooping or tightness, even years later",
 }
 """How each stage reads, for questions and reasons."""
 
@@ -71,7 +86,7 @@ class Profile:
 
     side: SideName | None = None
     """The affected side of the face."""
-    stage: StageName | None = None
+    stage: Stage | None = None
     """Where recovery stands; decides the safety gate and the frequency."""
     days: tuple[int, ...] = ()
     """Preferred weekdays (0 Monday .. 6 Sunday) for the stages that are not daily."""
@@ -82,12 +97,16 @@ class Profile:
     asked: bool = False
     """The first-run questions have been put (so they are not put again)."""
 
+    def __post_init__(self) -> None:
+        if self.stage is not None and not isinstance(self.stage, Stage):
+            object.__setattr__(self, "stage", Stage(self.stage))  # a stage word given as text
+
     @property
     def side_word(self) -> str | None:
         """What fills ``{side}``: "left" or "right", else None ("affected")."""
         return self.side if self.side in ("left", "right") else None
 
-    def with_stage(self, stage: StageName | None, today: date) -> Profile:
+    def with_stage(self, stage: Stage | None, today: date) -> Profile:
         """The profile with ``stage`` set, dated ``today`` when it changes."""
         if stage == self.stage:
             return self
@@ -134,7 +153,7 @@ class Profile:
             raise ProfileProblem(f"{where}: stage_since: expected YYYY-MM-DD") from None
         return cls(
             side=cast("SideName | None", side),
-            stage=cast("StageName | None", stage),
+            stage=Stage(stage) if stage is not None else None,
             days=days,
             stage_since=since,
             upkeep=cast(UpkeepName, upkeep),
@@ -249,8 +268,8 @@ def ask_first_run(profile: Profile, ask: Ask, today: date, *, tries: int = 3) ->
     if updated.stage is None:
         stage = _answer(ask, _STAGE_Q, tries)
         if stage is not None:
-            updated = updated.with_stage(cast(StageName, stage), today)
-    if not updated.days and updated.stage in ("recent", "after-care"):
+            updated = updated.with_stage(Stage(stage), today)
+    if not updated.days and updated.stage in (Stage.RECENT, Stage.AFTER_CARE):
         for _ in range(tries):
             text = ask(_DAYS_Q)
             if not text or not text.strip():
@@ -301,6 +320,6 @@ def describe(profile: Profile) -> Sequence[str]:
         stage += f", since {profile.stage_since.isoformat()}"
     days = " ".join(DAY_NAMES[d] for d in profile.days) or "none"
     lines = [f"side: {side}", f"stage: {stage}", f"preferred days: {days}"]
-    if profile.stage == "after-care":
+    if profile.stage == Stage.AFTER_CARE:
         lines.append(f"upkeep: {profile.upkeep}")
     return lines

@@ -16,6 +16,7 @@ from typing import Any
 
 from .._core.frames import amount
 from .._core.routine import AREAS, Library, Routine
+from .profile import Stage
 
 __all__ = [
     "RESTART_DAYS",
@@ -73,7 +74,7 @@ class Today:
     done_today: bool = False
     next_due: date | None = None
     """When ``due`` is false: the next date a session would be due."""
-    stage: str | None = None
+    stage: Stage | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The shape of ``facecoach today --json``."""
@@ -90,16 +91,16 @@ class Today:
 
 
 def frequency(
-    stage: str | None, stage_since: date | None, upkeep: str, day: date
+    stage: Stage | None, stage_since: date | None, upkeep: str, day: date
 ) -> Frequency | None:
     """The target for ``stage`` on ``day`` (None when the stage is not set)."""
-    if stage == "not-yet":
+    if stage == Stage.NOT_YET:
         return Frequency(0, 0, "no exercise until movement starts to return")
-    if stage == "recent":
+    if stage == Stage.RECENT:
         return Frequency(2, 3, "2-3 days a week")
-    if stage == "long-standing":
+    if stage == Stage.LONG_STANDING:
         return Frequency(7, 7, "daily")
-    if stage == "after-care":
+    if stage == Stage.AFTER_CARE:
         if stage_since is None or day < stage_since + timedelta(days=RESTART_DAYS):
             return Frequency(7, 7, "daily, to restart")
         if upkeep == "monthly":
@@ -181,7 +182,7 @@ def next_routine(library: Library, history: Sequence[Past]) -> tuple[str | None,
 
 def decide(
     *,
-    stage: str | None,
+    stage: Stage | None,
     stage_since: date | None,
     upkeep: str,
     days: Sequence[int],
@@ -192,7 +193,7 @@ def decide(
     """Whether ``today`` is a session day, which routine, and why."""
     freq = frequency(stage, stage_since, upkeep, today)
     target = freq.label if freq else ""
-    if stage == "not-yet":
+    if stage == Stage.NOT_YET:
         return Today(
             today,
             False,
@@ -250,7 +251,7 @@ def _last_session(counted: Sequence[date], history: Sequence[Past]) -> str:
 
 
 def _is_due(
-    stage: str,
+    stage: Stage,
     since: date | None,
     upkeep: str,
     days: Sequence[int],
@@ -260,9 +261,9 @@ def _is_due(
     """The rule for one date, given the days that already had a session (before it)."""
     before = [d for d in counted if d < today]
     last = before[-1] if before else None
-    if stage == "long-standing":
+    if stage == Stage.LONG_STANDING:
         return True, "Every day is a session day."
-    if stage == "after-care":
+    if stage == Stage.AFTER_CARE:
         freq = frequency(stage, since, upkeep, today)
         if freq is not None and freq.high == 7:
             end = (since + timedelta(days=RESTART_DAYS)) if since else None
@@ -286,7 +287,7 @@ def _is_due(
 
 
 def _next_due(
-    stage: str | None,
+    stage: Stage | None,
     since: date | None,
     upkeep: str,
     days: Sequence[int],
@@ -294,7 +295,7 @@ def _next_due(
     today: date,
 ) -> date | None:
     """The first date after ``today`` that would be due if nothing else happened."""
-    if stage in (None, "not-yet"):
+    if stage in (None, Stage.NOT_YET):
         return None
     for k in range(1, 70):
         day = today + k * _DAY

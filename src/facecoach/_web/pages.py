@@ -20,6 +20,7 @@ from .._person import (
     ProfileProblem,
     RunRefused,
     SideName,
+    Stage,
     history_view,
     load_profile,
     person_plan,
@@ -183,7 +184,7 @@ class Pages:
                 changed = replace(changed, side=cast(SideName, side))
             if stage:
                 # a stage word: Profile takes the text (checked against STAGES above)
-                changed = changed.with_stage(cast(Any, stage), self.settings.today())
+                changed = changed.with_stage(Stage(stage), self.settings.today())
             if upkeep:
                 changed = replace(changed, upkeep=upkeep)
             if changed != profile:

@@ -71,7 +71,7 @@ def test_plan_agrees_with_the_export_once_lines_are_rendered(tmp_path: Path) -> 
     assert compile_plan_total(plan, before) == pytest.approx(plan.total_seconds)
     speaker = Pyttsx3Speaker(cache=SpeechCache(places(str(tmp_path)).cache / "speech"))
     try:
-        result = export_session(plan, speaker, tmp_path / "s.wav", volume=0.5)
+        result = export_session(plan, speaker, tmp_path / "s.wav")
     finally:
         speaker.close()
     after = compile_plan_total(plan, cached_speech_seconds(options))

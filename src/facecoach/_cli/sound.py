@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -14,9 +13,9 @@ from .._paths import places
 from .._sound.devices import list_devices
 from .._sound.settings import SoundOptions
 from .._sound.speech import TtsUnavailable, VoiceInfo
+from .export import add_export_command
 from .options import (
     SettingsProblem,
-    add_sound_arguments,
     saved_settings,
     sound_options,
 )
@@ -39,13 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("devices", help="list sound output and input devices")
     p.set_defaults(handler=_devices)
 
-    p = sub.add_parser("export", help="write a whole session to one WAV file")
-    p.add_argument("routine", metavar="ROUTINE", help="a built-in routine id, or a YAML file")
-    p.add_argument("--routine", dest="routine_id", metavar="ID", help="which routine in the file")
-    p.add_argument("--side", choices=("left", "right"), help="the affected side")
-    p.add_argument("-o", "--out", required=True, type=Path, metavar="FILE.wav")
-    add_sound_arguments(p, live=False)
-    p.set_defaults(handler=_export)
+    add_export_command(sub)
 
 
 SAMPLE_LINE = "Hello. This is how I will sound during your session."
@@ -139,40 +132,5 @@ def _devices(args: argparse.Namespace) -> int:
     console.print(
         f"Chosen: output {config.get('output_device') or 'default'}, "
         f"input {config.get('input_device') or 'default'} (set with --output / --input)."
-    )
-    return 0
-
-
-def _export(args: argparse.Namespace) -> int:
-    from .._core.loader import RoutineFileError
-    from .._core.plan import compile_plan
-    from .._live.export import export_session
-    from .core import UsageProblem, resolve_routine
-
-    try:
-        routine, library = resolve_routine(args.routine, args.routine_id)
-        options = sound_options(args)
-        speaker = speaker_for(options, places(args.data_dir))
-    except RoutineFileError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        return 1
-    except (UsageProblem, SettingsProblem, TtsUnavailable) as error:
-        print(f"facecoach: {error}", file=sys.stderr)
-        return 2
-    plan = compile_plan(routine, library, person_side=args.side)
-    try:
-        result = export_session(plan, speaker, args.out, volume=options.volume)
-    except TtsUnavailable as error:
-        print(f"facecoach: {error}", file=sys.stderr)
-        return 1
-    except OSError as error:
-        print(f"facecoach: cannot write {args.out}: {error.strerror}", file=sys.stderr)
-        return 1
-    finally:
-        speaker.close()
-    print(
-        f"Wrote {result.path}: {result.seconds:.1f} s "
-        f"(plan with rendered speech: {result.plan_seconds:.1f} s)."
     )
     return 0

@@ -1,30 +1,62 @@
-"""A whole session as one WAV file, to play anywhere (a phone, a speaker).
+"""A whole session as an audio file (or one file per exercise), to play anywhere.
 
 The session runs through the same live loop and mixer as a live run, on a
-simulated clock and into a file: speech, cues, and holds and rests as timed
-silence. Spoken lines are rendered first and the plan is re-timed with their
-real lengths, so the file is as long as the plan says.
+simulated clock: speech, cues, and holds and rests as timed silence. Spoken
+lines are rendered first and the plan is re-timed with their real lengths,
+so the file is as long as the plan says. It runs twice: the first pass
+measures the loudness (ITU-R BS.1770) and the peak, the second writes the
+file with the gain that brings it to about -16 LUFS without clipping. Each
+pass hands the mixed audio on a second at a time, so memory stays the same
+however long the routine is. The format comes from the file's extension.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import tempfile
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .._core.clock import SimClock, SimInbox
-from .._core.events import Finish
+from .._core.events import Effect, Finish
 from .._core.plan import Plan, StepKind
+from .._core.ports import HeardCommand
 from .._core.session import TICK_SECONDS
 from .._core.state import SessionLines
 from .._sound.cues import load_cues
-from .._sound.memory import WavFileOut
-from .._sound.samples import Sound
-from .._sound.speech import Speaker
+from .._sound.loudness import TARGET_LUFS, LoudnessMeter, normalising_gain, soft_limit
+from .._sound.memory import MemoryAudioOut
+from .._sound.samples import SAMPLE_RATE, Samples, Sound
+from .._sound.speech import Speaker, VoiceInfo
 from .loop import LiveLoop, LiveOptions
 
-__all__ = ["ExportResult", "export_session", "prerender", "spoken_lines"]
+__all__ = [
+    "FORMATS",
+    "ExportProblem",
+    "ExportResult",
+    "check_target",
+    "export_session",
+    "prerender",
+    "spoken_lines",
+]
+
+FORMATS: Mapping[str, tuple[str, str]] = {
+    ".wav": ("WAV", "PCM_16"),
+    ".flac": ("FLAC", "PCM_16"),
+    ".ogg": ("OGG", "VORBIS"),
+    ".mp3": ("MP3", "MPEG_LAYER_III"),
+}
+"""File extension -> (libsndfile format, subtype)."""
+
+_KEEP_RENDERED = 16  # lines kept in memory between the two passes' uses
+
+
+class ExportProblem(Exception):
+    """The export cannot be written there (the message says why); nothing was done."""
 
 
 @dataclass(frozen=True)
@@ -32,11 +64,18 @@ class ExportResult:
     """What was written."""
 
     path: Path
+    """The file, or the folder of chapters."""
     seconds: float
-    """Length of the file."""
+    """Length of the audio."""
     plan: Plan
     """The plan re-timed with the rendered lines."""
     finish: Finish | None
+    loudness: float = -math.inf
+    """Integrated loudness of what was written, in LUFS (before any lossy coding)."""
+    peak_db: float = -math.inf
+    """Highest sample of what was written, in dBFS."""
+    files: tuple[Path, ...] = ()
+    """Every file written (one, or one per exercise)."""
 
     @property
     def plan_seconds(self) -> float:
@@ -60,15 +99,199 @@ def prerender(
     texts: Iterable[str],
     *,
     progress: Callable[[int, int], None] | None = None,
-) -> dict[str, Sound]:
-    """Render (or fetch from the cache) every line; ``progress(done, total)`` after each."""
+) -> dict[str, float]:
+    """Render (or fetch from the cache) every line; returns each line's seconds.
+
+    ``progress(done, total)`` is called after each line.
+    """
     todo = list(dict.fromkeys(texts))
-    out: dict[str, Sound] = {}
+    out: dict[str, float] = {}
     for done, text in enumerate(todo, start=1):
-        out[text] = speaker.render(text)
+        out[text] = speaker.render(text).seconds
         if progress is not None:
             progress(done, len(todo))
     return out
+
+
+def check_target(path: str | os.PathLike[str], *, chapters: bool = False) -> tuple[str, str]:
+    """The (format, subtype) for ``path``; ``ExportProblem`` if it cannot be written.
+
+    Checked before any work: the extension must name a known format and the
+    folder it goes in must exist and take new files. With ``chapters`` the
+    files go in a folder named like ``path`` without its extension.
+    """
+    target = Path(path)
+    kind = FORMATS.get(target.suffix.lower())
+    if kind is None:
+        known = ", ".join(FORMATS)
+        given = f"'{target.suffix}'" if target.suffix else "no extension"
+        raise ExportProblem(f"{target}: {given} is not a format facecoach writes; use {known}")
+    if chapters:
+        folder = target.with_suffix("")
+        if folder.exists() and not folder.is_dir():
+            raise ExportProblem(f"{folder}: exists and is not a folder (chapters go in a folder)")
+        parent = folder if folder.is_dir() else folder.parent
+    else:
+        if target.is_dir():
+            raise ExportProblem(f"{target}: is a folder; give a file name")
+        parent = target.parent
+    if not parent.is_dir():
+        raise ExportProblem(f"{target}: the folder {parent} does not exist")
+    try:
+        with tempfile.TemporaryFile(dir=parent):
+            pass
+    except OSError as error:
+        raise ExportProblem(f"{target}: cannot write in {parent} ({error.strerror})") from None
+    return kind
+
+
+class _Recent:
+    """A speaker that keeps only the last few rendered lines in memory."""
+
+    def __init__(self, speaker: Speaker, keep: int = _KEEP_RENDERED) -> None:
+        self.speaker = speaker
+        self.engine, self.voice, self.rate = speaker.engine, speaker.voice, speaker.rate
+        self.keep = keep
+        self._sounds: OrderedDict[str, Sound] = OrderedDict()
+
+    def render(self, text: str) -> Sound:
+        sound = self._sounds.get(text)
+        if sound is None:
+            sound = self.speaker.render(text)
+            self._sounds[text] = sound
+            if len(self._sounds) > self.keep:
+                self._sounds.popitem(last=False)
+        else:
+            self._sounds.move_to_end(text)
+        return sound
+
+    def voices(self) -> list[VoiceInfo]:
+        return self.speaker.voices()
+
+    def close(self) -> None:
+        self._sounds.clear()
+
+
+@dataclass
+class _Chapters:
+    """A view that notes the session time each exercise begins at."""
+
+    loop: LiveLoop | None = None
+    starts: dict[int, float] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+
+    def effect(self, t: float, effect: Effect) -> None:
+        step = self.loop.session.current if self.loop is not None else None
+        if step is not None and not step.between and step.exercise_index not in self.starts:
+            self.starts[step.exercise_index] = t
+
+    def heard(self, t: float, heard: HeardCommand) -> None:
+        """Nothing is heard in an export."""
+
+    def message(self, text: str) -> None:
+        self.messages.append(text)
+
+    def refresh(self, t: float) -> None:
+        """Nothing to draw."""
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+def _play(
+    plan: Plan,
+    speaker: Speaker,
+    cues: Mapping[str, Sound],
+    tick_seconds: int,
+    sink: Callable[[Samples], None],
+) -> tuple[Finish | None, dict[int, float]]:
+    clock = SimClock()
+    out = MemoryAudioOut(clock, keep=False, primer_seconds=0.0, name="export", sink=sink)
+    chapters = _Chapters()
+    loop = LiveLoop(
+        plan,
+        speaker=speaker,
+        out=out,
+        cues=cues,
+        clock=clock,
+        inbox=SimInbox(clock),
+        view=chapters,
+        options=LiveOptions(tick_seconds=tick_seconds, refresh=None),
+    )
+    chapters.loop = loop
+    return loop.run(), chapters.starts
+
+
+class _Writer:
+    """Writes blocks, with a gain, into one file or one file per chapter."""
+
+    def __init__(
+        self,
+        targets: list[tuple[int, Path]],
+        kind: tuple[str, str],
+        gain: float,
+        rate: int,
+    ) -> None:
+        import soundfile
+
+        self._soundfile: Any = soundfile
+        self.targets = targets  # (first frame, final path), in order
+        self.kind = kind
+        self.gain = gain
+        self.rate = rate
+        self.frame = 0
+        self.meter = LoudnessMeter(rate)
+        self._index = -1
+        self._file: Any = None
+        self._parts: list[tuple[Path, Path]] = []  # (temporary, final)
+
+    def _open_next(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        self._index += 1
+        final = self.targets[self._index][1]
+        fd, name = tempfile.mkstemp(prefix=".part-", suffix=final.suffix, dir=final.parent)
+        os.close(fd)
+        self._parts.append((Path(name), final))
+        fmt, subtype = self.kind
+        self._file = self._soundfile.SoundFile(
+            name, "w", samplerate=self.rate, channels=1, format=fmt, subtype=subtype
+        )
+
+    def __call__(self, block: Samples) -> None:
+        out = soft_limit(block * self.gain)
+        self.meter.add(out)
+        pos = 0
+        while pos < len(out):
+            if self._file is None:
+                self._open_next()
+            following = self._index + 1
+            stop = len(out)
+            if following < len(self.targets):
+                stop = min(stop, pos + max(0, self.targets[following][0] - self.frame))
+            if stop == pos:
+                self._open_next()
+                continue
+            self._file.write(out[pos:stop])
+            self.frame += stop - pos
+            pos = stop
+
+    def finish(self) -> list[Path]:
+        """Close the files and move them into place."""
+        if self._file is None:
+            self._open_next()
+        self._file.close()
+        for temporary, final in self._parts:
+            os.chmod(temporary, 0o644)  # ordinary files, like any other audio
+            os.replace(temporary, final)
+        return [final for _, final in self._parts]
+
+    def abandon(self) -> None:
+        """Remove what was written so far."""
+        if self._file is not None:
+            self._file.close()
+        for temporary, _ in self._parts:
+            temporary.unlink(missing_ok=True)
 
 
 def export_session(
@@ -78,26 +301,52 @@ def export_session(
     *,
     cues: Mapping[str, Sound] | None = None,
     tick_seconds: int = TICK_SECONDS,
-    volume: float = 1.0,
+    chapters: bool = False,
+    target_lufs: float = TARGET_LUFS,
     progress: Callable[[int, int], None] | None = None,
 ) -> ExportResult:
-    """Render ``plan`` start to end into the WAV file ``path``."""
-    rendered = prerender(speaker, spoken_lines(plan), progress=progress)
+    """Render ``plan`` start to end into ``path`` (format from its extension).
+
+    With ``chapters``, one numbered file per exercise goes into a folder named
+    like ``path`` without its extension. Raises ``ExportProblem`` before any
+    work when the file cannot be written there.
+    """
+    kind = check_target(path, chapters=chapters)
+    target = Path(path)
+    lengths = prerender(speaker, spoken_lines(plan), progress=progress)
+    recent = _Recent(speaker)
     timed = plan.with_speech_seconds(
-        lambda text: rendered[text].seconds if text in rendered else speaker.render(text).seconds
+        lambda text: lengths[text] if text in lengths else recent.render(text).seconds
     )
-    clock = SimClock()
-    out = WavFileOut(
-        path, clock, primer_seconds=0.0, volume=volume
-    )  # a file never sleeps: no primer
-    loop = LiveLoop(
-        timed,
-        speaker=speaker,
-        out=out,
-        cues=cues if cues is not None else load_cues(),
-        clock=clock,
-        inbox=SimInbox(clock),
-        options=LiveOptions(tick_seconds=tick_seconds, refresh=None),
+    sounds = cues if cues is not None else load_cues()
+    meter = LoudnessMeter(SAMPLE_RATE)
+    _, starts = _play(timed, recent, sounds, tick_seconds, meter.add)
+    gain = normalising_gain(meter.integrated, meter.peak, target=target_lufs)
+    if chapters:
+        folder = target.with_suffix("")
+        folder.mkdir(exist_ok=True)
+        ids = {s.exercise_index: s.exercise for s in timed.steps}
+        targets = [
+            (round(t * SAMPLE_RATE), folder / f"{n:02d}-{ids[index]}{target.suffix.lower()}")
+            for n, (index, t) in enumerate(sorted(starts.items()), start=1)
+        ]
+        targets[0] = (0, targets[0][1])
+    else:
+        targets = [(0, target)]
+    writer = _Writer(targets, kind, gain, SAMPLE_RATE)
+    try:
+        finish, _ = _play(timed, recent, sounds, tick_seconds, writer)
+        files = writer.finish()
+    except BaseException:
+        writer.abandon()
+        raise
+    peak = writer.meter.peak
+    return ExportResult(
+        path=target.with_suffix("") if chapters else target,
+        seconds=writer.frame / SAMPLE_RATE,
+        plan=timed,
+        finish=finish,
+        loudness=writer.meter.integrated,
+        peak_db=20 * math.log10(peak) if peak > 0 else -math.inf,
+        files=tuple(files),
     )
-    finish = loop.run()
-    return ExportResult(Path(path), out.audio().seconds, timed, finish)

@@ -17,7 +17,14 @@ import numpy as np
 
 from .samples import Samples
 
-__all__ = ["TARGET_LUFS", "LoudnessMeter", "normalising_gain"]
+__all__ = [
+    "CEILING_DB",
+    "KNEE_DB",
+    "TARGET_LUFS",
+    "LoudnessMeter",
+    "normalising_gain",
+    "soft_limit",
+]
 
 TARGET_LUFS = -16.0
 """Exports aim here: the usual level for speech on phones and podcasts."""
@@ -87,15 +94,46 @@ class LoudnessMeter:
         return -0.691 + 10.0 * math.log10(float(np.mean(kept)))
 
 
-def normalising_gain(
-    loudness: float, peak: float, *, target: float = TARGET_LUFS, ceiling_db: float = -1.0
-) -> float:
-    """The linear gain that brings ``loudness`` to ``target`` without a peak above the ceiling.
+CEILING_DB = -1.0
+"""No sample of an export goes above this (dBFS)."""
 
-    When the peak would pass ``ceiling_db`` dBFS the gain stops there (the
-    file is then a little quieter than the target, never clipped).
+KNEE_DB = -6.0
+"""Peaks above this level are rounded off smoothly towards the ceiling."""
+
+
+def normalising_gain(
+    loudness: float, peak: float, *, target: float = TARGET_LUFS, max_drive_db: float = 6.0
+) -> float:
+    """The linear gain that brings ``loudness`` to ``target``.
+
+    Speech has sharp peaks well above its loudness; ``soft_limit`` rounds them
+    off after the gain, so the gain may drive the highest peak up to
+    ``max_drive_db`` dBFS before the limiter (never more, so that only brief
+    peaks are ever touched). Then the file is a little quieter than the target.
     """
     if not math.isfinite(loudness) or peak <= 0:
         return 1.0
     gain = 10 ** ((target - loudness) / 20)
-    return min(gain, 10 ** (ceiling_db / 20) / peak)
+    return min(gain, 10 ** (max_drive_db / 20) / peak)
+
+
+def soft_limit(
+    block: Samples, *, knee_db: float = KNEE_DB, ceiling_db: float = CEILING_DB
+) -> Samples:
+    """``block`` with every sample above the knee bent smoothly under the ceiling.
+
+    Below the knee nothing changes; above it the level follows a tanh curve
+    that never reaches the ceiling, so nothing clips (sample by sample, so a
+    stream can be limited a block at a time).
+    """
+    knee, ceiling = 10 ** (knee_db / 20), 10 ** (ceiling_db / 20)
+    x = np.asarray(block, dtype=np.float32)
+    level = np.abs(x)
+    over = level > knee
+    if not np.any(over):
+        return x
+    out = x.copy()
+    room = ceiling - knee
+    bent = knee + room * np.tanh((level[over] - knee) / room)
+    out[over] = np.sign(x[over]) * bent
+    return out

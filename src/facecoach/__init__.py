@@ -37,7 +37,7 @@ from ._core.routine import Area, Exercise, ExerciseKind, Library, Routine, Routi
 from ._core.session import Session
 from ._core.simulate import ScriptedCommand, simulate
 from ._core.state import SessionLines, SessionState
-from ._lazy import lazy_names
+from ._lazy import lazy_names as _lazy_names
 
 Kind = ExerciseKind
 """The name ``ExerciseKind`` had before 0.2, kept for existing callers."""
@@ -59,7 +59,7 @@ _LAZY = {
 }
 
 
-_load = lazy_names(__name__, _LAZY)
+_load = _lazy_names(__name__, _LAZY)
 
 
 def __getattr__(name: str) -> object:

@@ -42,7 +42,15 @@ from .events import (
     TimerKind,
     TooTightRecord,
 )
+from .faces import (
+    POINT_WORDS,
+    FaceView,
+    face_svg,
+    face_view,
+    sides_of,
+)
 from .frames import (
+    amount,
     closing_line,
     count_prefix,
     number_words,
@@ -78,6 +86,7 @@ from .plan import (
     side_word,
 )
 from .ports import (
+    GUARD_SECONDS,
     Clock,
     CommandSource,
     HeardCommand,
@@ -85,6 +94,7 @@ from .ports import (
 )
 from .routine import (
     AREAS,
+    POINTS,
     Area,
     Exercise,
     ExerciseKind,
@@ -113,6 +123,11 @@ from .state import (
     SessionState,
     check_move,
 )
+from .timing import (
+    Mark,
+    StepTimer,
+    marks_for,
+)
 from .yamlcheck import (
     Document,
     Problem,
@@ -124,11 +139,14 @@ __all__ = [
     "CUE_SECONDS",
     "DEFAULT_SPEECH_RATE",
     "EASE_FACTOR",
+    "GUARD_SECONDS",
     "HALFWAY_AFTER",
     "IDLE",
     "KIND_STATE",
     "MAX_FILE_BYTES",
     "MAX_NODES",
+    "POINTS",
+    "POINT_WORDS",
     "READY_SECONDS",
     "TICK_SECONDS",
     "TRANSITIONS",
@@ -146,6 +164,7 @@ __all__ = [
     "Event",
     "Exercise",
     "ExerciseKind",
+    "FaceView",
     "Finish",
     "Heard",
     "HeardCommand",
@@ -153,6 +172,7 @@ __all__ = [
     "Inbox",
     "Library",
     "Listen",
+    "Mark",
     "Plan",
     "PlanStep",
     "PlayCue",
@@ -179,12 +199,14 @@ __all__ = [
     "Step",
     "StepKind",
     "StepRecord",
+    "StepTimer",
     "StopSpeech",
     "StopTimer",
     "Tick",
     "TimerKind",
     "TooTightRecord",
     "adapted_hold",
+    "amount",
     "back_target",
     "builtin_library",
     "check_files",
@@ -194,8 +216,11 @@ __all__ = [
     "count_prefix",
     "estimate_speech_seconds",
     "expanded_size",
+    "face_svg",
+    "face_view",
     "load_library",
     "log_line",
+    "marks_for",
     "number_words",
     "opening_line",
     "parse_document",
@@ -203,5 +228,6 @@ __all__ = [
     "plural",
     "segment_start",
     "side_word",
+    "sides_of",
     "simulate",
 ]

@@ -10,7 +10,10 @@ from .._lazy import lazy_names
 
 if TYPE_CHECKING:
     from .export import (
+        FORMATS,
+        ExportProblem,
         ExportResult,
+        check_target,
         export_session,
         prerender,
         spoken_lines,
@@ -50,7 +53,9 @@ if TYPE_CHECKING:
 # Loaded on first use: importing one module of this package must not pull in
 # numpy, audio libraries or engines for all the others.
 _HOME = {
+    "ExportProblem": "export",
     "ExportResult": "export",
+    "FORMATS": "export",
     "KEYS": "keys",
     "KeyboardSource": "keys",
     "LiveLoop": "loop",
@@ -64,6 +69,7 @@ _HOME = {
     "TEXT_MODE": "wiring",
     "View": "loop",
     "cached_speech_seconds": "wiring",
+    "check_target": "export",
     "clock_text": "view",
     "export_session": "export",
     "key_help": "keys",
@@ -80,8 +86,10 @@ _HOME = {
 __getattr__ = lazy_names(__name__, _HOME)
 
 __all__ = [
+    "FORMATS",
     "KEYS",
     "TEXT_MODE",
+    "ExportProblem",
     "ExportResult",
     "KeyboardSource",
     "LiveLoop",
@@ -94,6 +102,7 @@ __all__ = [
     "SoundOptions",
     "View",
     "cached_speech_seconds",
+    "check_target",
     "clock_text",
     "export_session",
     "key_help",

@@ -40,3 +40,18 @@ def test_imports_run_one_way() -> None:
         [command, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("package", ["_core", "_person", "_sound", "_voice", "_live"])
+def test_each_front_exports_what_its_modules_export(package: str) -> None:
+    """A module's public names are reachable from its layer's front (scripts/update_fronts.py)."""
+    import importlib
+    import pkgutil
+
+    front = importlib.import_module(f"facecoach.{package}")
+    for info in pkgutil.iter_modules(front.__path__):
+        module = importlib.import_module(f"facecoach.{package}.{info.name}")
+        missing = set(getattr(module, "__all__", ())) - set(front.__all__)
+        assert not missing, f"{package}.{info.name}: run scripts/update_fronts.py ({missing})"
+    for name in front.__all__:
+        assert getattr(front, name) is not None or name.isupper()

@@ -74,6 +74,12 @@ def test_a_common_word_that_scores_clearly_higher_wins_and_rejects() -> None:
     assert verdict.command is None and "'up'" in verdict.reason
 
 
+def test_a_phrase_the_speech_goes_on_after_is_rejected() -> None:
+    going_on = Scored("back", "back", -4.0, -1.0, -3.0)
+    verdict = accept("Back soon", -1.0, [going_on], {}, RULE)
+    assert verdict.command is None and "goes on after 'back'" in verdict.reason
+
+
 def test_the_safety_word_has_the_most_tolerant_rule() -> None:
     tolerant = {"too tight": AcceptRule(margin=7.0, floor=-8.0, none_gap=-2.0)}
     heard = [scored("too tight", "too tight", -7.5), scored("nice", "", -6.0)]

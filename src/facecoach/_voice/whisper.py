@@ -111,7 +111,7 @@ def find_whisper_model(
 def _default_rules() -> tuple[tuple[Command, AcceptRule], ...]:
     # "too tight" is the safety word: a miss costs most, so its rule is the
     # most tolerant.
-    return ((Command.TOO_TIGHT, AcceptRule(margin=7.0, floor=-8.0, none_gap=-2.0)),)
+    return ((Command.TOO_TIGHT, AcceptRule(margin=7.0, floor=-8.0, none_gap=-2.0, end_floor=-3.5)),)
 
 
 @dataclass(frozen=True)

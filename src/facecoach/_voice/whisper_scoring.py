@@ -79,6 +79,9 @@ class AcceptRule:
     """It must score above this."""
     none_gap: float = -1.0
     """It must beat the best non-command word by this (negative: may trail it)."""
+    end_floor: float = -2.5
+    """The utterance must be this likely to end right after the phrase: "back
+    soon" is not "back" (every command of the tune split scored -1.6 or more)."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,8 @@ def accept(
         reason = f"heard {free_text!r} ({best.score - free_score:.1f})"
     elif best_none is not None and best.score < best_none.score + rule.none_gap:
         reason = f"more like {best_none.text!r}"
+    elif best.end < rule.end_floor:
+        reason = f"goes on after {best.text!r} ({best.end:.1f})"
     command = None if reason else best.command
     return Verdict(
         command, best.text, free_text, free_score, reason, best, best_none, tuple(scored)

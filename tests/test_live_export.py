@@ -1,0 +1,178 @@
+"""Export: each format read back, loudness near -16 LUFS, refusals before any work,
+chapters, and memory that does not grow with the routine."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pyloudnorm
+import pytest
+import soundfile
+
+from facecoach._cli import main
+from facecoach._live.export import ExportProblem, check_target, export_session
+from facecoach._sound import FakeSpeaker
+from facecoach._sound.loudness import CEILING_DB, LoudnessMeter, soft_limit
+from sound_fixtures import MINI_YAML, mini_plan
+
+TARGET = -16.0
+
+
+@pytest.mark.parametrize("suffix", [".wav", ".flac", ".ogg", ".mp3"])
+def test_each_format_reads_back_at_the_plans_length_and_the_target_loudness(
+    tmp_path: Path, suffix: str
+) -> None:
+    out = tmp_path / f"session{suffix}"
+    result = export_session(mini_plan(), FakeSpeaker(), out)
+    info = soundfile.info(str(out))
+    assert info.format == {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG", ".mp3": "MP3"}[suffix]
+    samples, rate = soundfile.read(str(out), dtype="float64")
+    assert abs(len(samples) / rate - result.plan_seconds) <= 0.5
+    loudness = pyloudnorm.Meter(rate).integrated_loudness(samples)
+    assert abs(loudness - TARGET) <= 1.0, loudness
+    assert np.max(np.abs(samples)) < 1.0  # nothing clipped
+    assert result.files == (out,) and not list(tmp_path.glob(".part-*"))
+
+
+def test_the_meter_agrees_with_pyloudnorm() -> None:
+    rng = np.random.default_rng(3)
+    rate = 22050
+    gate = np.sin(np.arange(rate * 12) / rate * 3.0) > 0  # speech-like: sound, then pauses
+    x = (rng.standard_normal(rate * 12) * 0.05 * gate).astype(np.float32)
+    meter = LoudnessMeter(rate)
+    for start in range(0, len(x), 4321):  # blocks of any size
+        meter.add(x[start : start + 4321])
+    expected = pyloudnorm.Meter(rate).integrated_loudness(x.astype(np.float64))
+    assert meter.integrated == pytest.approx(expected, abs=0.01)
+    assert meter.peak == pytest.approx(float(np.max(np.abs(x))))
+    assert LoudnessMeter(rate).integrated == -math.inf  # nothing measured
+
+
+def test_the_limiter_never_passes_the_ceiling_and_leaves_quiet_samples_alone() -> None:
+    x = np.linspace(-3.0, 3.0, 10001, dtype=np.float32)
+    y = soft_limit(x)
+    assert np.max(np.abs(y)) < 10 ** (CEILING_DB / 20)
+    quiet = np.abs(x) < 0.4
+    assert np.array_equal(y[quiet], x[quiet])
+    assert np.all(np.diff(y) >= 0)  # still rises with its input: no folding
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("session.aac", "'.aac' is not a format facecoach writes"),
+        ("session", "no extension is not a format facecoach writes"),
+        ("missing/session.mp3", "does not exist"),
+        ("afile.txt/session.mp3", "does not exist"),
+    ],
+)
+def test_a_target_that_cannot_be_written_is_refused_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, why: str
+) -> None:
+    (tmp_path / "afile.txt").write_text("not a folder")
+    with pytest.raises(ExportProblem, match=why):
+        check_target(tmp_path / name)
+    data = tmp_path / "data"
+    status = main(["--data-dir", str(data), "export", str(MINI_YAML), "-o", str(tmp_path / name)])
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1 and why in err
+    assert not (data / "cache").exists()  # no line was rendered
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile.txt"]
+
+
+def test_a_folder_is_not_a_file(tmp_path: Path) -> None:
+    (tmp_path / "x.mp3").mkdir()
+    with pytest.raises(ExportProblem, match="is a folder"):
+        check_target(tmp_path / "x.mp3")
+
+
+def test_chapters_are_one_numbered_file_per_exercise(tmp_path: Path) -> None:
+    plan = mini_plan()
+    result = export_session(plan, FakeSpeaker(), tmp_path / "mini.flac", chapters=True)
+    folder = tmp_path / "mini"
+    assert result.path == folder
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["01-brow-lift.flac", "02-brow-lift.flac"]
+    total = sum(soundfile.info(str(folder / n)).duration for n in names)
+    assert abs(total - result.plan_seconds) <= 0.5
+    # the first chapter ends with the rest that names the next exercise
+    first = soundfile.info(str(folder / names[0])).duration
+    between = next(s for s in result.plan.steps if s.between)
+    assert first == pytest.approx(between.offset + between.seconds, abs=0.05)
+
+
+def test_the_export_command_uses_the_profile_side_and_says_the_loudness(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = str(tmp_path / "d")
+    assert main(["--data-dir", data, "profile", "--side", "right", "--stage", "recent"]) == 0
+    capsys.readouterr()
+    out = tmp_path / "mini.ogg"
+    status = main(
+        ["--data-dir", data, "export", str(MINI_YAML), "-o", str(out), "--tts", "pyttsx3"]
+    )
+    text = capsys.readouterr().out
+    assert status == 0 and f"Wrote {out}" in text and "LUFS" in text and "right" in text
+    assert soundfile.info(str(out)).format == "OGG"
+
+
+LONG_ROUTINE = """\
+exercises:
+  - id: press
+    name: Press
+    area: cheeks
+    kind: resistance
+    reps: 30
+    setup: Rest two fingertips on your cheek.
+    steps:
+      - say: Press into your fingers, lightly.
+        hold: 10
+      - say: Let go, and breathe.
+        rest: 10
+routines:
+  - id: long
+    name: Long
+    rest_between: 10
+    exercises: [{items}]
+"""
+
+MEASURE = textwrap.dedent(
+    """
+    import json, resource, sys
+    from facecoach._core import compile_plan, load_library
+    from facecoach._live.export import export_session
+    from facecoach._sound import FakeSpeaker
+    library = load_library([sys.argv[1]])
+    plan = compile_plan(library.routines["long"], library)
+    result = export_session(plan, FakeSpeaker(), sys.argv[2])
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": result.seconds, "peak_mb": peak_kb / 1024}))
+    """
+)
+
+
+def _peak(tmp_path: Path, exercises: int) -> dict[str, float]:
+    routine = tmp_path / f"long-{exercises}.yaml"
+    routine.write_text(LONG_ROUTINE.format(items=", ".join(["press"] * exercises)))
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(routine), str(tmp_path / f"long-{exercises}.mp3")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.slow
+def test_memory_does_not_grow_with_the_length_of_the_routine(tmp_path: Path) -> None:
+    short = _peak(tmp_path, 1)  # about 10 minutes
+    long = _peak(tmp_path, 6)  # about an hour
+    assert long["seconds"] > 5 * short["seconds"]
+    assert long["peak_mb"] < short["peak_mb"] + 25, (short, long)

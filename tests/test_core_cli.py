@@ -140,7 +140,7 @@ def test_python_dash_m_runs(sample_file: Path) -> None:
 
 
 def test_live_run_is_wired_to_sound_voice_and_history(tmp_path: Path) -> None:
-    """`run` without --simulate: text mode here, keyboard off, stopped by SIGTERM, recorded."""
+    """`run` without --simulate: text mode, keyboard off, SIGTERM stops it (143), recorded."""
     import os
     import signal
     import time
@@ -168,7 +168,7 @@ def test_live_run_is_wired_to_sound_voice_and_history(tmp_path: Path) -> None:
         first = live.stdout.readline()
     live.send_signal(signal.SIGTERM)
     out, err = live.communicate(timeout=30)
-    assert live.returncode == 0, err
+    assert live.returncode == 143, err
     assert "finished (stop)" in out
     history = subprocess.run(
         [*base, "history", "--json"], env=env, check=True, capture_output=True, text=True

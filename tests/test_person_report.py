@@ -55,7 +55,7 @@ def test_report_with_no_history(tmp_path: Path) -> None:
 def test_report_to_a_place_it_cannot_write(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _cli(tmp_path / "fc", "report", "-o", str(tmp_path / "no" / "such" / "r.html")) == 1
+    assert _cli(tmp_path / "fc", "report", "-o", str(tmp_path / "no" / "such" / "r.html")) == 2
     assert "cannot write" in capsys.readouterr().err
 
 

@@ -95,7 +95,7 @@ def test_export_command_problems_are_one_line(
             "export",
             str(MINI_YAML),
             "-o",
-            str(tmp_path / "nodir" / "x" / "y.wav"),
+            str(tmp_path / "y.wav"),
             "--tts",
             "piper",
             "--voice",

@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
-from collections.abc import Sequence
-from types import ModuleType
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType, ModuleType
 
-__all__ = ["build_parser", "main"]
+__all__ = ["EXIT_SIGINT", "EXIT_SIGTERM", "Terminated", "build_parser", "main"]
+
+EXIT_SIGINT = 128 + signal.SIGINT
+"""130: stopped by Ctrl-C (SIGINT), as shells report it."""
+EXIT_SIGTERM = 128 + signal.SIGTERM
+"""143: stopped by SIGTERM (``kill``, a closed terminal, a service manager)."""
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived outside a live session: unwind (closing files, the lock) and exit 143.
+
+    A ``BaseException``, like ``KeyboardInterrupt``, so no ``except Exception`` swallows it.
+    """
+
 
 _AREAS: dict[str, tuple[str, ...]] = {
     "core": ("validate", "routines", "plan", "run"),
@@ -99,18 +115,47 @@ def overview(data_dir: str | None) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    0 done (or a session stopped by the person), 1 a bad file or data, 2 a
+    usage or device problem, 3 refused by the safety gate or a session already
+    running, 130 Ctrl-C (SIGINT), 143 SIGTERM. A live session stopped by a
+    signal is still kept in the history, as stopped.
+    """
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if not arguments or (len(arguments) == 2 and arguments[0] == "--data-dir"):
-        print(overview(arguments[1] if arguments else None))
-        return 0
-    args = build_parser(arguments).parse_args(arguments)
-    try:
-        status: int = args.handler(args)
-    except KeyboardInterrupt:
-        print("\nStopped.", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # output piped into `head` and the like
-        sys.stderr.close()
-        return 0
+    with _sigterm_unwinds():
+        try:
+            if not arguments or (len(arguments) == 2 and arguments[0] == "--data-dir"):
+                print(overview(arguments[1] if arguments else None))
+                return 0
+            args = build_parser(arguments).parse_args(arguments)
+            status: int = args.handler(args)
+        except KeyboardInterrupt as error:  # a live session's second signal says which
+            print("\nStopped.", file=sys.stderr)
+            return int(getattr(error, "exit_status", EXIT_SIGINT))
+        except Terminated:
+            print("\nStopped (terminated).", file=sys.stderr)
+            return EXIT_SIGTERM
+        except BrokenPipeError:  # output piped into `head` and the like
+            sys.stderr.close()
+            return 0
     return status
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
+
+
+@contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """While a command runs, SIGTERM raises ``Terminated`` (the live loop has its own)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous: Callable[[int, FrameType | None], object] | int | None
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from .._core.frames import amount
-from .._paths import Places, places
+from .._paths import PlaceProblem, Places, output_path, places
 from .._person.errors import RunRefused
 from .._person.history import history_view, today_for
 from .._person.profile import (
@@ -246,6 +246,10 @@ def _report(args: argparse.Namespace) -> int:
     from .._core.loader import builtin_library
     from .._person.report import gather, write_report
 
+    try:  # before any work, as export does: -o must name a file in a folder that is there
+        output_path(args.out)
+    except PlaceProblem as error:
+        return _fail(f"cannot write {args.out}: {error.strerror}", 2)
     where = _where(args)
     day = args.date or date.today()
     try:

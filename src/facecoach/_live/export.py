@@ -27,6 +27,7 @@ from .._core.plan import Plan, StepKind
 from .._core.ports import HeardCommand
 from .._core.session import TICK_SECONDS
 from .._core.state import SessionLines
+from .._paths import PRIVATE_FILE
 from .._sound.cues import load_cues
 from .._sound.loudness import TARGET_LUFS, LoudnessMeter, normalising_gain, soft_limit
 from .._sound.memory import MemoryAudioOut
@@ -282,7 +283,7 @@ class _Writer:
             self._open_next()
         self._file.close()
         for temporary, final in self._parts:
-            os.chmod(temporary, 0o644)  # ordinary files, like any other audio
+            os.chmod(temporary, PRIVATE_FILE)  # a session about the person: theirs alone
             os.replace(temporary, final)
         return [final for _, final in self._parts]
 

@@ -2,7 +2,8 @@
 
 On a terminal the keyboard is put in cbreak mode (keys arrive at once, not
 echoed; Ctrl-C still interrupts) and always put back as it was on ``stop``,
-even when the reading thread fails. Anything else (a pipe, a file) is read as
+even when the reading thread fails, at exit, and before Ctrl-\\ (SIGQUIT)
+ends the process the way it always does. Anything else (a pipe, a file) is read as
 it comes, which is what the tests and scripted runs use.
 """
 
@@ -12,6 +13,7 @@ import atexit
 import contextlib
 import os
 import select
+import signal
 import sys
 import threading
 import time
@@ -63,6 +65,7 @@ class KeyboardSource:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._quit_handler: Any = None
 
     @property
     def raw(self) -> bool:
@@ -74,6 +77,7 @@ class KeyboardSource:
         if termios is not None and tty is not None and os.isatty(self._fd):
             self._saved = termios.tcgetattr(self._fd)
             atexit.register(self._restore)  # put back even on an exit that skips stop()
+            self._restore_before_quit()
             tty.setcbreak(self._fd, termios.TCSANOW)
         self._stop.clear()
         self._thread = threading.Thread(
@@ -102,6 +106,23 @@ class KeyboardSource:
                 # the terminal itself may have gone away
                 with contextlib.suppress(termios.error):
                     termios.tcsetattr(self._fd, termios.TCSADRAIN, saved)
+            quit_handler, self._quit_handler = self._quit_handler, None
+        if quit_handler is not None and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGQUIT, quit_handler)
+
+    def _restore_before_quit(self) -> None:
+        """Ctrl-\\ (SIGQUIT) ends the process without cleaning up: give the terminal
+        back first, then quit as SIGQUIT always does (exit status 131)."""
+        sigquit = getattr(signal, "SIGQUIT", None)
+        if sigquit is None or threading.current_thread() is not threading.main_thread():
+            return
+
+        def quit_now(signum: int, frame: object) -> None:
+            self._restore()
+            signal.signal(sigquit, signal.SIG_DFL)
+            os.kill(os.getpid(), sigquit)
+
+        self._quit_handler = signal.signal(sigquit, quit_now)
 
     def _read(self, emit: Callable[[HeardCommand], None]) -> None:
         try:

@@ -11,6 +11,8 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from types import FrameType
+from typing import Any
 
 from rich.console import Console
 
@@ -30,7 +32,7 @@ from .._sound.speech_files import line_seconds
 from .._sound.stream import SounddeviceOut
 from .._sound.tts import make_speaker
 from .keys import KeyboardSource, key_help
-from .loop import LiveLoop, LiveOptions
+from .loop import LiveLoop, LiveOptions, View
 from .view import make_view
 
 __all__ = [
@@ -46,14 +48,20 @@ __all__ = [
 TEXT_MODE = "text mode (no sound)"
 
 
-def speaker_for(options: SoundOptions, where: Places) -> Speaker:
-    """The speaker these options ask for, caching under ``where``."""
+def speaker_for(
+    options: SoundOptions, where: Places, on_cache_problem: Callable[[str], None] | None = None
+) -> Speaker:
+    """The speaker these options ask for, caching under ``where``.
+
+    ``on_cache_problem`` hears once why lines cannot be kept (they are still spoken).
+    """
     return make_speaker(
         options.tts,
         voice=options.voice,
         rate=options.rate,
         cache_dir=where.cache / "speech",
         models_dir=where.models / "piper",
+        on_cache_problem=on_cache_problem,
     )
 
 
@@ -115,7 +123,10 @@ def run_live(
     session: Session | None = None,
     on_started: Callable[[bool], None] | None = None,
 ) -> int:
-    """Run ``plan`` live; returns the exit status (0 done or stopped, 2 bad device).
+    """Run ``plan`` live; returns the exit status.
+
+    0 done or stopped, 2 bad device, 130 stopped by Ctrl-C, 143 by SIGTERM
+    (the session is kept as stopped either way).
 
     ``command_sources`` hear commands (the keyboard is added when stdin is a
     terminal and ``options.keyboard``). Each of ``gated_sources`` is called
@@ -130,8 +141,9 @@ def run_live(
     console = console or Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     where = places(options.data_dir)
+    notices = _Notices(err)
     try:
-        speaker: Speaker = speaker_for(options, where)
+        speaker: Speaker = speaker_for(options, where, on_cache_problem=notices)
     except TtsUnavailable as error:
         err.print(f"facecoach: {error}; lines are shown on screen only.")
         speaker = FakeSpeaker(silent=True)
@@ -199,29 +211,80 @@ def run_live(
     loop.view = make_view(
         plan, loop.session, output=loop.out.name, text_mode=text_mode, console=console
     )
+    notices.view = loop.view
     stop_warming = _warm_cache(speaker, plan)
-    restore = _stop_on_sigterm(loop)
+    signals = _SignalStop(loop)
     try:
         if on_loop is not None:
             on_loop(loop)
         loop.run()
     finally:
-        restore()
+        signals.restore()
         stop_warming()
         speaker.close()
-    return 0
+    return signals.status
 
 
-def _stop_on_sigterm(loop: LiveLoop) -> Callable[[], None]:
-    """End the session as "stop" on SIGTERM (a closed terminal, ``kill``), so it is kept."""
-    if threading.current_thread() is not threading.main_thread():
-        return lambda: None
-    previous = signal.signal(signal.SIGTERM, lambda signum, frame: loop.interrupt("terminated"))
+class _Notices:
+    """Notices from other threads (the speech cache): on the view once there is one."""
 
-    def restore() -> None:
-        signal.signal(signal.SIGTERM, previous)
+    def __init__(self, err: Console) -> None:
+        self.err = err
+        self.view: View | None = None
 
-    return restore
+    def __call__(self, text: str) -> None:
+        if self.view is not None:
+            self.view.message(f"facecoach: {text}")  # rich and print are thread-safe
+        else:
+            self.err.print(f"facecoach: {text}")
+
+
+EXIT_SIGINT = 128 + signal.SIGINT
+"""130: the session was stopped by Ctrl-C."""
+EXIT_SIGTERM = 128 + signal.SIGTERM
+"""143: the session was stopped by SIGTERM (``kill``, a closed terminal)."""
+
+
+class _StopNow(KeyboardInterrupt):
+    """A second signal: stop at once; ``exit_status`` is that of the first."""
+
+    def __init__(self, exit_status: int) -> None:
+        super().__init__()
+        self.exit_status = exit_status
+
+
+class _SignalStop:
+    """Ctrl-C and SIGTERM end the session as "stop" (so it is kept) and set the exit status.
+
+    The first signal asks the loop to stop at its next step; a second one, if
+    the loop has not got there (a line still rendering), interrupts at once
+    with ``KeyboardInterrupt``, which the loop also turns into a kept stop.
+    Handlers are only installed on the main thread (the web app runs sessions
+    on others); ``restore`` puts the previous ones back.
+    """
+
+    def __init__(self, loop: LiveLoop) -> None:
+        self.loop = loop
+        self.status = 0
+        self._previous: dict[int, Any] = {}
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self._previous[signum] = signal.signal(signum, self._handle)
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        first = self.status == 0
+        if first:
+            self.status = EXIT_SIGINT if signum == signal.SIGINT else EXIT_SIGTERM
+            self.loop.interrupt("Ctrl-C" if signum == signal.SIGINT else "terminated")
+            return
+        raise _StopNow(self.status)
+
+    def restore(self) -> None:
+        for signum, previous in self._previous.items():
+            if previous is not None:
+                signal.signal(signum, previous)
+        self._previous.clear()
 
 
 def _warm_cache(speaker: Speaker, plan: Plan) -> Callable[[], None]:

@@ -69,7 +69,7 @@ def write_cues(directory: Path, rate: int = SAMPLE_RATE) -> list[Path]:
     written = []
     for name in CUE_SECONDS:
         path = directory / f"{name}.wav"
-        write_wav(path, make_cue(name, rate))
+        write_wav(path, make_cue(name, rate), mode=0o644)  # shipped with the package
         written.append(path)
     return written
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from .._paths import PRIVATE_FILE, private_dir
+
 __all__ = ["SAMPLE_RATE", "Samples", "Sound", "normalise", "read_wav", "write_wav"]
 
 Samples = npt.NDArray[np.float32]
@@ -59,10 +61,16 @@ def read_wav(path: str | os.PathLike[str]) -> Sound:
     return Sound(samples.astype(np.float32), rate)
 
 
-def write_wav(path: str | os.PathLike[str], sound: Sound) -> None:
-    """Write ``sound`` as 16-bit mono PCM, atomically (no half-written file is seen)."""
+def write_wav(path: str | os.PathLike[str], sound: Sound, *, mode: int = PRIVATE_FILE) -> None:
+    """Write ``sound`` as 16-bit mono PCM, atomically (no half-written file is seen).
+
+    The file is private to the user (0600) unless ``mode`` says otherwise;
+    missing folders are made private too (0700). Raises ``OSError`` (a
+    ``PlaceProblem`` naming the folder when it cannot be made).
+    """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():
+        private_dir(target.parent, "folder")
     pcm = (np.clip(sound.samples, -1.0, 1.0) * 32767.0).round().astype("<i2")
     fd, tmp = tempfile.mkstemp(prefix=".part-", suffix=".wav", dir=target.parent)
     try:
@@ -71,7 +79,7 @@ def write_wav(path: str | os.PathLike[str], sound: Sound) -> None:
             f.setsampwidth(2)
             f.setframerate(sound.rate)
             f.writeframes(pcm.tobytes())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; these are ordinary files
+        os.chmod(tmp, mode)  # mkstemp makes it 0600 whatever the umask
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

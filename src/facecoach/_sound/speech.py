@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import threading
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -22,6 +23,7 @@ from typing import Protocol
 import numpy as np
 
 from .._core.plan import DEFAULT_SPEECH_RATE, estimate_speech_seconds
+from .._paths import PlaceProblem
 from .samples import SAMPLE_RATE, Sound, normalise, read_wav, write_wav
 from .speech_files import speech_file
 
@@ -66,10 +68,28 @@ class Speaker(Protocol):
 
 
 class SpeechCache:
-    """Rendered lines on disk, one WAV file per (engine, voice, rate, text)."""
+    """Rendered lines on disk, one WAV file per (engine, voice, rate, text).
 
-    def __init__(self, directory: str | os.PathLike[str]) -> None:
+    Files are private to the user (0600, folders 0700). When a line cannot be
+    kept (a full disk, a folder that is not writable) the cache stops writing
+    for the rest of the run: lines are still spoken, only not kept, and
+    ``on_problem`` hears why once.
+    """
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        on_problem: Callable[[str], None] | None = None,
+        writer: Callable[[Path, Sound], None] | None = None,
+    ) -> None:
         self.directory = Path(directory)
+        self.on_problem = on_problem
+        """Told once, in words for the person, when lines can no longer be kept."""
+        self.problem: str | None = None
+        """Why lines are not being kept (None while they are)."""
+        self._write = writer or write_wav
+        self._lock = threading.Lock()
 
     def path(self, engine: str, voice: str | None, rate: int, text: str) -> Path:
         """Where this rendering lives."""
@@ -83,9 +103,29 @@ class SpeechCache:
         except (OSError, EOFError, ValueError, wave.Error):
             return None
 
-    def put(self, engine: str, voice: str | None, rate: int, text: str, sound: Sound) -> None:
-        """Keep a rendering (written atomically)."""
-        write_wav(self.path(engine, voice, rate, text), sound)
+    def put(self, engine: str, voice: str | None, rate: int, text: str, sound: Sound) -> bool:
+        """Keep a rendering (written atomically); False when it could not be kept."""
+        if self.problem is not None:
+            return False
+        try:
+            self._write(self.path(engine, voice, rate, text), sound)
+        except OSError as error:
+            self._give_up(error)
+            return False
+        return True
+
+    def _give_up(self, error: OSError) -> None:
+        reason = error.strerror or str(error) or type(error).__name__
+        if isinstance(error, PlaceProblem):  # it names the folder itself
+            where = reason
+        else:
+            where = f"cannot keep spoken lines in {self.directory}: {reason}"
+        with self._lock:
+            if self.problem is not None:
+                return
+            self.problem = f"{where}; speaking each line without keeping it"
+        if self.on_problem is not None:
+            self.on_problem(self.problem)
 
 
 class CachedSpeaker:
@@ -116,7 +156,7 @@ class CachedSpeaker:
             raw = self._synthesise(text)
         sound = Sound(normalise(raw.samples, raw.rate), raw.rate)  # silence stays silence
         if self.cache is not None:
-            self.cache.put(self.engine, self.voice, self.rate, text, sound)
+            self.cache.put(self.engine, self.voice, self.rate, text, sound)  # says once if not
         return sound
 
     def _synthesise(self, text: str) -> Sound:

@@ -7,6 +7,7 @@ loaded only when chosen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .._core.plan import DEFAULT_SPEECH_RATE
@@ -22,9 +23,14 @@ def make_speaker(
     rate: int = DEFAULT_SPEECH_RATE,
     cache_dir: Path | None = None,
     models_dir: Path | None = None,
+    on_cache_problem: Callable[[str], None] | None = None,
 ) -> Speaker:
-    """The speaker for ``--tts`` (pyttsx3, piper or fake)."""
-    cache = SpeechCache(cache_dir) if cache_dir is not None else None
+    """The speaker for ``--tts`` (pyttsx3, piper or fake).
+
+    ``on_cache_problem`` hears once why rendered lines cannot be kept in
+    ``cache_dir`` (a full disk, no permission); they are spoken all the same.
+    """
+    cache = SpeechCache(cache_dir, on_problem=on_cache_problem) if cache_dir is not None else None
     if tts == "pyttsx3":
         from .tts_pyttsx3 import Pyttsx3Speaker
 

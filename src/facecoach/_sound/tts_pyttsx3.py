@@ -14,10 +14,13 @@ from __future__ import annotations
 import json
 import os
 import select
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import wave
+import weakref
 from pathlib import Path
 from typing import IO, Any
 
@@ -119,7 +122,8 @@ class Pyttsx3Speaker(CachedSpeaker):
         self._closed = False
         self.retries = 0
         """Renders the engine had to be asked for again (it returned without audio)."""
-        self._scratch = Path(cache.directory if cache else Path.cwd()) / "pyttsx3-scratch"
+        self._scratch: Path | None = None
+        """A private folder for the engine's files, apart from the cache (see ``scratch``)."""
 
     def voices(self) -> list[VoiceInfo]:
         """The voices espeak-ng offers through pyttsx3."""
@@ -127,9 +131,33 @@ class Pyttsx3Speaker(CachedSpeaker):
             reply = self._ask({"op": "voices"})
         return [VoiceInfo(v["id"], v["name"], tuple(v["languages"])) for v in reply["voices"]]
 
+    def scratch(self) -> Path:
+        """Where the engine writes each line before it is read back: a private folder
+        in memory (``/dev/shm``) when there is one, else in the temporary folder.
+
+        Never the speech cache's folder, so a full or read-only cache cannot stop
+        the speaking. Removed on ``close``.
+        """
+        if self._scratch is None:
+            shm = Path("/dev/shm")
+            usable = shm.is_dir() and os.access(shm, os.W_OK | os.X_OK)
+            try:
+                made = tempfile.mkdtemp(prefix="facecoach-tts-", dir=shm if usable else None)
+            except OSError:
+                made = tempfile.mkdtemp(prefix="facecoach-tts-")
+            self._scratch = Path(made)
+            weakref.finalize(self, shutil.rmtree, made, True)  # a speaker never closed
+        return self._scratch
+
     def _synthesise(self, text: str) -> Sound:
-        self._scratch.mkdir(parents=True, exist_ok=True)
-        path = self._scratch / f"line-{os.getpid()}-{self.engine_calls}.wav"
+        if self._closed:
+            raise TtsUnavailable("the pyttsx3 speaker was closed")
+        try:
+            path = self.scratch() / f"line-{self.engine_calls}.wav"
+        except OSError as error:
+            raise TtsUnavailable(
+                f"no folder to render speech in ({error.strerror or error}); free some disk space"
+            ) from None
         try:
             voice = self._engine_voice()
             reply = self._ask(
@@ -213,6 +241,9 @@ class Pyttsx3Speaker(CachedSpeaker):
         with self._lock:
             self._closed = True
             proc, self._proc = self._proc, None
+            scratch, self._scratch = self._scratch, None
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
         if proc is None:
             return
         try:

@@ -8,7 +8,7 @@ input, whatever its bytes, makes this module raise anything but
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -17,11 +17,13 @@ from typing import TypeVar
 
 import yaml
 
+from .plan import estimate_speech_seconds
 from .routine import Exercise, Library, Routine
 from .yamlcheck import Problem, parse_document
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "MAX_ROUTINE_SECONDS",
     "Problem",
     "RoutineFileError",
     "builtin_library",
@@ -31,6 +33,9 @@ __all__ = [
 
 MAX_FILE_BYTES = 1_000_000
 """Larger files are refused unread: no real routine file comes near this."""
+
+MAX_ROUTINE_SECONDS = 3 * 3600
+"""A routine longer than 3 hours (its holds, rests and spoken lines) is a mistake."""
 
 MAX_DEPTH = 32
 """Our format needs five levels; anything far deeper is not a routine file."""
@@ -52,6 +57,7 @@ class _Parsed:
     exercises: tuple[Exercise, ...]
     routines: tuple[Routine, ...]
     references: tuple[tuple[str, str, int], ...]  # (routine id, exercise id, line)
+    broken: frozenset[str] = frozenset()  # exercises defined with a problem, reported there
 
 
 def _read_text(path: str) -> tuple[str | None, list[Problem]]:
@@ -97,6 +103,13 @@ def _parse_text(path: str, text: str) -> tuple[_Parsed | None, list[Problem]]:
             if line > len(text.splitlines()):  # ran off the end: the opening is the place
                 line = opened
         return None, [Problem(path, line, f"YAML syntax error: {what or 'cannot parse'}")]
+    except yaml.reader.ReaderError as error:  # a NUL or control character: say its line
+        line = text.count("\n", 0, max(0, int(error.position))) + 1
+        char = error.character
+        shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+        return None, [
+            Problem(path, line, f"control character {shown} is not allowed in YAML; remove it")
+        ]
     except yaml.YAMLError as error:
         return None, [Problem(path, 1, f"YAML error: {error}")]
     except RecursionError:
@@ -111,6 +124,7 @@ def _parse_text(path: str, text: str) -> tuple[_Parsed | None, list[Problem]]:
         tuple(document.exercises),
         tuple(document.routines),
         tuple(document.references),
+        frozenset(document.broken),
     )
     return parsed, problems
 
@@ -169,15 +183,19 @@ def _merge(parsed: Iterable[_Parsed], base: Library | None) -> tuple[Library, li
     exercises: dict[str, Exercise] = {}
     routines: dict[str, Routine] = {}
     references: list[tuple[str, str, str, int]] = []
+    broken: set[str] = set()
+    own: list[Routine] = []
     for part in parsed:
         problems += _add_unique("exercise", part.exercises, exercises)
         problems += _add_unique("routine", part.routines, routines)
         references.extend((part.path, r, e, line) for r, e, line in part.references)
+        broken |= part.broken
+        own.extend(part.routines)
     if base is not None:
         exercises = {**base.exercises, **exercises}
         routines = {**base.routines, **routines}
     for path, routine_id, exercise_id, line in references:
-        if exercise_id not in exercises:
+        if exercise_id not in exercises and exercise_id not in broken:
             hint = _did_you_mean(exercise_id, exercises)
             problems.append(
                 Problem(
@@ -186,7 +204,33 @@ def _merge(parsed: Iterable[_Parsed], base: Library | None) -> tuple[Library, li
                     f"routine '{routine_id}' names unknown exercise '{exercise_id}'{hint}",
                 )
             )
+    for routine in own:
+        seconds = _routine_seconds(routine, exercises)
+        if seconds > MAX_ROUTINE_SECONDS:
+            problems.append(
+                _at(
+                    routine.source,
+                    f"routine '{routine.id}' would take about {seconds / 3600:.1f} hours; "
+                    f"the limit is {MAX_ROUTINE_SECONDS // 3600} hours (fewer reps or exercises)",
+                )
+            )
     return Library(exercises=exercises, routines=routines), problems
+
+
+def _routine_seconds(routine: Routine, exercises: Mapping[str, Exercise]) -> float:
+    """At least how long ``routine`` takes: its holds, rests and spoken lines."""
+    total = routine.rest_between * max(0, len(routine.items) - 1)
+    for item in routine.items:
+        exercise = exercises.get(item.exercise)
+        if exercise is None:
+            continue
+        once = sum(
+            (step.hold or 0.0) + (step.rest or 0.0) + estimate_speech_seconds(step.say)
+            for step in exercise.steps
+        )
+        reps = item.reps if item.reps is not None else exercise.reps
+        total += estimate_speech_seconds(exercise.setup) + (exercise.ready or 0.0) + reps * once
+    return total
 
 
 _Item = TypeVar("_Item", Exercise, Routine)

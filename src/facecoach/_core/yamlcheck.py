@@ -7,27 +7,15 @@ anchor/alias bombs before they cost time or memory.
 
 from __future__ import annotations
 
-import difflib
-import math
-import re
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from enum import Enum
-from typing import TypeVar
 
 import yaml
 
 from .nodes import MAX_NODES, expanded_size
 from .routine import POINTS, Area, Exercise, ExerciseKind, Routine, RoutineItem, Side, Step
+from .yamlfields import Checker, Problem, TooBig, optional
 
 __all__ = ["Document", "Problem", "parse_document"]
-
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-_STR = "tag:yaml.org,2002:str"
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_BOOL = "tag:yaml.org,2002:bool"
 
 _EXERCISE_KEYS = (
     "id",
@@ -49,21 +37,6 @@ _ROUTINE_KEYS = ("id", "name", "rest_between", "exercises")
 _ROUTINE_REQUIRED = ("id", "name", "exercises")
 _ITEM_KEYS = ("exercise", "reps")
 
-E = TypeVar("E", bound=Enum)
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a file, printed as ``FILE:LINE: message``."""
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
-
 
 @dataclass
 class Document:
@@ -72,194 +45,19 @@ class Document:
     exercises: list[Exercise] = field(default_factory=list)
     routines: list[Routine] = field(default_factory=list)
     references: list[tuple[str, str, int]] = field(default_factory=list)
-
-
-class _TooBig(Exception):
-    pass
-
-
-class _Checker:
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.problems: list[Problem] = []
-        self.visited = 0
-
-    # -- basics ---------------------------------------------------------
-
-    def line(self, node: yaml.Node) -> int:
-        return int(node.start_mark.line) + 1
-
-    def problem(self, node: yaml.Node, message: str) -> None:
-        self.problems.append(Problem(self.path, self.line(node), message))
-
-    def visit(self, node: yaml.Node) -> None:
-        self.visited += 1
-        if self.visited > MAX_NODES:
-            raise _TooBig
-
-    def mapping(
-        self, node: yaml.Node, what: str, allowed: tuple[str, ...], required: tuple[str, ...]
-    ) -> dict[str, yaml.Node] | None:
-        """The keys of a mapping node, reporting unknown, duplicate and missing keys."""
-        self.visit(node)
-        if not isinstance(node, yaml.MappingNode):
-            self.problem(
-                node, f"{what} must be a mapping of {', '.join(allowed)}; got {_describe(node)}"
-            )
-            return None
-        out: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            self.visit(key_node)
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
-                self.problem(key_node, f"{what}: keys must be words, got {_describe(key_node)}")
-                continue
-            key = str(key_node.value)
-            if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                self.problem(
-                    key_node,
-                    f"{what}: unknown key '{key}'{hint}; allowed keys: {', '.join(allowed)}",
-                )
-            elif key in out:
-                self.problem(key_node, f"{what}: key '{key}' appears twice")
-            else:
-                out[key] = value_node
-        for key in required:
-            if key not in out:
-                self.problem(node, f"{what}: missing required field '{key}'")
-        return out
-
-    def sequence(self, node: yaml.Node, what: str) -> Iterator[yaml.Node]:
-        self.visit(node)
-        if not isinstance(node, yaml.SequenceNode):
-            self.problem(node, f"{what} must be a list, got {_describe(node)}")
-            return
-        yield from node.value
-
-    # -- scalars --------------------------------------------------------
-
-    def text(self, node: yaml.Node, what: str, *, placeholders: bool = False) -> str | None:
-        self.visit(node)
-        if not isinstance(node, yaml.ScalarNode) or node.tag != _STR:
-            self.problem(node, f"{what} must be text, got {_describe(node)}")
-            return None
-        value = str(node.value).strip()
-        if not value:
-            self.problem(node, f"{what} must not be empty")
-            return None
-        if placeholders:
-            for name in _PLACEHOLDER.findall(value):
-                if name != "side":
-                    self.problem(
-                        node,
-                        f"{what}: unknown placeholder '{{{name}}}'; only {{side}} is filled in",
-                    )
-        return value
-
-    def number(
-        self, node: yaml.Node, what: str, low: float, high: float, *, whole: bool = False
-    ) -> float | None:
-        self.visit(node)
-        unit = "a whole number" if whole else "a number of seconds"
-        expected = f"{what} must be {unit} from {_fmt(low)} to {_fmt(high)}"
-        value: float | None = None
-        if isinstance(node, yaml.ScalarNode) and node.tag in ((_INT,) if whole else (_INT, _FLOAT)):
-            value = _construct_number(node)
-        if value is None:
-            self.problem(node, f"{expected}, got {_describe(node)}")
-            return None
-        if not math.isfinite(value) or not low <= value <= high:
-            self.problem(node, f"{expected}, got {node.value}")
-            return None
-        return value
-
-    def flag(self, node: yaml.Node, what: str) -> bool | None:
-        self.visit(node)
-        if isinstance(node, yaml.ScalarNode) and node.tag == _BOOL:
-            return str(node.value).lower() in ("true", "yes", "on")
-        self.problem(node, f"{what} must be true or false, got {_describe(node)}")
-        return None
-
-    def choice(self, node: yaml.Node, what: str, enum: type[E]) -> E | None:
-        value = self.choice_of(node, what, tuple(str(member.value) for member in enum))
-        return None if value is None else enum(value)
-
-    def choice_of(self, node: yaml.Node, what: str, options: tuple[str, ...]) -> str | None:
-        value = self.text(node, what)
-        if value is None:
-            return None
-        if value in options:
-            return value
-        close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        self.problem(
-            node, f"{what}: unknown value '{value}'{hint}; expected one of {' | '.join(options)}"
-        )
-        return None
-
-    def identifier(self, node: yaml.Node, what: str) -> str | None:
-        value = self.text(node, what)
-        if value is not None and not _ID.match(value):
-            self.problem(
-                node,
-                f"{what} '{value}' must be lowercase letters, digits and dashes (like brow-lift)",
-            )
-            return None
-        return value
-
-
-def _construct_number(node: yaml.ScalarNode) -> float | None:
-    try:
-        value = yaml.constructor.SafeConstructor().construct_object(node)
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError):
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    try:
-        return float(value)
-    except OverflowError:
-        return None
-
-
-def _describe(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    tag = str(node.tag).rsplit(":", 1)[-1]
-    names = {
-        "str": "text",
-        "int": "a whole number",
-        "float": "a number",
-        "bool": "true/false",
-        "null": "nothing",
-    }
-    value = str(node.value)
-    shown = value if len(value) <= 40 else value[:37] + "..."
-    return f"{names.get(tag, tag)} '{shown}'" if value else names.get(tag, tag)
-
-
-def _fmt(value: float) -> str:
-    return str(int(value)) if value == int(value) else str(value)
-
-
-def _optional(
-    fields: dict[str, yaml.Node], key: str, read: Callable[[yaml.Node], T | None], default: T
-) -> T | None:
-    node = fields.get(key)
-    return default if node is None else read(node)
+    broken: set[str] = field(default_factory=set)
+    """Ids of exercises defined here with a problem (already reported at its line)."""
 
 
 def parse_document(path: str, root: yaml.Node) -> tuple[Document | None, list[Problem]]:
     """Check a composed YAML document and build what it defines."""
-    checker = _Checker(path)
+    checker = Checker(path)
     if expanded_size(root) > MAX_NODES:
         message = f"file expands to more than {MAX_NODES:,} YAML nodes through anchors and aliases"
         return None, [Problem(path, checker.line(root), f"{message}; refused")]
     try:
         document = _document(checker, root)
-    except _TooBig:
+    except TooBig:
         return None, [
             Problem(
                 path,
@@ -273,7 +71,7 @@ def parse_document(path: str, root: yaml.Node) -> tuple[Document | None, list[Pr
     return document, sorted(checker.problems, key=lambda p: p.line)
 
 
-def _document(c: _Checker, root: yaml.Node) -> Document:
+def _document(c: Checker, root: yaml.Node) -> Document:
     document = Document()
     fields = c.mapping(root, "file", ("exercises", "routines"), ())
     if fields is None:
@@ -284,6 +82,8 @@ def _document(c: _Checker, root: yaml.Node) -> Document:
         exercise = _exercise(c, node)
         if exercise is not None:
             document.exercises.append(exercise)
+        elif (ident := _stated_id(node)) is not None:
+            document.broken.add(ident)  # its problem is reported; routines using it are not
     for node in c.sequence(fields["routines"], "routines") if "routines" in fields else ():
         routine = _routine(c, node, document.references)
         if routine is not None:
@@ -291,7 +91,16 @@ def _document(c: _Checker, root: yaml.Node) -> Document:
     return document
 
 
-def _exercise(c: _Checker, node: yaml.Node) -> Exercise | None:
+def _stated_id(node: yaml.Node) -> str | None:
+    """The ``id:`` an exercise mapping states, whatever else is wrong with it."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if getattr(key, "value", None) == "id" and isinstance(value, yaml.ScalarNode):
+                return str(value.value).strip() or None
+    return None
+
+
+def _exercise(c: Checker, node: yaml.Node) -> Exercise | None:
     before = len(c.problems)
     fields = c.mapping(node, "exercise", _EXERCISE_KEYS, _EXERCISE_REQUIRED)
     if fields is None:
@@ -301,13 +110,13 @@ def _exercise(c: _Checker, node: yaml.Node) -> Exercise | None:
     name = c.text(fields["name"], f"{what}: name") if "name" in fields else None
     area = c.choice(fields["area"], f"{what}: area", Area) if "area" in fields else None
     kind = c.choice(fields["kind"], f"{what}: kind", ExerciseKind) if "kind" in fields else None
-    side = _optional(fields, "side", lambda n: c.choice(n, f"{what}: side", Side), Side.AFFECTED)
-    reps = _optional(fields, "reps", lambda n: c.number(n, f"{what}: reps", 1, 30, whole=True), 1.0)
-    min_hold = _optional(fields, "min_hold", lambda n: c.number(n, f"{what}: min_hold", 1, 60), 3.0)
-    setup = _optional(fields, "setup", lambda n: c.text(n, f"{what}: setup", placeholders=True), "")
+    side = optional(fields, "side", lambda n: c.choice(n, f"{what}: side", Side), Side.AFFECTED)
+    reps = optional(fields, "reps", lambda n: c.number(n, f"{what}: reps", 1, 30, whole=True), 1.0)
+    min_hold = optional(fields, "min_hold", lambda n: c.number(n, f"{what}: min_hold", 1, 60), 3.0)
+    setup = optional(fields, "setup", lambda n: c.text(n, f"{what}: setup", placeholders=True), "")
     points = _points(c, fields["points"], what) if "points" in fields else ()
     ready = c.number(fields["ready"], f"{what}: ready", 0, 15) if "ready" in fields else None
-    halfway = _optional(fields, "halfway", lambda n: c.flag(n, f"{what}: halfway"), False)
+    halfway = optional(fields, "halfway", lambda n: c.flag(n, f"{what}: halfway"), False)
     steps: list[Step] = []
     if "steps" in fields:
         items = list(c.sequence(fields["steps"], f"{what}: steps"))
@@ -317,6 +126,15 @@ def _exercise(c: _Checker, node: yaml.Node) -> Exercise | None:
             step = _step(c, step_node, f"{what}, step {number}")
             if step is not None:
                 steps.append(step)
+    if "min_hold" in fields and min_hold is not None:
+        for number, step in enumerate(steps, start=1):
+            if step.hold is not None and step.hold < min_hold:
+                c.problem(
+                    fields["min_hold"],
+                    f"{what}: min_hold ({min_hold:g} s) is longer than the hold of step "
+                    f"{number} ({step.hold:g} s); the floor must not be above the hold",
+                )
+                break
     if len(c.problems) > before:
         return None
     assert ident and name and area and kind and side and reps and min_hold is not None
@@ -337,7 +155,7 @@ def _exercise(c: _Checker, node: yaml.Node) -> Exercise | None:
     )
 
 
-def _points(c: _Checker, node: yaml.Node, what: str) -> tuple[str, ...]:
+def _points(c: Checker, node: yaml.Node, what: str) -> tuple[str, ...]:
     """``points:``: a list of named places for the fingertips, each once."""
     names: list[str] = []
     for item in c.sequence(node, f"{what}: points"):
@@ -349,7 +167,7 @@ def _points(c: _Checker, node: yaml.Node, what: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _step(c: _Checker, node: yaml.Node, what: str) -> Step | None:
+def _step(c: Checker, node: yaml.Node, what: str) -> Step | None:
     fields = c.mapping(node, what, _STEP_KEYS, ("say",))
     if fields is None:
         return None
@@ -375,9 +193,7 @@ def _step(c: _Checker, node: yaml.Node, what: str) -> Step | None:
     return Step(say=say, hold=hold, rest=rest)
 
 
-def _routine(
-    c: _Checker, node: yaml.Node, references: list[tuple[str, str, int]]
-) -> Routine | None:
+def _routine(c: Checker, node: yaml.Node, references: list[tuple[str, str, int]]) -> Routine | None:
     before = len(c.problems)
     fields = c.mapping(node, "routine", _ROUTINE_KEYS, _ROUTINE_REQUIRED)
     if fields is None:
@@ -385,7 +201,7 @@ def _routine(
     ident = c.identifier(fields["id"], "routine id") if "id" in fields else None
     what = f"routine '{ident}'" if ident else f"routine at line {c.line(node)}"
     name = c.text(fields["name"], f"{what}: name") if "name" in fields else None
-    rest = _optional(
+    rest = optional(
         fields, "rest_between", lambda n: c.number(n, f"{what}: rest_between", 0, 300), 0.0
     )
     items: list[RoutineItem] = []
@@ -410,7 +226,7 @@ def _routine(
     )
 
 
-def _item(c: _Checker, node: yaml.Node, what: str) -> RoutineItem | None:
+def _item(c: Checker, node: yaml.Node, what: str) -> RoutineItem | None:
     if isinstance(node, yaml.ScalarNode):
         ident = c.identifier(node, f"{what}: exercise id")
         return RoutineItem(ident) if ident else None

@@ -59,6 +59,7 @@ from .frames import (
 )
 from .loader import (
     MAX_FILE_BYTES,
+    MAX_ROUTINE_SECONDS,
     RoutineFileError,
     builtin_library,
     check_files,
@@ -130,8 +131,12 @@ from .timing import (
 )
 from .yamlcheck import (
     Document,
-    Problem,
     parse_document,
+)
+from .yamlfields import (
+    MAX_SPOKEN_CHARS,
+    MAX_SPOKEN_WORDS,
+    Problem,
 )
 
 __all__ = [
@@ -145,6 +150,9 @@ __all__ = [
     "KIND_STATE",
     "MAX_FILE_BYTES",
     "MAX_NODES",
+    "MAX_ROUTINE_SECONDS",
+    "MAX_SPOKEN_CHARS",
+    "MAX_SPOKEN_WORDS",
     "POINTS",
     "POINT_WORDS",
     "READY_SECONDS",

@@ -20,7 +20,8 @@ import yaml
 
 from .nodes import MAX_NODES
 
-__all__ = ["MAX_SPOKEN_WORDS", "Checker", "Problem", "TooBig", "describe", "optional"]
+__all__ = ["MAX_SPOKEN_CHARS", "MAX_SPOKEN_WORDS", "Problem"]
+"""Public names; ``Checker`` and its helpers are for ``yamlcheck``."""
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "facecoach"
 MAX_LINES = 400
 
-OVER_TODAY = {"_core/session.py", "_person/store.py"}
+OVER_TODAY = {"_core/session.py"}
 """Modules still over the limit, to be split; the list may only shrink."""
 
 

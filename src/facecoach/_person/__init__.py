@@ -66,6 +66,11 @@ from .profile import (
     profile_path,
     save_profile,
 )
+from .queries import (
+    ExerciseSession,
+    HistoryQueries,
+    SessionRow,
+)
 from .recorder import (
     Recorder,
     SessionStart,
@@ -115,9 +120,7 @@ from .schema import (
     migrate,
 )
 from .store import (
-    ExerciseSession,
     HistoryFull,
-    SessionRow,
     Store,
 )
 
@@ -141,6 +144,7 @@ __all__ = [
     "ExerciseSession",
     "Frequency",
     "HistoryFull",
+    "HistoryQueries",
     "Installed",
     "Outcome",
     "Past",

@@ -144,14 +144,16 @@ routines:
 
 MEASURE = textwrap.dedent(
     """
-    import json, resource, sys
+    import json, sys
     from facecoach._core import compile_plan, load_library
     from facecoach._live.export import export_session
     from facecoach._sound import FakeSpeaker
     library = load_library([sys.argv[1]])
     plan = compile_plan(library.routines["long"], library)
     result = export_session(plan, FakeSpeaker(), sys.argv[2])
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # VmHWM is this process's own high-water mark (ru_maxrss may carry the parent's over exec)
+    status = open("/proc/self/status").read().split("VmHWM:")[1]
+    peak_kb = int(status.split()[0])
     print(json.dumps({"seconds": result.seconds, "peak_mb": peak_kb / 1024}))
     """
 )

@@ -1,12 +1,41 @@
-"""Where "repeat" and "back" land in a plan (pure index arithmetic)."""
+"""Where "repeat" and "back" land in a plan (pure index arithmetic), and step tests."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
+from .events import TimerKind
 from .plan import PlanStep, StepKind
 
-__all__ = ["back_target", "segment_start"]
+if sys.version_info >= (3, 11):
+    from typing import assert_never
+else:  # pragma: no cover - the package runs on 3.11; this keeps 3.10 importing
+
+    def assert_never(value: NoReturn) -> NoReturn:
+        """Reached only when a ``match`` misses a case."""
+        raise AssertionError(f"unhandled: {value!r}")
+
+
+__all__ = ["TIMER_KIND", "assert_never", "back_target", "in_hold", "is_cue", "segment_start"]
+
+TIMER_KIND: dict[StepKind, TimerKind] = {
+    StepKind.READY: "ready",
+    StepKind.HOLD: "hold",
+    StepKind.REST: "rest",
+}
+"""The timer each timed step runs (cues are timed too, but have no timer of their own)."""
+
+
+def is_cue(step: PlanStep, name: str) -> bool:
+    """True for the cue called ``name``."""
+    return step.kind is StepKind.CUE and step.text == name
+
+
+def in_hold(step: PlanStep) -> bool:
+    """A hold, or its start cue: the person already feels the hold as begun."""
+    return step.kind is StepKind.HOLD or is_cue(step, "hold_start")
 
 
 def segment_start(steps: Sequence[PlanStep], index: int) -> int:

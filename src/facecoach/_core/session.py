@@ -9,8 +9,7 @@ through ``TRANSITIONS``, which refuses a move that cannot happen.
 
 from __future__ import annotations
 
-import sys
-from typing import Literal, NoReturn
+from typing import Literal
 
 from .commands import Command
 from .events import (
@@ -34,23 +33,14 @@ from .events import (
     StopSpeech,
     StopTimer,
     Tick,
-    TimerKind,
     TooTightRecord,
 )
 from .frames import closing_line
-from .moves import back_target, segment_start
+from .moves import TIMER_KIND, assert_never, back_target, in_hold, is_cue, segment_start
 from .plan import HALFWAY_AFTER, Plan, PlanStep, StepKind, adapted_hold
 from .state import KIND_STATE as _KIND_STATE
 from .state import SessionLines, SessionState, check_move
 from .timing import StepTimer, marks_for
-
-if sys.version_info >= (3, 11):
-    from typing import assert_never
-else:  # pragma: no cover - the package runs on 3.11; this keeps 3.10 importing
-
-    def assert_never(value: NoReturn) -> NoReturn:
-        raise AssertionError(f"unhandled: {value!r}")
-
 
 __all__ = ["EASE_FACTOR", "TICK_SECONDS", "Session", "SessionLines", "SessionState"]
 
@@ -215,27 +205,17 @@ class Session:
                 return effects + (self._resume(t, say=True) if self.paused else [])
             case Command.HELP:
                 return effects + self._interject(t, self.lines.help, "help")
-            case Command.TOO_TIGHT | Command.NEXT | Command.REPEAT | Command.BACK:
-                if self.paused:  # any other command carries on from where we were
-                    effects += self._resume(t, say=False)
-                return effects + self._move_command(t, command)
-            case _:
-                assert_never(command)
-
-    def _move_command(
-        self,
-        t: float,
-        command: Literal[Command.TOO_TIGHT, Command.NEXT, Command.REPEAT, Command.BACK],
-    ) -> list[Effect]:
+        if self.paused:  # any other command carries on from where we were
+            effects += self._resume(t, say=False)
         match command:
             case Command.TOO_TIGHT:
-                return self._too_tight(t)
+                return effects + self._too_tight(t)
             case Command.NEXT:
-                return self._next(t)
+                return effects + self._next(t)
             case Command.REPEAT:
-                return self._repeat(t)
+                return effects + self._repeat(t)
             case Command.BACK:
-                return self._jump(t, back_target(self.steps, self.index), "back")
+                return effects + self._jump(t, back_target(self.steps, self.index), "back")
             case _:
                 assert_never(command)
 
@@ -251,7 +231,7 @@ class Session:
     def _next(self, t: float) -> list[Effect]:
         step = self.steps[self.index]
         skip = 0
-        if _is_cue(step, "hold_start"):
+        if is_cue(step, "hold_start"):
             skip = 1  # the person hears the hold as begun: skip it too
         effects = self._close_step(t, "next", completed=False)
         self.index += 1 + skip
@@ -259,7 +239,7 @@ class Session:
 
     def _repeat(self, t: float) -> list[Effect]:
         step = self.steps[self.index]
-        if _in_hold(step):
+        if in_hold(step):
             target = self.index - 1 if step.kind is StepKind.HOLD else self.index
             if self.steps[target].kind is not StepKind.CUE:
                 target = self.index
@@ -275,14 +255,14 @@ class Session:
         self.too_tight += 1
         effects: list[Effect] = [Record(TooTightRecord(step.exercise, factor))]
         ease_off = self.lines.ease_off_for(step.exercise_kind)
-        if not _in_hold(step):
+        if not in_hold(step):
             return effects + self._interject(t, ease_off, "ease_off")
         effects += self._close_step(t, "too_tight", completed=True)
         self.index += 1
         # skip the rest of this hold and its end cue: the ease-off line ends it
         while self.index < len(self.steps) and (
             self.steps[self.index].kind is StepKind.HOLD
-            or _is_cue(self.steps[self.index], "hold_end")
+            or is_cue(self.steps[self.index], "hold_end")
         ):
             self.index += 1
         if self.index >= len(self.steps):
@@ -395,7 +375,7 @@ class Session:
         speaking = self._state is SessionState.SPEAKING
         if speaking and reason != "done":
             effects.append(StopSpeech())
-        timer = _TIMER_KIND.get(step.kind)
+        timer = TIMER_KIND.get(step.kind)
         if timer is not None and not speaking:
             effects.append(StopTimer(timer, step.exercise, self._seconds, actual, reason))
         if completed and step.counted:
@@ -428,19 +408,3 @@ class Session:
     def _next_utterance(self) -> int:
         self._utterance += 1
         return self._utterance
-
-
-_TIMER_KIND: dict[StepKind, TimerKind] = {
-    StepKind.READY: "ready",
-    StepKind.HOLD: "hold",
-    StepKind.REST: "rest",
-}
-
-
-def _is_cue(step: PlanStep, name: str) -> bool:
-    return step.kind is StepKind.CUE and step.text == name
-
-
-def _in_hold(step: PlanStep) -> bool:
-    """A hold, or its start cue: the person already feels the hold as begun."""
-    return step.kind is StepKind.HOLD or _is_cue(step, "hold_start")

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "facecoach"
 MAX_LINES = 400
 
-OVER_TODAY = {"_core/session.py"}
+OVER_TODAY: set[str] = set()
 """Modules still over the limit, to be split; the list may only shrink."""
 
 

@@ -66,7 +66,11 @@ from .loader import (
     load_library,
 )
 from .moves import (
+    TIMER_KIND,
+    assert_never,
     back_target,
+    in_hold,
+    is_cue,
     segment_start,
 )
 from .nodes import (
@@ -106,8 +110,6 @@ from .routine import (
     Step,
 )
 from .session import (
-    EASE_FACTOR,
-    TICK_SECONDS,
     Session,
 )
 from .simulate import (
@@ -117,11 +119,14 @@ from .simulate import (
     simulate,
 )
 from .state import (
+    EASE_FACTOR,
     KIND_STATE,
+    TICK_SECONDS,
     TRANSITIONS,
     IllegalMove,
     SessionLines,
     SessionState,
+    StopReason,
     check_move,
 )
 from .timing import (
@@ -157,6 +162,7 @@ __all__ = [
     "POINT_WORDS",
     "READY_SECONDS",
     "TICK_SECONDS",
+    "TIMER_KIND",
     "TRANSITIONS",
     "Area",
     "Clock",
@@ -208,6 +214,7 @@ __all__ = [
     "StepKind",
     "StepRecord",
     "StepTimer",
+    "StopReason",
     "StopSpeech",
     "StopTimer",
     "Tick",
@@ -215,6 +222,7 @@ __all__ = [
     "TooTightRecord",
     "adapted_hold",
     "amount",
+    "assert_never",
     "back_target",
     "builtin_library",
     "check_files",
@@ -226,6 +234,8 @@ __all__ = [
     "expanded_size",
     "face_svg",
     "face_view",
+    "in_hold",
+    "is_cue",
     "load_library",
     "log_line",
     "marks_for",

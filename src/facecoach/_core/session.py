@@ -38,19 +38,11 @@ from .events import (
 from .frames import closing_line
 from .moves import TIMER_KIND, assert_never, back_target, in_hold, is_cue, segment_start
 from .plan import HALFWAY_AFTER, Plan, PlanStep, StepKind, adapted_hold
+from .state import EASE_FACTOR, TICK_SECONDS, SessionLines, SessionState, StopReason, check_move
 from .state import KIND_STATE as _KIND_STATE
-from .state import SessionLines, SessionState, check_move
 from .timing import StepTimer, marks_for
 
 __all__ = ["EASE_FACTOR", "TICK_SECONDS", "Session", "SessionLines", "SessionState"]
-
-EASE_FACTOR = 0.75
-"""Each "too tight" multiplies the exercise's later holds by this."""
-
-TICK_SECONDS = 3
-"""Default: the last this many seconds of a hold tick."""
-
-StopReason = Literal["done", "next", "too_tight", "back", "repeat", "stop"]
 
 
 class Session:
@@ -384,13 +376,10 @@ class Session:
             self.holds_done += 1
         if step.counted:
             planned = self._seconds if step.kind is not StepKind.SAY else step.seconds
-            effects.append(
-                Record(
-                    StepRecord(
-                        self.index, step.kind.value, step.exercise, planned, actual, completed
-                    )
-                )
+            record = StepRecord(
+                self.index, step.kind.value, step.exercise, planned, actual, completed
             )
+            effects.append(Record(record))
         self._timer.clear()
         self._awaiting = self._interjection = None
         return effects

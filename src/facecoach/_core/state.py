@@ -5,17 +5,30 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Literal
 
 from .plan import StepKind
 
 __all__ = [
+    "EASE_FACTOR",
     "KIND_STATE",
+    "TICK_SECONDS",
     "TRANSITIONS",
     "IllegalMove",
     "SessionLines",
     "SessionState",
+    "StopReason",
     "check_move",
 ]
+
+EASE_FACTOR = 0.75
+"""Each "too tight" multiplies the exercise's later holds by this."""
+
+TICK_SECONDS = 3
+"""Default: the last this many seconds of a hold tick."""
+
+StopReason = Literal["done", "next", "too_tight", "back", "repeat", "stop"]
+"""Why a step ended."""
 
 
 class SessionState(str, Enum):

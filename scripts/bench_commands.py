@@ -127,6 +127,8 @@ class Tally:
     """command -> [heard, said]"""
     per_engine: dict[str, list[int]] = field(default_factory=dict)
     """speech engine of the voice (piper, espeak) -> [heard, said]"""
+    per_phrase: dict[str, list[int]] = field(default_factory=dict)
+    """phrase -> [heard, said]"""
 
 
 def run_split(split: str, args: argparse.Namespace, seed: int, tally: Tally, workdir: Path) -> None:
@@ -149,6 +151,9 @@ def run_split(split: str, args: argparse.Namespace, seed: int, tally: Tally, wor
             counts = tally.per_command.setdefault(placed.label, [0, 0])
             counts[0] += heard
             counts[1] += 1
+            phrase = tally.per_phrase.setdefault(placed.text, [0, 0])
+            phrase[0] += heard
+            phrase[1] += 1
             engine[0] += heard
             engine[1] += 1
         tally.hits += result["hits"]  # type: ignore[operator]
@@ -173,6 +178,10 @@ def report(split: str, runs: int, tally: Tally) -> None:
     print("  recall per command:")
     for command, (hit, said) in tally.per_command.items():
         print(f"    {command:<10} {hit:>3}/{said:<3} {100 * hit / max(1, said):5.1f} %")
+    print(
+        "  recall per phrase: "
+        + ", ".join(f"{p} {h}/{n}" for p, (h, n) in sorted(tally.per_phrase.items()))
+    )
     engines = ", ".join(
         f"{name} {100 * hit / max(1, said):.1f} %" for name, (hit, said) in tally.per_engine.items()
     )

@@ -45,7 +45,7 @@ RELIABLE_EN = (
     "continue",
     "go back",
     "previous",
-    "end session",
+    "finish",
     "what can i say",
 )
 

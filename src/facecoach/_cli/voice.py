@@ -12,7 +12,7 @@ import numpy as np
 
 from .._core.ports import CommandSource, HeardCommand, SpeechGate
 from .._paths import Places, places
-from .._voice.download import DownloadError, download_model
+from .._voice.download import PINNED_FILES, DownloadError, download_files, download_model
 from .._voice.mic import AudioSource, MicError, MicSource, WavSource
 from .._voice.recognizer import Decision
 from .._voice.source import (
@@ -70,8 +70,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("model", help="speech models")
     models = p.add_subparsers(dest="model_command", metavar="ACTION")
     models.required = True
-    d = models.add_parser("download", help="download the small Vosk model for a language")
-    d.add_argument("lang", nargs="?", default="en", metavar="LANG", help="language (default en)")
+    d = models.add_parser(
+        "download", help="download Whisper tiny.en, or the small Vosk model for a language"
+    )
+    d.add_argument(
+        "lang",
+        nargs="?",
+        default="en",
+        metavar="MODEL",
+        help="whisper-tiny.en, or a language for its Vosk model (default en)",
+    )
     d.set_defaults(handler=_download)
 
 
@@ -242,9 +250,14 @@ def _progress() -> Callable[[int, int], None]:
 
 def _download(args: argparse.Namespace) -> int:
     where = places(args.data_dir)
-    print(f"Downloading the small Vosk model for {args.lang!r} into {where.models} ...")
+    files = PINNED_FILES.get(args.lang)
+    what = files.name if files else f"the small Vosk model for {args.lang!r}"
+    print(f"Downloading {what} into {where.models} ...")
     try:
-        path = download_model(args.lang, where.models, progress=_progress())
+        if files is not None:
+            path = download_files(files, where.models, progress=_progress())
+        else:
+            path = download_model(args.lang, where.models, progress=_progress())
     except DownloadError as exc:
         print(file=sys.stderr)
         return _fail(str(exc))

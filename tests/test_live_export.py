@@ -163,7 +163,8 @@ def _peak(tmp_path: Path, exercises: int) -> dict[str, float]:
     routine = tmp_path / f"long-{exercises}.yaml"
     routine.write_text(LONG_ROUTINE.format(items=", ".join(["press"] * exercises)))
     done = subprocess.run(
-        [sys.executable, "-c", MEASURE, str(routine), str(tmp_path / f"long-{exercises}.mp3")],
+        # WAV: the quickest writer; every format goes through the same blocks
+        [sys.executable, "-c", MEASURE, str(routine), str(tmp_path / f"long-{exercises}.wav")],
         capture_output=True,
         text=True,
         timeout=600,
@@ -175,6 +176,6 @@ def _peak(tmp_path: Path, exercises: int) -> dict[str, float]:
 @pytest.mark.slow
 def test_memory_does_not_grow_with_the_length_of_the_routine(tmp_path: Path) -> None:
     short = _peak(tmp_path, 1)  # about 10 minutes
-    long = _peak(tmp_path, 6)  # about an hour
-    assert long["seconds"] > 5 * short["seconds"]
+    long = _peak(tmp_path, 3)  # about 30 minutes
+    assert long["seconds"] > 2.5 * short["seconds"]
     assert long["peak_mb"] < short["peak_mb"] + 25, (short, long)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from voice_support import corpus, needs_espeak, needs_piper
+from voice_support import corpus, load_pack, needs_espeak, needs_piper
 
 pytest.importorskip("onnxruntime")
 pytest.importorskip("faster_whisper")
@@ -123,3 +123,30 @@ def test_a_segment_is_offered_early_with_the_audio_it_ends_with() -> None:
     early, end = events[0][1], events[1][1]
     assert early.end == end.end and early.audio == end.audio
     assert end.emitted - early.emitted >= 0.1 - 0.04
+
+
+def test_command_segmenter_picks_silero_or_the_energy_endpointer() -> None:
+    from facecoach._voice.segmenter import Segmenter
+    from facecoach._voice.silero import SileroSegmenter, command_segmenter, have_silero
+
+    assert isinstance(command_segmenter("energy", 0.2, 0.9, 1.8), Segmenter)
+    auto = command_segmenter("auto", 0.2, 0.9, 1.8)
+    assert isinstance(auto, SileroSegmenter if have_silero() else Segmenter)
+    if have_silero():
+        silero = command_segmenter("silero", 0.2, 0.9, 1.8)
+        assert isinstance(silero, SileroSegmenter) and silero.settings.max_seconds == 1.8
+
+
+@needs_piper
+def test_pocketsphinx_hears_commands_through_the_silero_segmenter() -> None:
+    from facecoach._voice.silero import have_silero
+    from facecoach._voice.sphinx import SphinxRecognizer, SphinxSettings
+    from voice_support import en_track, matched, run_recognizer
+
+    if not have_silero():
+        pytest.skip("onnxruntime or the Silero model is not installed")
+    track = en_track("piper")
+    recognizer = SphinxRecognizer(load_pack("en"), SphinxSettings(segmenter="silero"))
+    right, wrong = matched(track, run_recognizer(recognizer, track.samples))
+    assert right >= len([p for p in track.placed if p.label]) * 3 // 4
+    assert not wrong

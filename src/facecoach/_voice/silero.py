@@ -27,9 +27,17 @@ import numpy as np
 import numpy.typing as npt
 
 from .recognizer import RATE, Samples
-from .segmenter import Segment
+from .segmenter import Segment, Segmenter
 
-__all__ = ["SileroError", "SileroSegmenter", "SileroVad", "VadSettings", "silero_model_path"]
+__all__ = [
+    "SileroError",
+    "SileroSegmenter",
+    "SileroVad",
+    "VadSettings",
+    "command_segmenter",
+    "have_silero",
+    "silero_model_path",
+]
 
 FRAME = 512
 """Samples the model judges at once (32 ms at 16 kHz)."""
@@ -51,6 +59,11 @@ def silero_model_path() -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def have_silero() -> bool:
+    """True when onnxruntime and the Silero model file are installed."""
+    return importlib.util.find_spec("onnxruntime") is not None and silero_model_path() is not None
 
 
 class SileroVad:
@@ -214,3 +227,13 @@ class SileroSegmenter:
         if not self._in_speech:
             return []
         return [self._close()]
+
+
+def command_segmenter(
+    kind: str, window: float, ratio: float, max_seconds: float
+) -> Segmenter | SileroSegmenter:
+    """The segmenter for PocketSphinx and Vosk: Silero VAD ("silero", or "auto"
+    when it is installed), else PocketSphinx's energy endpointer ("energy")."""
+    if kind == "silero" or (kind == "auto" and have_silero()):
+        return SileroSegmenter(VadSettings(max_seconds=max_seconds))
+    return Segmenter(window, ratio, max_seconds)

@@ -178,6 +178,7 @@ def _first_verdict(recognizer: WhisperRecognizer, mic: MicSource, seconds: float
             return verdict
     finally:
         mic.close()
+        recognizer.flush()  # nothing of this take runs into the next
     return None
 
 

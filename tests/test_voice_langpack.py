@@ -44,6 +44,7 @@ def test_english_phrases_from_the_issue() -> None:
     assert pack.command_for("finish") is Command.STOP
     assert pack.command_for("too hard") is Command.TOO_TIGHT
     assert pack.command_for("ease off") is None  # the coach says "Ease off now."
+    assert "tonight" in pack.decoys  # else heard as "too hard"
     assert pack.command_for("hello") is None
 
 

@@ -171,3 +171,39 @@ def test_enroll_from_a_recording_then_listening_uses_it(
     assert dict((c.value, r) for c, r in mine.settings.rules) == expected  # type: ignore[attr-defined]
     other = make_recognizer("en", where, "whisper", remember=False)
     assert "enrolment" not in other.description
+
+
+@needs_model
+@needs_piper
+def test_microphone_takes_follow_the_keys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import argparse
+
+    from facecoach._cli.enroll import _from_mic
+    from facecoach._voice.mic import MemorySource
+    from facecoach._voice.source import make_recognizer
+    from facecoach._voice.whisper import WhisperRecognizer
+
+    def source_of(phrase: str) -> MemorySource:
+        clip = corpus.piper_say(phrase, noise_scale=0.0, noise_w=0.0)
+        track = corpus.layout([("", phrase, clip)], np.random.default_rng(1), tail=0.6)
+        return MemorySource(track.samples)
+
+    recognizer = make_recognizer("en", places(tmp_path), "whisper")
+    assert isinstance(recognizer, WhisperRecognizer)
+    args = argparse.Namespace(takes=2, seconds=30.0, quiet=True, mic_input=None)
+    said = iter(["next", "next", "next", "wait", "help"])
+    keys = iter(["r", "", "", "s", "q"])  # redo, keep, keep, skip "wait", quit at "help"
+    takes = _from_mic(
+        recognizer,
+        [("next", "next"), ("wait", "pause"), ("help", "help"), ("stop", "stop")],
+        args,
+        open_source=lambda: source_of(next(said)),
+        key=lambda prompt: next(keys),
+    )
+    assert [t.phrase for t in takes] == ["next", "next"]
+    assert all(t.right_phrase for t in takes)
+    out = capsys.readouterr().out
+    assert "Say 'help'." in out and "Say 'stop'." not in out
+    assert out.count("take 1 of 2: say 'next' now") == 2  # the redo

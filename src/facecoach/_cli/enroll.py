@@ -141,25 +141,31 @@ def _from_file(
 
 
 def _from_mic(
-    recognizer: WhisperRecognizer, prompts: list[tuple[str, str]], args: argparse.Namespace
+    recognizer: WhisperRecognizer,
+    prompts: list[tuple[str, str]],
+    args: argparse.Namespace,
+    open_source: Callable[[], AudioSource] | None = None,
+    key: Callable[[str], str] | None = None,
 ) -> list[Take]:
+    """Prompt, hear and keep takes; ``open_source`` (one per take) and ``key``
+    stand in for the microphone and the keyboard in tests."""
     takes: list[Take] = []
-    key = _key_reader()
+    read_key = key or _key_reader()
+    opener = open_source or (lambda: _open_mic(args.mic_input))
     for phrase, command in prompts:
         _prompt(f"Say '{phrase}'.", args)
         n = 1
         while n <= args.takes:
             print(f"  take {n} of {args.takes}: say '{phrase}' now")
-            mic = MicSource(time.monotonic, device=input_device(args.mic_input))
             try:
-                mic.open()
+                source = opener()
             except MicError as exc:
                 _fail(str(exc))
                 return takes
-            verdict = _first_verdict(recognizer, mic, args.seconds)
+            verdict = _first_verdict(recognizer, source, args.seconds)
             take = take_from(verdict, phrase, command)
             print(f"    {_shown(take)}" if verdict is not None else "    heard nothing")
-            answer = key("    Enter keep, r redo, s skip, q quit: ")
+            answer = read_key("    Enter keep, r redo, s skip, q quit: ")
             if answer == "q":
                 return takes
             if answer == "s":
@@ -171,32 +177,40 @@ def _from_mic(
     return takes
 
 
-def _first_verdict(recognizer: WhisperRecognizer, mic: MicSource, seconds: float) -> Verdict | None:
+def _open_mic(device: str | None) -> AudioSource:
+    mic = MicSource(time.monotonic, device=input_device(device))
+    mic.open()
+    return mic
+
+
+def _first_verdict(
+    recognizer: WhisperRecognizer, source: AudioSource, seconds: float
+) -> Verdict | None:
     deadline = time.monotonic() + seconds
     try:
-        for verdict in _verdicts(recognizer, _until(mic, deadline)):
+        for verdict in _verdicts(recognizer, _until(source, deadline)):
             return verdict
     finally:
-        mic.close()
+        source.close()
         recognizer.flush()  # nothing of this take runs into the next
     return None
 
 
 class _until:
-    """The microphone's blocks until a deadline."""
+    """A source's blocks until a deadline."""
 
-    def __init__(self, mic: MicSource, deadline: float) -> None:
-        self._mic, self._deadline = mic, deadline
-        self.description = mic.description
+    def __init__(self, source: AudioSource, deadline: float) -> None:
+        self._source, self._deadline = source, deadline
+        self.description = source.description
 
     def blocks(self) -> Iterator[AudioBlock]:
-        for block in self._mic.blocks():
+        for block in self._source.blocks():
             yield block
             if time.monotonic() >= self._deadline:
                 return
 
     def close(self) -> None:
-        self._mic.close()
+        self._source.close()
 
 
 def _prompt(text: str, args: argparse.Namespace) -> None:

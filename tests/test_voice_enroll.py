@@ -62,9 +62,10 @@ def test_a_command_heard_well_keeps_the_general_rule() -> None:
 
 def test_rules_loosen_for_the_person_s_takes() -> None:
     takes = [take("pause", "pause", -7.2, free=-0.5, end=-2.8), take("pause", "pause", -3.0)]
+    takes.append(take("pause", "pause", -6.8, free=-1.0, end=-1.0))
     rule = personal_rules(takes, DEFAULTS, GENERAL.rule)["pause"]
-    assert rule.floor == pytest.approx(-7.7)
-    assert rule.margin == pytest.approx(7.0)  # 6.7 needed + 0.5, capped at the safe limit
+    assert rule.floor == pytest.approx(-7.0)  # -7.7 needed, capped at the safe limit
+    assert rule.margin == pytest.approx(7.0)  # 6.7 needed + 0.5, capped too
     assert rule.end_floor == pytest.approx(-3.3)
 
 

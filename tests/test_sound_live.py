@@ -170,11 +170,11 @@ def test_device_loss_pauses_says_so_and_resumes_on_another_device() -> None:
     plan = mini_plan()
     opened: list[MemoryAudioOut] = []
     clock_box: list[SimClock] = []
-    fail_first = [True]
+    failures = [2]  # no stand-in to say the pause on, then no device on the first resume
 
     def reopen() -> AudioOut:
-        if fail_first[0]:
-            fail_first[0] = False
+        if failures[0]:
+            failures[0] -= 1
             raise OutputUnavailable("no sound output device found")
         new = MemoryAudioOut(clock_box[0], name="spare headset")
         opened.append(new)
@@ -193,6 +193,29 @@ def test_device_loss_pauses_says_so_and_resumes_on_another_device() -> None:
     assert finish is not None and finish.reason == "done"
     assert opened and loop.out is opened[0]
     assert starts(opened[0], "hold_end")  # the rest of the session played on the new device
+
+
+def test_a_lost_device_pause_is_said_on_any_output_still_there() -> None:
+    """Eyes closed: when the headset goes, the pause is heard on whatever output is left."""
+    plan = mini_plan()
+    spare: list[MemoryAudioOut] = []
+    clock_box: list[SimClock] = []
+
+    def reopen() -> AudioOut:
+        spare.append(MemoryAudioOut(clock_box[0], name="laptop speaker"))
+        return spare[-1]
+
+    script = [(10.0, Command.PAUSE)]
+    loop, out, view, _, clock = make_loop(plan, script=script, source="keyboard", reopen=reopen)
+    clock_box.append(clock)
+    clock.call_at(clock.now + 5.0, out.lose)
+    finish = loop.run()
+    assert any("said on laptop speaker" in m for m in view.messages)
+    notices = [e for _, e in view.effects if isinstance(e, Speak) and e.purpose == "notice"]
+    assert notices and "went away" in notices[0].text
+    said = [r for r in spare[0].reports if r.kind == "speech" and r.name == "notice"]
+    assert said, "the pause line was played on the stand-in output"
+    assert finish is not None and finish.reason == "done"
 
 
 def test_ctrl_c_stops_cleanly_and_stops_every_source() -> None:

@@ -285,7 +285,8 @@ class Session:
         self._timer.freeze(t)
         self._awaiting = self._interjection = None
         self._move(SessionState.PAUSED)
-        return [*effects, Speak(self.lines.paused, self._next_utterance(), "notice")]
+        line = self.lines.device_paused if reason == "device" else self.lines.paused
+        return [*effects, Speak(line, self._next_utterance(), "notice")]
 
     def _resume(self, t: float, *, say: bool) -> list[Effect]:
         """Carry on after a pause; with ``say``, acknowledge it in words."""

@@ -99,6 +99,7 @@ class SessionLines:
     help: str = "You can say: next, repeat, too tight, pause, resume, back, stop, or help."
     confirm_stop: str = "Say stop again to end the session."
     paused: str = "Paused. Say resume when you are ready."
+    device_paused: str = "The sound device went away, so we are paused."
     resumed: str = "Going on."
     stopped: str = "Stopping here. What you did is saved."
     halfway: str = "Halfway."
@@ -115,6 +116,7 @@ class SessionLines:
             self.help,
             self.confirm_stop,
             self.paused,
+            self.device_paused,
             self.resumed,
             self.stopped,
             self.halfway,

@@ -264,11 +264,30 @@ class LiveLoop:
 
     def _device_lost(self, name: str) -> None:
         self.lost_device = name
+        stand_in = self._stand_in()
+        where = f" (said on {stand_in})" if stand_in else ""
         self.view.message(
-            f"Output device {name} is gone. The session is paused: plug it back in "
+            f"Output device {name} is gone. The session is paused{where}: plug it back in "
             "(or connect another) and press p to go on."
         )
         self._handle(DeviceLost(self._event_time(self.now()), name))
+
+    def _stand_in(self) -> str | None:
+        """Another output that works, so the pause is heard, not only shown; its name.
+
+        Eyes are often closed: the spoken pause must reach the person if any
+        output is left. Resuming still goes through ``_recover``.
+        """
+        if self.reopen is None:
+            return None
+        try:
+            out = self.reopen()
+            out.open(self._on_report)
+        except OutputUnavailable:
+            return None
+        self.out.close()
+        self.out = out
+        return out.name
 
     def _recover(self) -> bool:
         """Open an output again after a loss; False (still paused) if none opens."""

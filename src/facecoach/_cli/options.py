@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from .._core.ports import GUARD_SECONDS
@@ -24,7 +23,7 @@ from .._core.session import TICK_SECONDS
 from .._paths import Places, places
 from .._person.profile import Ask, keyboard_ask
 from .._person.run import RunContext, prepare_run
-from .._sound.devices import DeviceProblem, load_config, save_config
+from .._sound.devices import DeviceProblem, forget_config, load_config, save_config
 from .._sound.settings import (
     DEFAULT_PRIMER_SECONDS,
     SoundOptions,
@@ -77,7 +76,7 @@ def _text(value: object) -> str | None:
 def _device(value: object) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return None
-    return _text(value) and "a device number or part of its name"
+    return None if _text(value) is None else "a device number or part of its name"
 
 
 def _engine(value: object) -> str | None:
@@ -255,18 +254,7 @@ def remember_choices(args: argparse.Namespace, *, leave_out: Iterable[str] = ())
 
 def forget_choices(where: Places, keys: Iterable[str]) -> list[str]:
     """Remove ``keys`` (all when empty) from the settings file; returns what was removed."""
-    from .._paths import write_text_atomic
-
-    try:
-        saved = load_config(where.config_file)
-    except DeviceProblem:
-        saved = {}  # a damaged file is replaced by an empty one
-    wanted = list(keys) or list(saved)
-    kept = {k: v for k, v in saved.items() if k not in wanted}
-    import json
-
-    write_text_atomic(where.config_file, json.dumps(kept, indent=2, sort_keys=True) + "\n")
-    return [k for k in wanted if k in saved]
+    return forget_config(where.config_file, list(keys))
 
 
 def saved_settings(where: Places) -> Mapping[str, Any]:
@@ -310,8 +298,3 @@ def person_run(args: argparse.Namespace) -> Iterator[RunContext]:
         yield ctx
     finally:
         ctx.close()
-
-
-def config_path(args: argparse.Namespace) -> Path:
-    """The settings file this command reads."""
-    return places_of(args).config_file

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from .._core.frames import amount
-from .._paths import PlaceProblem, Places, output_path, places
+from .._paths import PlaceProblem, output_path, places
 from .._person.errors import RunRefused
 from .._person.history import history_view, today_for
 from .._person.profile import (
@@ -29,7 +29,7 @@ from .._person.profile import (
 )
 from .._person.run import profile_for
 from .._person.store import SessionRow
-from .options import terminal_ask
+from .options import places_of, terminal_ask
 
 __all__ = ["format_history", "register", "today_line"]
 
@@ -80,10 +80,6 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-24") from None
 
 
-def _where(args: argparse.Namespace) -> Places:
-    return places(getattr(args, "data_dir", None))
-
-
 def _fail(message: str, status: int = 1) -> int:
     print(f"facecoach: {message}", file=sys.stderr)
     return status
@@ -93,7 +89,7 @@ def _fail(message: str, status: int = 1) -> int:
 
 
 def _profile(args: argparse.Namespace) -> int:
-    where = _where(args)
+    where = places_of(args)
     try:
         profile = load_profile(where)
         changed = profile
@@ -153,7 +149,7 @@ def today_line(data_dir: str | None) -> str:
 def _today(args: argparse.Namespace) -> int:
     from .._core.loader import builtin_library
 
-    where = _where(args)
+    where = places_of(args)
     day = args.date or date.today()
     try:
         profile = profile_for(where, None if args.json else terminal_ask(), day)
@@ -188,7 +184,7 @@ def _today(args: argparse.Namespace) -> int:
 
 def _history(args: argparse.Namespace) -> int:
     try:
-        rows, _ = history_view(_where(args))
+        rows, _ = history_view(places_of(args))
     except RunRefused as error:
         return _fail(str(error), error.status)
     if args.limit is not None:
@@ -250,7 +246,7 @@ def _report(args: argparse.Namespace) -> int:
         output_path(args.out)
     except PlaceProblem as error:
         return _fail(f"cannot write {args.out}: {error.strerror}", 2)
-    where = _where(args)
+    where = places_of(args)
     day = args.date or date.today()
     try:
         profile = load_profile(where)

@@ -20,6 +20,7 @@ __all__ = [
     "DeviceInfo",
     "DeviceProblem",
     "choose_device",
+    "forget_config",
     "list_devices",
     "load_config",
     "quiet_alsa_messages",
@@ -212,5 +213,23 @@ def save_config(path: Path, updates: Mapping[str, Any]) -> dict[str, Any]:
     """Merge ``updates`` into the settings file (written atomically); returns the result."""
     data = load_config(path)
     data.update(updates)
-    write_text_atomic(path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    _write_config(path, data)
     return data
+
+
+def forget_config(path: Path, keys: Sequence[str]) -> list[str]:
+    """Remove ``keys`` (all of them when empty) from the settings file; returns those removed.
+
+    A damaged file is replaced by one that keeps nothing.
+    """
+    try:
+        data = load_config(path)
+    except DeviceProblem:
+        data = {}
+    gone = [k for k in (keys or list(data)) if k in data]
+    _write_config(path, {k: v for k, v in data.items() if k not in gone})
+    return gone
+
+
+def _write_config(path: Path, data: Mapping[str, Any]) -> None:
+    write_text_atomic(path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")

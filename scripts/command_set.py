@@ -3,8 +3,11 @@
 Every phrase of a language pack, said by several synthesised voices at
 several speeds and noise floors, placed between distractor speech (whole
 sentences and short everyday phrases); the coach's own lines; every cue.
-Two splits: "tune" (the voices and chatter the defaults were chosen on) and
-"held-out" (others, for reporting). Used by scripts/bench_commands.py.
+Three splits: "tune" (the voices and chatter the defaults were chosen on),
+"held-out" (others, for reporting; its results have been looked at while
+tuning, so it is reported as "seen") and "fresh" (voices, speeds, noise
+floors, rooms and chatter written down on 2026-11-30 before any of its
+results were seen, for the next report). Used by scripts/bench_commands.py.
 """
 
 from __future__ import annotations
@@ -59,6 +62,21 @@ SENTENCES = {
         "we are going to visit my brother at the weekend",
         "can you turn the radio down a bit please",
         "I forgot to buy milk when I was at the shop",
+    ),
+    # Written before any result of this split was seen.
+    "fresh": (
+        "the postman brought a parcel for the neighbours this morning",
+        "I think we should have pasta for dinner tonight",
+        "my grandson is learning to ride his bike",
+        "the library closes early on a Saturday",
+        "she painted the bedroom a pale shade of green",
+        "we watched a documentary about whales last night",
+        "the car needs new tyres before the winter",
+        "remind me to phone the dentist on Monday",
+        "the tomatoes in the greenhouse are nearly ripe",
+        "it took ages to find a parking space in town",
+        "they are repairing the road outside the school",
+        "I would like a cup of tea with a little milk",
     ),
 }
 SHORT = {
@@ -161,6 +179,45 @@ SHORT = {
         "too hot",
         "back soon",
     ),
+    # Written before any result of this split was seen; some sound close to
+    # a command phrase without being one.
+    "fresh": (
+        "too late",
+        "too loud",
+        "too dark",
+        "tea tray",
+        "next week",
+        "help yourself",
+        "back door",
+        "stop sign",
+        "finished already",
+        "same again",
+        "pass the pepper",
+        "go away",
+        "over here",
+        "see you tomorrow",
+        "pretty good",
+        "not bad",
+        "how lovely",
+        "one more cup",
+        "my goodness",
+        "it's sunny",
+        "bye for now",
+        "hold the door",
+        "what's for lunch",
+        "good afternoon",
+        "very nice",
+        "I'm hungry",
+        "where's the remote",
+        "turn it off",
+        "fine thanks",
+        "oh lovely",
+        "that's right",
+        "the garden",
+        "sorry",
+        "push it",
+        "you too",
+    ),
 }
 
 
@@ -237,10 +294,14 @@ class Voice:
     name: str
     say: Callable[[str], np.ndarray]
     noise_dbfs: float = -50.0
+    reverb: float = 0.0
+    """Seconds for a room's tail to decay by 60 dB (0: dry)."""
+    gain_db: float = 0.0
 
 
 def voices(split: str, lang: str = "en") -> list[Voice]:
-    """The voices of a split (English tune: nine, held-out: four; Korean: four and two)."""
+    """The voices of a split (English tune: nine, held-out: four, fresh: nine;
+    Korean: four and two)."""
     if lang == "ko":  # only espeak-ng speaks Korean here
         if split == "tune":
             return [
@@ -273,6 +334,47 @@ def voices(split: str, lang: str = "en") -> list[Voice]:
             Voice("piper 0.95 -45dB", lambda t: corpus.piper_say(t, length_scale=0.95), -45.0),
             Voice("piper 1.1", lambda t: corpus.piper_say(t, length_scale=1.1)),
         ]
+    if split == "fresh":  # written down before any of its results were seen
+        return [
+            Voice(
+                "piper 0.9 n0.8 -42dB",
+                lambda t: corpus.piper_say(t, length_scale=0.9, noise_scale=0.8, noise_w=0.9),
+                -42.0,
+            ),
+            Voice(
+                "piper 1.05 room 0.4", lambda t: corpus.piper_say(t, length_scale=1.05), reverb=0.4
+            ),
+            Voice(
+                "piper 1.25 n0.5 -46dB",
+                lambda t: corpus.piper_say(t, length_scale=1.25, noise_scale=0.5),
+                -46.0,
+            ),
+            Voice(
+                "piper 0.8 room 0.25 quiet",
+                lambda t: corpus.piper_say(t, length_scale=0.8),
+                -48.0,
+                reverb=0.25,
+                gain_db=-10.0,
+            ),
+            Voice("espeak gbclan 150", lambda t: corpus.espeak_say(t, "en-gb-x-gbclan", 150)),
+            Voice(
+                "espeak gbcwmd 165 -42dB",
+                lambda t: corpus.espeak_say(t, "en-gb-x-gbcwmd", 165, 45),
+                -42.0,
+            ),
+            Voice(
+                "espeak us+m3 170 room 0.3",
+                lambda t: corpus.espeak_say(t, "en-us+m3", 170, 45),
+                reverb=0.3,
+            ),
+            Voice("espeak us+f2 145 hi", lambda t: corpus.espeak_say(t, "en-us+f2", 145, 70)),
+            Voice(
+                "espeak en+f4 135 quiet",
+                lambda t: corpus.espeak_say(t, "en+f4", 135, 55),
+                -47.0,
+                gain_db=-8.0,
+            ),
+        ]
     return [
         Voice("piper fast", lambda t: corpus.piper_say(t, length_scale=0.85)),
         Voice("piper slow -40dB", lambda t: corpus.piper_say(t, length_scale=1.2), -40.0),
@@ -293,7 +395,13 @@ def build(split: str, lang: str, seed: int) -> list[tuple[str, corpus.Track]]:
         items += [("", s, voice.say(s)) for s in sentences]
         items += [("", s, voice.say(s)) for s in short]
         order = rng.permutation(len(items))
-        track = corpus.layout([items[i] for i in order], rng, noise_dbfs=voice.noise_dbfs)
+        track = corpus.layout(
+            [items[i] for i in order],
+            rng,
+            noise_dbfs=voice.noise_dbfs,
+            gain_db=voice.gain_db,
+            reverb=voice.reverb,
+        )
         tracks.append((voice.name, track))
     return tracks
 

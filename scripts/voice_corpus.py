@@ -145,11 +145,15 @@ def layout(
     noise_dbfs: float = -50.0,
     gain_db: float = 0.0,
     tail: float = 1.5,
+    reverb: float = 0.0,
 ) -> Track:
     """Put ``(label, text, clip)`` items one after another with random gaps.
 
     Each clip is trimmed to its speech; times in the result are of that
-    speech. A noise floor at ``noise_dbfs`` runs under the whole track.
+    (dry) speech. ``reverb`` > 0 adds a room's tail with that decay time
+    (seconds to -60 dB; exponentially decaying noise, half the direct
+    sound's energy) under the whole track. A noise floor at ``noise_dbfs``
+    runs under the whole track.
     """
     pieces: list[npt.NDArray[np.float64]] = []
     placed: list[Placed] = []
@@ -167,9 +171,24 @@ def layout(
         at += pause
     pieces.append(np.zeros(int(tail * RATE)))
     track = np.concatenate(pieces)
+    if reverb > 0:
+        track = track + _room(track, reverb, rng)
     track += noise(track.size, noise_dbfs, rng)
     samples = np.asarray(np.clip(np.round(track), -32768, 32767), dtype=np.int16)
     return Track(samples, tuple(placed))
+
+
+def _room(
+    dry: npt.NDArray[np.float64], decay: float, rng: np.random.Generator
+) -> npt.NDArray[np.float64]:
+    """The reverberant tail of ``dry`` (direct sound not included)."""
+    from scipy.signal import fftconvolve
+
+    t = np.arange(int(decay * RATE)) / RATE
+    tail = rng.normal(0.0, 1.0, t.size) * 10 ** (-3 * t / decay)
+    tail[: int(0.005 * RATE)] = 0.0  # the first reflections arrive after 5 ms
+    tail *= np.sqrt(0.5 / float(np.sum(tail**2)))
+    return np.asarray(fftconvolve(dry, tail)[: dry.size], dtype=np.float64)
 
 
 def save_wav(path: Path, samples: Samples, rate: int = RATE) -> None:

@@ -3,6 +3,7 @@ built once from options and a settings file that is checked like the options."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -12,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from facecoach._cli import main
-from facecoach._cli.main import _AREAS, _OVERVIEW
+from facecoach._cli.main import _AREAS, _OVERVIEW, build_parser
+from facecoach._cli.options import person_run, question_voice
 from facecoach._paths import places
 from facecoach._sound import load_config
 
@@ -221,3 +223,59 @@ def test_voices_marks_the_voice_in_use(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["--data-dir", str(tmp_path), "voices"]) == 0
     marked = [line for line in capsys.readouterr().out.splitlines() if "in use" in line]
     assert len(marked) == 1 and "gmw/en " in marked[0]
+
+
+class _Terminal:
+    """Standard input that says it is a terminal and gives typed lines."""
+
+    def __init__(self, *lines: str) -> None:
+        self._lines = [line + "\n" for line in lines]
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self) -> str:
+        return self._lines.pop(0) if self._lines else ""
+
+
+def _run_args(tmp_path: Path, *more: str) -> argparse.Namespace:
+    argv = ["--data-dir", str(tmp_path / "home"), "run", "starter", *more]
+    return build_parser(argv).parse_args(argv)
+
+
+def test_first_run_questions_are_said_in_the_run_s_own_voice(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    said: list[tuple[str, int]] = []
+    monkeypatch.setattr(
+        "facecoach._live.wiring.speak_line", lambda text, options: said.append((text, options.rate))
+    )
+    monkeypatch.setattr(sys, "stdin", _Terminal("r", "3"))
+    with person_run(_run_args(tmp_path, "--rate", "150")) as ctx:
+        assert (ctx.profile.side, ctx.profile.stage) == ("right", "long-standing")
+    assert [rate for _, rate in said] == [150, 150]
+    assert "Type L for left" in said[0][0] and "Type 1" in said[1][0]
+    assert "Which side" in capsys.readouterr().out  # and written, as before
+
+
+@pytest.mark.parametrize("option", ["--simulate", "--text-only"])
+def test_questions_are_not_said_when_the_run_is_silent(option: str, tmp_path: Path) -> None:
+    assert question_voice(_run_args(tmp_path, option)) is None
+
+
+def test_a_question_that_cannot_be_said_is_on_screen_and_no_more_are_tried(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tries: list[str] = []
+
+    def broken(text: str, options: object) -> None:
+        tries.append(text)
+        raise OSError("no output device")
+
+    monkeypatch.setattr("facecoach._live.wiring.speak_line", broken)
+    speak = question_voice(_run_args(tmp_path))
+    assert speak is not None
+    speak("one")
+    speak("two")
+    assert tries == ["one"]
+    assert "on screen only: no output device" in capsys.readouterr().out

@@ -10,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from facecoach._core import (
+    ClockPaused,
+    ClockResumed,
     Command,
     DeviceLost,
     Finish,
@@ -199,6 +201,19 @@ def test_device_lost_pauses(plan: Plan) -> None:
     session.start(0.0)
     session.handle(DeviceLost(0.5, "headset"))
     assert session.paused
+
+
+def test_a_lost_microphone_pauses_and_says_the_keys_still_work(plan: Plan) -> None:
+    session = Session(plan)
+    session.start(0.0)
+    effects = session.handle(DeviceLost(0.5, "microphone: default", kind="input"))
+    assert session.paused
+    said = [e.text for e in effects if isinstance(e, Speak)]
+    assert said == [session.lines.input_paused]
+    assert "microphone" in said[0] and "Press p" in said[0]
+    assert [e.reason for e in effects if isinstance(e, ClockPaused)] == ["input"]
+    resumed = session.handle(Heard(3.0, Command.RESUME, source="keyboard"))
+    assert not session.paused and any(isinstance(e, ClockResumed) for e in resumed)
 
 
 def test_stale_speech_done_is_ignored(plan: Plan) -> None:

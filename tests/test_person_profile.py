@@ -111,6 +111,36 @@ def test_keyboard_ask() -> None:
     assert "Which side?" in out.getvalue()
 
 
+def test_questions_are_said_as_well_as_shown() -> None:
+    said: list[str] = []
+    out = io.StringIO()
+    ask = keyboard_ask(io.StringIO("l\n1\n"), out, speak=said.append)
+    profile = ask_first_run(Profile(), ask, DAY)
+    assert (profile.side, profile.stage) == ("left", "not-yet")
+    # said once each, after it is on screen, in the words for ears (keys named)
+    assert len(said) == 2
+    assert "Type L for left" in said[0] and "Which side" in out.getvalue()
+    assert "Type 1" in said[1]
+
+
+def test_spoken_questions_are_short_and_name_their_keys() -> None:
+    questions: list[Question] = []
+
+    def every(question: Question) -> str | None:
+        questions.append(question)
+        return ""
+
+    ask_first_run(Profile(stage="recent"), every, DAY)  # side, then days
+    ask_first_run(Profile(side="left"), every, DAY)  # stage
+    assert {q.key for q in questions} == {"side", "stage", "days"}
+    for question in questions:
+        words = question.heard.split()
+        assert question.spoken and len(words) <= 40, question.key
+        assert "Enter" in question.heard
+        # a key the line names is a key the question takes
+        assert "(" not in question.heard and ";" not in question.heard
+
+
 def test_questions_are_asked_once_on_first_run(tmp_path: Path) -> None:
     where = places(tmp_path / "fc")
     _, ask = _scripted("both", "long-standing")

@@ -16,10 +16,12 @@ from facecoach._core import (
     Effect,
     EndRecord,
     HeardCommand,
+    Hearing,
     Plan,
     RecordEntry,
     SimClock,
     SimInbox,
+    SourceLost,
     Speak,
     StartTimer,
     StepKind,
@@ -32,6 +34,8 @@ from facecoach._sound import (
     MemoryAudioOut,
     OutputUnavailable,
     PlayReport,
+    Sound,
+    TtsUnavailable,
     load_cues,
 )
 from sound_fixtures import ScriptedSource, mini_plan
@@ -216,6 +220,62 @@ def test_a_lost_device_pause_is_said_on_any_output_still_there() -> None:
     said = [r for r in spare[0].reports if r.kind == "speech" and r.name == "notice"]
     assert said, "the pause line was played on the stand-in output"
     assert finish is not None and finish.reason == "done"
+
+
+class _LosingMicrophone:
+    """A voice source whose microphone goes away ``after`` seconds in."""
+
+    def __init__(self, clock: SimClock, after: float) -> None:
+        self.clock, self.after = clock, after
+
+    def start(self, emit: Callable[[Hearing], None]) -> None:
+        lost = SourceLost("microphone: USB headset", "the stream ended")
+        self.clock.call_at(self.clock() + self.after, lambda: emit(lost))
+
+    def stop(self) -> None:
+        pass
+
+
+def test_a_lost_microphone_pauses_and_is_said_then_keys_go_on() -> None:
+    """Eyes closed: once the microphone is gone, "too tight" cannot be heard, so say it."""
+    plan = mini_plan()
+    loop, out, view, _, clock = make_loop(plan, script=[(12.0, Command.PAUSE)], source="keyboard")
+    loop.sources.append(_LosingMicrophone(clock, 5.0))
+    finish = loop.run()
+    assert any("microphone: USB headset stopped" in m for m in view.messages)
+    paused = [e for _, e in view.effects if isinstance(e, ClockPaused)]
+    assert paused and paused[0].reason == "input"
+    notices = [r for r in out.reports if r.kind == "speech" and r.name == "notice"]
+    assert notices, "the pause was played, not only shown"
+    assert finish is not None and finish.reason == "done"  # the p key went on with the keys
+
+
+class _SpeakerThatFails(FakeSpeaker):
+    def render(self, text: str) -> Sound:
+        raise TtsUnavailable("espeak-ng crashed")
+
+
+def test_when_speech_fails_a_distinct_cue_says_so_once_and_time_is_kept() -> None:
+    plan = mini_plan()
+    clock = SimClock(start=500.0)
+    out = MemoryAudioOut(clock)
+    view = RecordingView()
+    loop = LiveLoop(
+        plan,
+        speaker=_SpeakerThatFails(),
+        out=out,
+        cues=load_cues(),
+        clock=clock,
+        inbox=SimInbox(clock),
+        view=view,
+        options=SIM_OPTIONS,
+    )
+    finish = loop.run()
+    assert finish is not None and finish.reason == "done"
+    assert len(starts(out, "problem")) == 1  # once, not at every line
+    assert starts(out, "problem")[0] < starts(out, "hold_start")[0]
+    assert any("Speech failed (espeak-ng crashed)" in m for m in view.messages)
+    assert clock.now - loop.t0 >= plan.total_seconds - 1.0  # silent lines kept their time
 
 
 def test_ctrl_c_stops_cleanly_and_stops_every_source() -> None:

@@ -261,13 +261,16 @@ def test_a_lost_microphone_is_an_error_not_a_hang() -> None:
     mic._callback(np.zeros(1600, dtype=np.int16).tobytes(), 1600, None, None)
     mic._finished()  # the device went away by itself
     voice = VoiceCommands(mic, ScriptedListener([(Command.NEXT, "next", 5, 6)]), lambda: 5.0)
-    voice.start(lambda heard: None)
+    emitted: list[object] = []
+    voice.start(emitted.append)
     for _ in range(500):  # the worker ends by itself; wait for it (at most 5 s)
-        if voice.error is not None:
+        if emitted:
             break
         threading.Event().wait(0.01)
     voice.stop()
     assert isinstance(voice.error, MicError)
+    # the live loop is told, so the pause is said: "too tight" can no longer be heard
+    assert [type(e).__name__ for e in emitted] == ["SourceLost"]
     assert "was the headset unplugged?" in str(voice.error)
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "given_choices",
     "person_run",
     "places_of",
+    "question_voice",
     "remember_choices",
     "sound_fields",
     "sound_options",
@@ -276,9 +277,37 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pace", type=float, default=None, help=argparse.SUPPRESS)
 
 
-def terminal_ask() -> Ask | None:
-    """The keyboard asker when stdin is a terminal, else None (nothing is asked)."""
-    return keyboard_ask() if sys.stdin.isatty() else None
+def terminal_ask(speak: Callable[[str], None] | None = None) -> Ask | None:
+    """The keyboard asker when stdin is a terminal, else None (nothing is asked).
+
+    With ``speak`` each question is also said, for eyes that are closed.
+    """
+    return keyboard_ask(speak=speak) if sys.stdin.isatty() else None
+
+
+def question_voice(args: argparse.Namespace) -> Callable[[str], None] | None:
+    """Say first-run questions as the run will speak (its voice, rate, device).
+
+    None when the run will not speak (simulated, text only, JSON). Settings are
+    only read when a question is asked; a question that cannot be said is
+    still on screen, and after one failure no more are tried.
+    """
+    if args.simulate or getattr(args, "json", False) or getattr(args, "text_only", False):
+        return None
+    failed: list[str] = []
+
+    def speak(text: str) -> None:
+        if failed:
+            return
+        from .._live.wiring import speak_line
+
+        try:
+            speak_line(text, sound_options(args))
+        except Exception as error:  # a question not heard is still on screen
+            failed.append(str(error))
+            print(f"(the question is on screen only: {error})", flush=True)
+
+    return speak
 
 
 @contextmanager
@@ -292,7 +321,7 @@ def person_run(args: argparse.Namespace) -> Iterator[RunContext]:
         side_override=args.side,
         today=date.today(),
         # questions would spoil machine-readable output
-        ask=None if getattr(args, "json", False) else terminal_ask(),
+        ask=None if getattr(args, "json", False) else terminal_ask(question_voice(args)),
     )
     try:
         yield ctx

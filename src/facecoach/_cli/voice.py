@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .._core.ports import CommandSource, HeardCommand, SpeechGate
+from .._core.ports import CommandSource, HeardCommand, Hearing, SpeechGate
 from .._paths import Places, places
 from .._voice.download import PINNED_FILES, DownloadError, download_files, download_model
 from .._voice.mic import AudioSource, MicError, MicSource, WavSource
@@ -219,7 +219,12 @@ def _check(args: argparse.Namespace) -> int:
     rejected: list[Decision] = []
     mic = MicSource(time.monotonic, device=input_device(args.mic_input))
     voice = VoiceCommands(mic, recognizer, time.monotonic, on_decision=lambda d: rejected.append(d))
-    voice.start(heard.append)
+
+    def take(hearing: Hearing) -> None:
+        if isinstance(hearing, HeardCommand):  # a lost microphone shows as voice.error
+            heard.append(hearing)
+
+    voice.start(take)
     deadline = time.monotonic() + args.seconds
     while time.monotonic() < deadline and not heard and voice.error is None:
         time.sleep(0.1)

@@ -95,6 +95,8 @@ from .ports import (
     Clock,
     CommandSource,
     HeardCommand,
+    Hearing,
+    SourceLost,
     SpeechGate,
 )
 from .routine import (
@@ -182,6 +184,7 @@ __all__ = [
     "Finish",
     "Heard",
     "HeardCommand",
+    "Hearing",
     "IllegalMove",
     "Inbox",
     "Library",
@@ -206,6 +209,7 @@ __all__ = [
     "Side",
     "SimClock",
     "SimInbox",
+    "SourceLost",
     "Speak",
     "SpeechDone",
     "SpeechGate",

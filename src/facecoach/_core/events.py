@@ -68,10 +68,20 @@ class SpeechDone:
 
 @dataclass(frozen=True)
 class DeviceLost:
-    """The output device went away (headset unplugged); the session pauses."""
+    """A device went away (headset unplugged); the session pauses.
+
+    ``kind`` "output": nothing can be heard; "input": the microphone, so
+    nothing said (not even "too tight") can be heard.
+    """
 
     t: float
     device: str = ""
+    kind: Literal["output", "input"] = "output"
+
+    @property
+    def reason(self) -> Literal["device", "input"]:
+        """Why the session is paused, as the pause records it."""
+        return "device" if self.kind == "output" else "input"
 
 
 Event = Tick | Heard | SpeechDone | DeviceLost

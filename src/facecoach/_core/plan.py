@@ -34,6 +34,7 @@ CUE_SECONDS: Mapping[str, float] = {
     "rest": 0.4,
     "exercise_done": 0.6,
     "session_done": 1.0,
+    "problem": 0.7,
 }
 """Length of each cue; the cue files are made to these lengths."""
 

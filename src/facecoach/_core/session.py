@@ -149,7 +149,7 @@ class Session:
             case Heard():
                 return self._heard(event)
             case DeviceLost():
-                return [] if self.paused else self._pause(event.t, "device")
+                return [] if self.paused else self._pause(event.t, event.reason)
             case _:
                 assert_never(event)
 
@@ -285,7 +285,7 @@ class Session:
         self._timer.freeze(t)
         self._awaiting = self._interjection = None
         self._move(SessionState.PAUSED)
-        line = self.lines.device_paused if reason == "device" else self.lines.paused
+        line = self.lines.pause_line(reason)
         return [*effects, Speak(line, self._next_utterance(), "notice")]
 
     def _resume(self, t: float, *, say: bool) -> list[Effect]:

@@ -100,9 +100,19 @@ class SessionLines:
     confirm_stop: str = "Say stop again to end the session."
     paused: str = "Paused. Say resume when you are ready."
     device_paused: str = "The sound device went away, so we are paused."
+    input_paused: str = (
+        "The microphone has stopped, so I cannot hear you. We are paused. "
+        "Press p to go on with the keys."
+    )
     resumed: str = "Going on."
     stopped: str = "Stopping here. What you did is saved."
     halfway: str = "Halfway."
+
+    def pause_line(self, reason: str) -> str:
+        """What is said when the session pauses for ``reason`` (a command, "device", "input")."""
+        if reason == "device":
+            return self.device_paused
+        return self.input_paused if reason == "input" else self.paused
 
     def ease_off_for(self, kind: str) -> str:
         """The ease-off line for an exercise of ``kind``."""
@@ -117,6 +127,7 @@ class SessionLines:
             self.confirm_stop,
             self.paused,
             self.device_paused,
+            self.input_paused,
             self.resumed,
             self.stopped,
             self.halfway,

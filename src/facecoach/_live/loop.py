@@ -33,7 +33,14 @@ from .._core.events import (
     Tick,
 )
 from .._core.plan import Plan, estimate_speech_seconds
-from .._core.ports import GUARD_SECONDS, Clock, CommandSource, HeardCommand, SpeechGate
+from .._core.ports import (
+    GUARD_SECONDS,
+    Clock,
+    CommandSource,
+    HeardCommand,
+    SourceLost,
+    SpeechGate,
+)
 from .._core.session import TICK_SECONDS, Session
 from .._sound.mixer import PlayReport
 from .._sound.output import AudioOut, OutputUnavailable
@@ -153,6 +160,7 @@ class LiveLoop:
         self.t0 = 0.0
         self._last_t = 0.0
         self._record_failed = False
+        self._speech_failed = False
         self._opened = False
 
     # ------------------------------------------------------------ running
@@ -228,6 +236,8 @@ class LiveLoop:
                 self._handle(SpeechDone(self._event_time(item.t - self.t0), item.tag))
         elif isinstance(item, HeardCommand):
             self._heard(item)
+        elif isinstance(item, SourceLost):
+            self._input_lost(item)
         elif isinstance(item, _Interrupted):
             self._stop_now(item.why)
 
@@ -271,6 +281,14 @@ class LiveLoop:
             "(or connect another) and press p to go on."
         )
         self._handle(DeviceLost(self._event_time(self.now()), name))
+
+    def _input_lost(self, lost: SourceLost) -> None:
+        # Without the microphone nothing said is heard, "too tight" included: pause and say so.
+        self.view.message(
+            f"{lost.source} stopped ({lost.reason}). The session is paused: press p to go on "
+            "with the keys; voice comes back when facecoach is started again."
+        )
+        self._handle(DeviceLost(self._event_time(self.now()), lost.source, kind="input"))
 
     def _stand_in(self) -> str | None:
         """Another output that works, so the pause is heard, not only shown; its name.
@@ -334,6 +352,11 @@ class LiveLoop:
         except TtsUnavailable as error:
             # keep time as if it had been said; the screen shows the line
             self.view.message(f"Speech failed ({error}); the line is on screen only.")
+            if not self._speech_failed:  # eyes closed: a sound unlike any other, once
+                self._speech_failed = True
+                problem = self.cues.get("problem")
+                if problem is not None:
+                    self.out.play(problem, "cue", name="problem")
             seconds = estimate_speech_seconds(text)
             return Sound.silence(seconds)
 

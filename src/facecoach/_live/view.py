@@ -185,7 +185,8 @@ def render(state: LiveState, t: float) -> RenderableType:
     grid.add_row("Output", Text(state.output))
     parts: list[Any] = [grid]
     if state.paused is not None:
-        why = "output device lost" if state.paused == "device" else "paused"
+        whys = {"device": "output device lost", "input": "microphone stopped"}
+        why = whys.get(state.paused, "paused")
         parts.append(Text(f"{why.upper()}: press p or say resume to go on", style="bold yellow"))
     if state.finished is not None:
         f = state.finished

@@ -229,6 +229,13 @@ class Question:
     choices: dict[str, str] = field(default_factory=dict)
     free: bool = False
     """Any text is accepted (checked by the caller), not just the choices."""
+    spoken: str = ""
+    """The question for ears (eyes may be closed): short, naming the keys that answer it."""
+
+    @property
+    def heard(self) -> str:
+        """What to say aloud: ``spoken``, or the written prompt when there is none."""
+        return self.spoken or self.prompt
 
 
 Ask = Callable[[Question], "str | None"]
@@ -236,8 +243,13 @@ Ask = Callable[[Question], "str | None"]
 
 _SIDE_Q = Question(
     "side",
-    "Which side of your face is affected? (left, right, both; Enter to skip)",
-    {"left": "left", "right": "right", "both": "both"},
+    "Which side of your face is affected? (left, right, both, or l, r, b; Enter to skip)",
+    {"left": "left", "right": "right", "both": "both", "l": "left", "r": "right", "b": "both"},
+    spoken=(
+        "Before we start, which side of your face is affected? "
+        "Type L for left, R for right or B for both, then press Enter. "
+        "Or just press Enter to leave it."
+    ),
 )
 _STAGE_Q = Question(
     "stage",
@@ -245,12 +257,21 @@ _STAGE_Q = Question(
     + "".join(f"  {i}. {s}: {STAGE_TEXT[s]}\n" for i, s in enumerate(STAGES, 1))
     + "Answer 1-4 or the name (Enter to skip)",
     {**{str(i): s for i, s in enumerate(STAGES, 1)}, **{s: s for s in STAGES}},
+    spoken=(
+        "Where are you in recovery? Type 1 if no movement has come back yet, "
+        "2 if movement has started to come back, 3 if the palsy is long-standing, "
+        "or 4 for tightness or drooping later on. Then press Enter."
+    ),
 )
 _DAYS_Q = Question(
     "days",
     "Preferred days, if any, for when you do not exercise daily "
     "(e.g. 'mon wed fri'; Enter for none)",
     free=True,
+    spoken=(
+        "If you will not exercise every day, which days suit you? "
+        "Type them short, like mon, wed, fri, then press Enter. Or press Enter for none."
+    ),
 )
 
 
@@ -294,15 +315,23 @@ def _answer(ask: Ask, question: Question, tries: int) -> str | None:
 
 
 def keyboard_ask(
-    stdin: TextIO | None = None, stdout: TextIO | None = None
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    speak: Callable[[str], None] | None = None,
 ) -> Callable[[Question], str | None]:
-    """An ``Ask`` that types the question and reads a line (None at end of input)."""
+    """An ``Ask`` that types the question and reads a line (None at end of input).
+
+    With ``speak``, the question is also said (``Question.heard``) once it is
+    on screen; keys typed while it is said are kept by the terminal.
+    """
     source = stdin or sys.stdin
     sink = stdout or sys.stdout
 
     def ask(question: Question) -> str | None:
         sink.write(question.prompt + ": ")
         sink.flush()
+        if speak is not None:
+            speak(question.heard)
         line = source.readline()
         if not line:
             sink.write("\n")

@@ -37,6 +37,8 @@ _RECIPES: Mapping[str, tuple[tuple[float, float, float], ...]] = {
         (783.99, 0.4, 1.0),
         (1046.5, 0.6, 1.0),
     ),
+    # low and twice, like nothing else here: something is wrong (speech failed)
+    "problem": ((293.66, 0.0, 0.4), (293.66, 0.5, 1.0)),
 }
 
 

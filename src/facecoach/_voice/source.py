@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .._core.ports import Clock, HeardCommand, SpeechGate
+from .._core.ports import Clock, HeardCommand, Hearing, SourceLost, SpeechGate
 from .._paths import Places
 from .langpack import LanguagePack, LanguagePackError, load_pack
 from .mic import AudioBlock, AudioSource, MicError, MicSource, WavSource
@@ -273,13 +273,15 @@ class VoiceCommands:
         """End of input: decide on speech still open."""
         self._handle(self.recognizer.flush(), emit)
 
-    def _worker(self, emit: Callable[[HeardCommand], None]) -> None:
+    def _worker(self, emit: Callable[[Hearing], None]) -> None:
         try:
             self.run(emit)
         except (MicError, OSError, RuntimeError) as exc:
             self.error = exc
+            if not self._stopping.is_set():  # said aloud: "too tight" can no longer be heard
+                emit(SourceLost(self.source.description, str(exc)))
 
-    def start(self, emit: Callable[[HeardCommand], None]) -> None:
+    def start(self, emit: Callable[[Hearing], None]) -> None:
         """Begin hearing on a worker thread; ``emit`` is called from that thread."""
         if self._thread is not None:
             return

@@ -291,6 +291,36 @@ def test_simulated_sessions_are_kept_and_marked_but_never_count(
     assert out.count("(simulated)") == 3 and "3 sessions (3 finished, 3 simulated" in out
 
 
+def test_a_simulated_session_does_not_move_the_rotation_on(tmp_path: Path) -> None:
+    from facecoach._core import EndRecord, StepRecord, builtin_library
+    from facecoach._person import Recorder, Store
+    from facecoach._person.history import past_of
+
+    library = builtin_library()
+    with Store.open(tmp_path / "h.sqlite3") as store:
+
+        def session(routine: str, exercise: str, *, simulated: bool) -> None:
+            sid = store.begin_session(
+                day="2026-11-02",
+                started="2026-11-02T09:00:00",
+                routine=routine,
+                simulated=simulated,
+                planned_steps=1,
+                planned_seconds=10.0,
+            )
+            area = library.exercises[exercise].area.value
+            record = Recorder(store, sid, {exercise: area})
+            record(StepRecord(0, "hold", exercise, 10.0, 10.0, True))
+            record(EndRecord("done", 1, 1))
+
+        session("starter", "brow-lift", simulated=False)
+        before = next_routine(library, past_of(store, library))[0]
+        assert before is not None and before != "starter"
+        session(before, library.routines[before].items[0].exercise, simulated=True)
+        assert next_routine(library, past_of(store, library))[0] == before
+        assert [p.routine for p in past_of(store, library)] == ["starter"]
+
+
 def test_today_command_on_a_given_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     home = tmp_path / "fc"
     assert main(["--data-dir", str(home), "profile", "--stage", "recent", "--days", "mon"]) == 0

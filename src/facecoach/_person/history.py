@@ -62,6 +62,11 @@ def reading(where: Places) -> Iterator[Store | None]:
 
 
 def past_of(store: Store | None, library: Library) -> list[Past]:
+    """The real sessions, for the schedule and the rotation.
+
+    A simulated session is left out: it is not exercise, so it must not move
+    the rotation on or mark an area as worked.
+    """
     if store is None:
         return []
     areas: dict[int, set[str]] = {}
@@ -74,6 +79,7 @@ def past_of(store: Store | None, library: Library) -> list[Past]:
     return [
         Past(s.id, date.fromisoformat(s.day), s.routine, s.counts, frozenset(areas.get(s.id, ())))
         for s in store.sessions()
+        if not s.simulated
     ]
 
 

@@ -270,7 +270,8 @@ _DAYS_Q = Question(
     free=True,
     spoken=(
         "If you will not exercise every day, which days suit you? "
-        "Type them short, like mon, wed, fri, then press Enter. Or press Enter for none."
+        "Type their names, like Monday Wednesday Friday, then press Enter. "
+        "Or press Enter for none."
     ),
 )
 

@@ -297,3 +297,43 @@ def test_with_no_input_device_the_message_says_so_not_portaudio() -> None:
     headset = [DeviceInfo(1, "Jabra Evolve2 65 Headset", "ALSA", 1, 2, 16000, True, True)]
     message = open_problem("microphone: Jabra", RuntimeError("Device unavailable"), headset)
     assert message.startswith("cannot open the microphone (microphone: Jabra): Device unavailable")
+
+
+@pytest.mark.slow
+def test_enrolment_through_the_real_microphone_stream(tmp_path: Path) -> None:
+    """``facecoach enroll`` with no file: PortAudio's input stream, keys from stdin."""
+    from facecoach._voice.whisper import have_whisper
+    from voice_support import corpus
+
+    if not corpus.have_piper() or not have_whisper():
+        pytest.skip("needs the piper and whisper extras")
+    rng = np.random.default_rng(8)
+    clip = corpus.piper_say("next", noise_scale=0.0, noise_w=0.0)
+    track = corpus.layout([("next", "next", clip)], rng, tail=0.5)
+    raw = tmp_path / "mic.raw"
+    # Each take opens a new stream, which reads the file from its start.
+    padded = np.concatenate([track.samples, np.zeros(RATE * 60, dtype=np.int16)])
+    raw.write_bytes(padded.astype("<i2").tobytes())
+    (tmp_path / ".asoundrc").write_text(ASOUNDRC, encoding="utf-8")
+    env = dict(os.environ, HOME=str(tmp_path), MIC_FILE=str(raw))
+    home = tmp_path / "fc"
+    argv = ["--data-dir", str(home), "enroll", "--takes", "1", "--quiet", "--seconds", "5"]
+    out = subprocess.run(
+        [sys.executable, "-m", "facecoach", *argv],
+        env=env,
+        input="\nq\n",  # keep the take of "next", then quit at "repeat"
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr[-2000:]
+    assert "take 1 of 1: say 'next' now" in out.stdout
+    assert "heard 'next'" in out.stdout
+    assert "Kept in" in out.stdout
+    from facecoach._paths import places
+    from facecoach._voice.enroll import load_enrolment
+
+    kept = load_enrolment(places(home), "en")
+    assert kept is not None and [t.phrase for t in kept.takes] == ["next"]
+    assert kept.takes[0].right_phrase

@@ -26,7 +26,7 @@ from .._sound.cues import load_cues
 from .._sound.devices import DeviceProblem, choose_device, list_devices
 from .._sound.memory import MemoryAudioOut
 from .._sound.output import AudioOut, OutputUnavailable
-from .._sound.settings import SoundOptions
+from .._sound.settings import SoundOptions, natural_rate
 from .._sound.speech import FakeSpeaker, Speaker, TtsUnavailable
 from .._sound.speech_files import line_seconds
 from .._sound.stream import SounddeviceOut
@@ -204,7 +204,10 @@ def run_live(
     if options.keyboard and sys.stdin.isatty():
         sources.append(KeyboardSource(sys.stdin))
     loop.sources = sources
-    engine = f"{options.tts} {options.voice or 'default voice'} at {options.rate} words a minute"
+    pace = f"at {options.rate} words a minute"
+    if options.tts == "piper" and options.rate == natural_rate("piper"):
+        pace = "at its natural pace"  # Piper's length scale is left as trained
+    engine = f"{options.tts} {options.voice or 'default voice'} {pace}"
     # The microphone, when voice is on, is named by the voice's own start line.
     console.print(f"Output: {loop.out.name}. Voice: {engine}.")
     console.print(key_help(), style="dim")

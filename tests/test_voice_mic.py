@@ -189,7 +189,7 @@ def test_headset_check_on_the_alsa_file_device(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stdout + out.stderr[-2000:]
     assert "Recogniser: pocketsphinx" in out.stdout
     assert "level" in out.stdout
-    assert "Heard: next ('next'). Voice control works." in out.stdout
+    assert "Heard 'next': voice commands work with this headset." in out.stdout
     assert "could not play it" not in out.stdout  # the line went out through the output path
 
 

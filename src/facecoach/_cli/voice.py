@@ -10,9 +10,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .._core.ports import CommandSource, HeardCommand, Hearing, SpeechGate
+from .._core.ports import CommandSource, SpeechGate
 from .._paths import Places, places
 from .._voice.download import PINNED_FILES, DownloadError, download_files, download_model
+from .._voice.headset import QUIET_DBFS, hear_one, level_dbfs
 from .._voice.mic import AudioSource, MicError, MicSource, WavSource
 from .._voice.recognizer import Decision
 from .._voice.source import (
@@ -164,12 +165,9 @@ def _meter(source: MicSource, seconds: float) -> float:
         now = time.monotonic()
         # Blocks are short (20 ms); the bar moves ten times a second.
         if now - shown >= 0.1 or now >= end:
-            samples = np.concatenate(window).astype(np.float64)
+            level = level_dbfs(np.concatenate(window))
             window = []
             shown = now
-            rms = float(np.sqrt(np.mean(samples**2))) if samples.size else 0.0
-            # -90 dBFS stands for silence: below it nothing a microphone gives matters.
-            level = max(-90.0, 20 * float(np.log10(max(rms, 1e-9) / 32768)))
             loudest = max(loudest, level)
             bars = int(max(0.0, min(40.0, (level + 80) / 2)))
             print(f"\r  level {level:6.1f} dBFS |{'#' * bars:<40}|", end="", flush=True)
@@ -209,37 +207,18 @@ def _check(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     print("1. Speak normally for three seconds; the bar should move well past half way.")
     loudest = _meter(mic, 3.0)
-    if loudest < -50:
+    if loudest < QUIET_DBFS:
         print(f"   The microphone is very quiet (peak {loudest:.0f} dBFS): check it is not muted.")
     mic.close()
     print("2. A test line from the coach:")
     _say("This is your coach. If you can hear me, say next.", args)
     print(f"3. Say 'next' now (waiting {args.seconds:g} seconds).")
-    heard: list[HeardCommand] = []
-    rejected: list[Decision] = []
     mic = MicSource(time.monotonic, device=input_device(args.mic_input))
-    voice = VoiceCommands(mic, recognizer, time.monotonic, on_decision=lambda d: rejected.append(d))
-
-    def take(hearing: Hearing) -> None:
-        if isinstance(hearing, HeardCommand):  # a lost microphone shows as voice.error
-            heard.append(hearing)
-
-    voice.start(take)
-    deadline = time.monotonic() + args.seconds
-    while time.monotonic() < deadline and not heard and voice.error is None:
-        time.sleep(0.1)
-    voice.stop()
-    if voice.error is not None:
-        return _fail(str(voice.error))
-    if heard:
-        print(f"   Heard: {heard[0].command.value} ({heard[0].text!r}). Voice control works.")
-        return 0
-    others = [d for d in rejected if d.command is None]
-    if others:
-        print(f"   Heard speech but no command ({others[-1].reason}). Try again, a little louder.")
-    else:
-        print("   Heard nothing. Check the microphone, or use the keyboard during sessions.")
-    return 1
+    result = hear_one(recognizer, mic, args.seconds)
+    if result.error is not None:
+        return _fail(result.error)
+    print(f"   {result.words()}")
+    return 0 if result.heard is not None else 1
 
 
 def _progress() -> Callable[[int, int], None]:

@@ -7,6 +7,7 @@ and the other commands never load the web server or the calendar library.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from dataclasses import replace
 from datetime import date
@@ -145,6 +146,11 @@ def _serve(args: argparse.Namespace) -> int:
     from .._web.security import new_token
     from .._web.serve import serve
 
+    hearing = None
+    if voice is not None and voice.mic_file is None:
+        from .._voice.headset import check_microphone
+
+        hearing = functools.partial(check_microphone, voice, where)
     settings = ServeSettings(
         where=where,
         sound=options,
@@ -152,6 +158,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port or 0,
         files=tuple(args.file),
         voice=voice_sources,
+        hearing=hearing,
     )
     return serve(settings, open_browser=not args.no_browser)
 

@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from anyio import to_thread
 from starlette.applications import Starlette
@@ -31,12 +31,16 @@ from .._person import (
     load_profile,
     today_for,
 )
+from .check import headset_check
 from .events import Broadcast
 from .pages import HEADERS as _HEADERS
 from .pages import Pages, form_of, one
 from .render import environment
 from .security import Guard
-from .session import BUTTONS, SessionRunner, VoiceFactory, headset_check, library_of
+from .session import BUTTONS, SessionRunner, VoiceFactory, library_of
+
+if TYPE_CHECKING:
+    from .._voice.headset import HearingCheck
 
 __all__ = ["ServeSettings", "WebApp", "make_app"]
 
@@ -57,6 +61,8 @@ class ServeSettings:
     """The person's own exercise and routine files, beside the built-in ones."""
     voice: VoiceFactory | None = None
     """Makes the voice sources of a session (None: buttons and keys only)."""
+    hearing: Callable[[], HearingCheck] | None = None
+    """Listens once for "next" through the session's microphone (None: no voice)."""
     today: Callable[[], date] = date.today
     """Today's date (tests move it)."""
     quiet: bool = False
@@ -130,6 +136,7 @@ class _App(Pages):
             title="Today",
             notice=notice,
             check=check,
+            listening=self.settings.hearing is not None,
             day_text=day.strftime("%A %d %B %Y"),
             headline=headline,
             reasons=list(decision.reasons),
@@ -162,7 +169,9 @@ class _App(Pages):
             result = "A session is running; the test line waits until it ends."
         else:
             settings = self.settings
-            result = await to_thread.run_sync(headset_check, settings.sound, settings.where)
+            result = await to_thread.run_sync(
+                headset_check, settings.sound, settings.where, settings.hearing
+            )
         return self.today_page(request, check=result)
 
     # ------------------------------------------------------------ Session

@@ -371,26 +371,3 @@ class SessionRunner:
     def _publish(self, snapshot: Snapshot) -> None:
         self.latest = snapshot
         self.publish(snapshot)
-
-
-CHECK_LINE = "This is facecoach. If you can hear this clearly, your sound is ready."
-
-
-def headset_check(options: SoundOptions, where: Places) -> str:
-    """Say one test line through the same output path a session uses; what happened, in words."""
-    from .._live import TEXT_MODE
-    from .._live.wiring import speak_line
-    from .._sound import DeviceProblem, OutputUnavailable, TtsUnavailable
-
-    if options.text_only:
-        return "Sound is off (text mode): sessions show every line on the screen instead."
-    try:
-        speak_line(CHECK_LINE, replace(options, data_dir=options.data_dir or str(where.data)))
-    except (DeviceProblem, OutputUnavailable) as error:
-        return (
-            f"No sound output could be used ({error}). Sessions still run: every line "
-            f"is shown on the screen ({TEXT_MODE})."
-        )
-    except TtsUnavailable as error:
-        return f"The speech engine did not work ({error}). Sessions show the lines on screen."
-    return "A test line was played. If you did not hear it, check the headset and its volume."

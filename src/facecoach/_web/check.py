@@ -1,0 +1,51 @@
+"""The web app's headset check: a test line out, and "next" heard in when voice is on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from .._live import SoundOptions
+from .._paths import Places
+
+if TYPE_CHECKING:
+    from .._voice.headset import HearingCheck
+
+__all__ = ["CHECK_LINE", "HEAR_LINE", "headset_check"]
+
+CHECK_LINE = "This is facecoach. If you can hear this clearly, your sound is ready."
+HEAR_LINE = "This is facecoach. If you can hear this clearly, say next."
+
+
+def headset_check(
+    options: SoundOptions, where: Places, hearing: Callable[[], HearingCheck] | None = None
+) -> str:
+    """Check the headset as a session uses it; what happened, in words.
+
+    A test line goes out through the session's output path; with ``hearing``
+    (voice commands on), the microphone then listens for "next".
+    """
+    sound = _say_test_line(options, where, HEAR_LINE if hearing else CHECK_LINE)
+    if hearing is None:
+        return sound
+    return f"{sound} {hearing().words('next')}"
+
+
+def _say_test_line(options: SoundOptions, where: Places, line: str) -> str:
+    from .._live import TEXT_MODE
+    from .._live.wiring import speak_line
+    from .._sound import DeviceProblem, OutputUnavailable, TtsUnavailable
+
+    if options.text_only:
+        return "Sound is off (text mode): sessions show every line on the screen instead."
+    try:
+        speak_line(line, replace(options, data_dir=options.data_dir or str(where.data)))
+    except (DeviceProblem, OutputUnavailable) as error:
+        return (
+            f"No sound output could be used ({error}). Sessions still run: every line "
+            f"is shown on the screen ({TEXT_MODE})."
+        )
+    except TtsUnavailable as error:
+        return f"The speech engine did not work ({error}). Sessions show the lines on screen."
+    return "A test line was played. If you did not hear it, check the headset and its volume."

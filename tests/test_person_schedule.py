@@ -130,7 +130,10 @@ def test_not_yet_never_has_a_session_day() -> None:
 def test_unset_stage_says_how_to_set_it() -> None:
     _, decisions = _calendar(None, 1)
     assert not decisions[0].due
-    assert "facecoach profile --stage" in decisions[0].reasons[0]
+    assert "set it in your profile" in decisions[0].reasons[0]
+    # the command is kept apart, so the web page can offer its Profile page instead
+    assert not any("facecoach profile" in reason for reason in decisions[0].reasons)
+    assert decisions[0].command.startswith("facecoach profile --stage")
     assert decisions[0].routine == "starter"
 
 

@@ -159,3 +159,11 @@ def test_routines_and_sheets_show_the_pictures(signed_in: TestClient) -> None:
     assert sheet.status_code == 200
     assert "Test cheek lift" in sheet.text and "hold 40 seconds" in sheet.text
     assert signed_in.get("/sheet/nothing-here").status_code == 404
+
+
+def test_the_pages_never_ask_for_a_terminal_command(signed_in: TestClient) -> None:
+    # A stage that is not set is the commonest first sight: the page offers its
+    # Profile page, where the command line would print a command to type.
+    page = signed_in.get("/").text
+    assert "set it in your profile" in page and 'href="/profile"' in page
+    assert "facecoach profile" not in page and "--stage" not in page

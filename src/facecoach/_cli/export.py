@@ -78,7 +78,7 @@ def _export(args: argparse.Namespace) -> int:
         if spec is None:
             decision = today_for(where, load_profile(where), builtin_library(), date.today())
             if decision.routine is None:
-                return _fail(" ".join(decision.reasons), 3)
+                return _fail(decision.said_with_command(), 3)
             spec = decision.routine
         routine, library = resolve_routine(spec, args.routine_id)
         person = person_plan(where, args.side, library)

@@ -173,6 +173,8 @@ def _today(args: argparse.Namespace) -> int:
     print(head)
     for reason in decision.reasons:
         print(f"  - {reason}")
+    if decision.command:
+        print(f"  To change it: {decision.command}")
     if decision.next_due is not None:
         nxt = decision.next_due.strftime("%a %d %b")
         print(f"Next session day: {nxt}" + (f" ({decision.routine})" if decision.routine else ""))

@@ -164,7 +164,7 @@ def prepare_run(
 
         decision = today_for(where, profile, (library or builtin_library)(), today)
         if decision.routine is None:
-            raise RunRefused(" ".join(decision.reasons), REFUSED)
+            raise RunRefused(decision.said_with_command(), REFUSED)
         ctx.routine = decision.routine
         ctx.notes.append(f"Today's routine: {decision.routine}. {decision.reasons[-1]}")
         if not decision.due and profile.stage is not None:

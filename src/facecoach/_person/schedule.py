@@ -75,6 +75,14 @@ class Today:
     next_due: date | None = None
     """When ``due`` is false: the next date a session would be due."""
     stage: Stage | None = None
+    command: str = ""
+    """The command that lifts what holds this decision back, for a terminal; the
+    reasons themselves stay free of commands, so every front can show them."""
+
+    def said_with_command(self) -> str:
+        """The reasons as one line, with the command to type when there is one."""
+        said = " ".join(self.reasons)
+        return f"{said} ({self.command})" if self.command else said
 
     def to_json(self) -> dict[str, Any]:
         """The shape of ``facecoach today --json``."""
@@ -87,6 +95,7 @@ class Today:
             "target": self.target,
             "next_session_day": self.next_due.isoformat() if self.next_due else None,
             "reasons": list(self.reasons),
+            "command": self.command or None,
         }
 
 
@@ -200,10 +209,11 @@ def decide(
             None,
             (
                 "Movement has not yet started to return: exercise waits until it does.",
-                "When you notice some movement, change the stage: facecoach profile --stage recent",
+                "When you notice some movement, change your stage to recent.",
             ),
             target,
             stage=stage,
+            command="facecoach profile --stage recent",
         )
     routine, why_routine = next_routine(library, history)
     counted = sorted({p.day for p in history if p.counts and p.day <= today})
@@ -225,11 +235,12 @@ def decide(
             False,
             routine,
             (
-                "Your stage is not set, so facecoach cannot say how often to practise. "
-                "Set it with: facecoach profile --stage recent|long-standing|after-care",
+                "Your stage is not set, so facecoach cannot say how often to practise: "
+                "set it in your profile.",
                 why_routine,
             ),
             stage=None,
+            command="facecoach profile --stage recent|long-standing|after-care",
         )
     due, why_day = _is_due(stage, stage_since, upkeep, days, counted, today)
     last = _last_session(counted, history)

@@ -167,3 +167,11 @@ def test_the_pages_never_ask_for_a_terminal_command(signed_in: TestClient) -> No
     page = signed_in.get("/").text
     assert "set it in your profile" in page and 'href="/profile"' in page
     assert "facecoach profile" not in page and "--stage" not in page
+    # nor when the safety gate refuses a start, with no stage or before movement returns
+    for stage in (None, "not-yet"):
+        if stage is not None:
+            signed_in.post("/profile", data={"stage": stage}, headers=ORIGIN)
+        refused = signed_in.post("/session/start", headers=ORIGIN)
+        assert refused.status_code == 409
+        assert "in your profile" in refused.text, stage
+        assert "facecoach profile" not in refused.text and "--simulate" not in refused.text

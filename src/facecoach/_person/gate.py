@@ -16,21 +16,31 @@ REFUSED = 3
 
 
 class Refusal(Exception):
-    """facecoach will not start this session; the message says why, kindly."""
+    """facecoach will not start this session; the message says why, kindly.
+
+    The message is for a terminal (it names the command to type); ``plain``
+    says the same without commands, for the web app.
+    """
 
     status = REFUSED
 
+    def __init__(self, message: str, plain: str) -> None:
+        super().__init__(message)
+        self.plain = plain
 
-NOT_YET = (
+
+_NOT_YET_WHY = (
     "Your profile says movement has not yet started to return. Facial exercise waits "
     "until it does: working the face too early can do more harm than good. When you "
     "notice movement coming back (ideally after checking with your therapist), change "
-    "the stage with:\n  facecoach profile --stage recent"
 )
+NOT_YET = _NOT_YET_WHY + "the stage with:\n  facecoach profile --stage recent"
+NOT_YET_PLAIN = _NOT_YET_WHY + "your stage to recent in your profile."
 
+_UNSET_WHY = "Before a live session, facecoach needs to know where you are in recovery. "
+STAGE_UNSET_PLAIN = _UNSET_WHY + "Please set your stage in your profile."
 STAGE_UNSET = (
-    "Before a live session, facecoach needs to know where you are in recovery. "
-    "Set your stage with one of:\n"
+    _UNSET_WHY + "Set your stage with one of:\n"
     "  facecoach profile --stage recent          (movement recently returning)\n"
     "  facecoach profile --stage long-standing   (palsy for a long time)\n"
     "  facecoach profile --stage after-care      (drooping or tightness, even years later)\n"
@@ -42,6 +52,6 @@ STAGE_UNSET = (
 def check_gate(stage: Stage | None, *, live: bool) -> None:
     """Raise ``Refusal`` when a session may not start at ``stage``."""
     if stage == Stage.NOT_YET:
-        raise Refusal(NOT_YET)
+        raise Refusal(NOT_YET, NOT_YET_PLAIN)
     if stage is None and live:
-        raise Refusal(STAGE_UNSET)
+        raise Refusal(STAGE_UNSET, STAGE_UNSET_PLAIN)

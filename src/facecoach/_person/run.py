@@ -149,7 +149,7 @@ def prepare_run(
     try:
         check_gate(profile.stage, live=not simulate)
     except Refusal as refusal:
-        raise RunRefused(str(refusal), REFUSED) from None
+        raise RunRefused(str(refusal), REFUSED, refusal.plain) from None
     ctx = RunContext(
         where=where,
         routine=routine or "",
@@ -164,7 +164,7 @@ def prepare_run(
 
         decision = today_for(where, profile, (library or builtin_library)(), today)
         if decision.routine is None:
-            raise RunRefused(decision.said_with_command(), REFUSED)
+            raise RunRefused(decision.said_with_command(), REFUSED, " ".join(decision.reasons))
         ctx.routine = decision.routine
         ctx.notes.append(f"Today's routine: {decision.routine}. {decision.reasons[-1]}")
         if not decision.due and profile.stage is not None:

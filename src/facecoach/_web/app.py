@@ -111,8 +111,9 @@ class _App(Pages):
             profile = load_profile(where)
             decision = today_for(where, profile, library, day)
         except (ProfileProblem, RunRefused) as error:
+            notice = error.plain if isinstance(error, RunRefused) else str(error)
             return self.page(
-                request, "today.html", 500, title="Today", notice=str(error), **_empty_today(day)
+                request, "today.html", 500, title="Today", notice=notice, **_empty_today(day)
             )
         routine = library.routines.get(decision.routine) if decision.routine else None
         minutes = ""
@@ -158,10 +159,7 @@ class _App(Pages):
         try:
             await to_thread.run_sync(self.runner.start, wanted)
         except RunRefused as error:
-            text = str(error)
-            if "facecoach profile" in text:
-                text += "\nOn this app: the Profile page."
-            return self.today_page(request, notice=text, status=409)
+            return self.today_page(request, notice=error.plain, status=409)
         return RedirectResponse("/session", status_code=303, headers=_HEADERS)
 
     async def check(self, request: Request) -> Response:

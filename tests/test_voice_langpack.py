@@ -42,9 +42,9 @@ def test_english_phrases_from_the_issue() -> None:
     assert pack.command_for("what can I say") is Command.HELP
     assert pack.command_for("go on") is Command.RESUME
     assert pack.command_for("finish") is Command.STOP
-    assert pack.command_for("too hard") is Command.TOO_TIGHT
+    assert pack.command_for("too hard") is None  # Whisper hears "too hot" as it
     assert pack.command_for("ease off") is None  # the coach says "Ease off now."
-    assert "tonight" in pack.decoys  # else heard as "too hard"
+    assert "tonight" in pack.decoys  # PocketSphinx took it for "too hard"
     assert pack.command_for("hello") is None
 
 

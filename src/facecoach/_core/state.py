@@ -102,7 +102,7 @@ class SessionLines:
     device_paused: str = "The sound device went away, so we are paused."
     input_paused: str = (
         "The microphone has stopped, so I cannot hear you. We are paused. "
-        "Press p to go on with the keys."
+        "Press p when you are ready; the keys still work."
     )
     resumed: str = "Going on."
     stopped: str = "Stopping here. What you did is saved."

@@ -7,6 +7,7 @@ import contextlib
 import os
 import pty
 import queue
+import signal
 import termios
 import time
 
@@ -55,6 +56,33 @@ def test_keys_on_a_terminal_arrive_at_once_and_the_terminal_is_restored() -> Non
     assert all(h.source == "keyboard" and h.at == 42.0 for h in got)
     assert termios.tcgetattr(slave) == before
     assert not source.raw
+    os.close(master)
+    os.close(slave)
+
+
+def test_after_ctrl_z_and_fg_single_keys_work_again() -> None:
+    # The shell puts the terminal back in line mode while the job is stopped;
+    # on SIGCONT the source sets cbreak mode anew, and stopping puts both back.
+    master, slave = pty.openpty()
+    before = termios.tcgetattr(slave)
+    handler_before = signal.getsignal(signal.SIGCONT)
+    heard: queue.Queue[HeardCommand] = queue.Queue()
+    source = KeyboardSource(slave)
+    try:
+        source.start(heard.put)
+        termios.tcsetattr(slave, termios.TCSANOW, before)  # as the shell leaves it
+        assert termios.tcgetattr(slave)[3] & termios.ICANON
+        os.kill(os.getpid(), signal.SIGCONT)
+        deadline = time.monotonic() + 2
+        while termios.tcgetattr(slave)[3] & termios.ICANON and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not termios.tcgetattr(slave)[3] & termios.ICANON
+        os.write(master, b"p")  # no Enter
+        assert [h.command for h in collect(heard, 1)] == [Command.PAUSE]
+    finally:
+        source.stop()
+    assert termios.tcgetattr(slave) == before
+    assert signal.getsignal(signal.SIGCONT) == handler_before
     os.close(master)
     os.close(slave)
 

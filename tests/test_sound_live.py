@@ -278,6 +278,71 @@ def test_when_speech_fails_a_distinct_cue_says_so_once_and_time_is_kept() -> Non
     assert clock.now - loop.t0 >= plan.total_seconds - 1.0  # silent lines kept their time
 
 
+class _HeldUpOnce(SimInbox):
+    """Waiting past ``at``, the process is stopped (Ctrl-Z) for ``seconds``."""
+
+    def __init__(self, clock: SimClock, at: float, seconds: float) -> None:
+        super().__init__(clock)
+        self.at, self.seconds = at, seconds
+
+    def get(self, timeout: float | None) -> object | None:
+        item = super().get(timeout)
+        if self.clock.now >= self.at > 0:
+            self.at = 0.0
+            self.clock.now += self.seconds
+        return item
+
+
+def test_a_process_held_up_pauses_instead_of_skipping_what_was_missed() -> None:
+    plan = mini_plan()
+    hold = next(s for s in plan.steps if s.kind is StepKind.HOLD)
+    clock = SimClock(start=500.0)
+    out = MemoryAudioOut(clock)
+    view = RecordingView()
+    stop_at = 500.0 + hold.offset + 1.0
+    resume_after = hold.offset + 1.0 + 120.0 + 5.0  # a key press, after the stop
+    loop = LiveLoop(
+        plan,
+        speaker=FakeSpeaker(),
+        out=out,
+        cues=load_cues(),
+        clock=clock,
+        inbox=_HeldUpOnce(clock, stop_at, 120.0),
+        view=view,
+        sources=[ScriptedSource([(resume_after, Command.PAUSE)], clock=clock, source="keyboard")],
+        options=LiveOptions(refresh=0.2),
+    )
+    finish = loop.run()
+    assert any("held up for 120 s" in m for m in view.messages)
+    paused = [t for t, e in view.effects if isinstance(e, ClockPaused)]
+    assert paused and paused[0] == pytest.approx(hold.offset + 1.0, abs=0.3)
+    assert finish is not None and finish.reason == "done"
+    assert finish.completed_steps == plan.counted_steps
+    # the hold was not cut short by the missed time: it ran its full length in all
+    timers = [e for _, e in view.effects if isinstance(e, StartTimer) and e.kind == "hold"]
+    ends = starts(out, "hold_end")
+    assert ends[0] - (loop.t0 + timers[0].deadline) > 120.0
+
+
+def test_a_short_wait_overrun_is_not_a_hold_up() -> None:
+    plan = mini_plan()
+    clock = SimClock(start=500.0)
+    view = RecordingView()
+    loop = LiveLoop(
+        plan,
+        speaker=FakeSpeaker(),
+        out=MemoryAudioOut(clock),
+        cues=load_cues(),
+        clock=clock,
+        inbox=_HeldUpOnce(clock, 505.0, 1.5),  # a busy moment, not a stop
+        view=view,
+        options=LiveOptions(refresh=0.2),
+    )
+    finish = loop.run()
+    assert not any("held up" in m for m in view.messages)
+    assert finish is not None and finish.reason == "done"
+
+
 def test_ctrl_c_stops_cleanly_and_stops_every_source() -> None:
     plan = mini_plan()
     loop, out, _, records, clock = make_loop(plan)

@@ -24,10 +24,9 @@ if TYPE_CHECKING:
         key_help,
     )
     from .loop import (
+        HELD_UP_SECONDS,
         LiveLoop,
         LiveOptions,
-        NullView,
-        View,
     )
     from .paced import (
         PacedSession,
@@ -39,6 +38,10 @@ if TYPE_CHECKING:
         clock_text,
         make_view,
         render,
+    )
+    from .views import (
+        NullView,
+        View,
     )
     from .wiring import (
         TEXT_MODE,
@@ -56,18 +59,19 @@ _HOME = {
     "ExportProblem": "export",
     "ExportResult": "export",
     "FORMATS": "export",
+    "HELD_UP_SECONDS": "loop",
     "KEYS": "keys",
     "KeyboardSource": "keys",
     "LiveLoop": "loop",
     "LiveOptions": "loop",
     "LiveState": "view",
-    "NullView": "loop",
+    "NullView": "views",
     "PacedSession": "paced",
     "PlainView": "view",
     "RichView": "view",
     "SoundOptions": "wiring",
     "TEXT_MODE": "wiring",
-    "View": "loop",
+    "View": "views",
     "cached_speech_seconds": "wiring",
     "check_target": "export",
     "clock_text": "view",
@@ -87,6 +91,7 @@ __getattr__ = lazy_names(__name__, _HOME)
 
 __all__ = [
     "FORMATS",
+    "HELD_UP_SECONDS",
     "KEYS",
     "TEXT_MODE",
     "ExportProblem",

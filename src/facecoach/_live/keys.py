@@ -66,6 +66,7 @@ class KeyboardSource:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._quit_handler: Any = None
+        self._cont_handler: Any = None
 
     @property
     def raw(self) -> bool:
@@ -78,6 +79,7 @@ class KeyboardSource:
             self._saved = termios.tcgetattr(self._fd)
             atexit.register(self._restore)  # put back even on an exit that skips stop()
             self._restore_before_quit()
+            self._keys_again_after_continue()
             tty.setcbreak(self._fd, termios.TCSANOW)
         self._stop.clear()
         self._thread = threading.Thread(
@@ -107,8 +109,27 @@ class KeyboardSource:
                 with contextlib.suppress(termios.error):
                     termios.tcsetattr(self._fd, termios.TCSADRAIN, saved)
             quit_handler, self._quit_handler = self._quit_handler, None
-        if quit_handler is not None and threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGQUIT, quit_handler)
+            cont_handler, self._cont_handler = self._cont_handler, None
+        if threading.current_thread() is threading.main_thread():
+            if quit_handler is not None:
+                signal.signal(signal.SIGQUIT, quit_handler)
+            if cont_handler is not None:
+                signal.signal(signal.SIGCONT, cont_handler)
+
+    def _keys_again_after_continue(self) -> None:
+        """After Ctrl-Z and ``fg`` the shell has put the terminal back in line mode:
+        single keys work again only once cbreak mode is set anew (on SIGCONT)."""
+        sigcont = getattr(signal, "SIGCONT", None)
+        if sigcont is None or threading.current_thread() is not threading.main_thread():
+            return
+
+        def cbreak_again(signum: int, frame: object) -> None:
+            # no lock: a handler runs on the main thread, which may hold it already
+            if self._saved is not None and termios is not None and tty is not None:
+                with contextlib.suppress(termios.error):
+                    tty.setcbreak(self._fd, termios.TCSANOW)
+
+        self._cont_handler = signal.signal(sigcont, cbreak_again)
 
     def _restore_before_quit(self) -> None:
         """Ctrl-\\ (SIGQUIT) ends the process without cleaning up: give the terminal

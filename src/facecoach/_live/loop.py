@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from .._core.clock import IDLE, Inbox
 from .._core.commands import Command
@@ -47,8 +46,12 @@ from .._sound.output import AudioOut, OutputUnavailable
 from .._sound.samples import Sound
 from .._sound.speech import Speaker, TtsUnavailable
 from .._sound.timeline import SpeechTimeline
+from .views import NullView, View
 
-__all__ = ["LiveLoop", "LiveOptions", "NullView", "View"]
+__all__ = ["HELD_UP_SECONDS", "LiveLoop", "LiveOptions"]
+
+HELD_UP_SECONDS = 3.0
+"""A wait that overran its timeout by more than this means the process was held up."""
 
 
 @dataclass(frozen=True)
@@ -65,48 +68,6 @@ class LiveOptions:
     """Seconds between screen refreshes (None: only when something happens)."""
     drain_seconds: float = 6.0
     """At most this long to let the last sound play out at the end (the spoken stop)."""
-
-
-class View(Protocol):
-    """What the person sees. ``t`` is session time in seconds."""
-
-    def effect(self, t: float, effect: Effect) -> None:
-        """Something the session did."""
-
-    def heard(self, t: float, heard: HeardCommand) -> None:
-        """A command arrived."""
-
-    def message(self, text: str) -> None:
-        """A notice for the person (device lost, resumed, ...)."""
-
-    def refresh(self, t: float) -> None:
-        """Redraw now."""
-
-    def close(self) -> None:
-        """Leave the screen tidy."""
-
-
-class NullView:
-    """A view that shows nothing but keeps the messages (tests, export)."""
-
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    def effect(self, t: float, effect: Effect) -> None:
-        """Ignored."""
-
-    def heard(self, t: float, heard: HeardCommand) -> None:
-        """Ignored."""
-
-    def message(self, text: str) -> None:
-        """Kept in ``messages``."""
-        self.messages.append(text)
-
-    def refresh(self, t: float) -> None:
-        """Nothing to draw."""
-
-    def close(self) -> None:
-        """Nothing to close."""
 
 
 @dataclass(frozen=True)
@@ -213,7 +174,12 @@ class LiveLoop:
             timeout = (
                 self.options.refresh if timeout is None else min(timeout, self.options.refresh)
             )
+        before = self.clock()
         item = self.inbox.get(timeout)
+        if timeout is not None and self.options.refresh is not None:
+            late = self.clock() - before - timeout
+            if late > HELD_UP_SECONDS and not (self.session.paused or self.session.ended):
+                self._held_up(before - self.t0, late)
         if item is IDLE:  # only a simulation gets here: nothing can ever happen again
             self._stop_now("nothing more to hear")
             return
@@ -229,6 +195,15 @@ class LiveLoop:
                 break
             self._handle(Tick(max(deadline, self._last_t)))
         self.view.refresh(self.now())
+
+    def _held_up(self, since: float, late: float) -> None:
+        # Stopped with Ctrl-Z (or starved of time): without a pause, every deadline
+        # missed meanwhile would fire at once and steps never done would count as done.
+        self.view.message(
+            f"facecoach was held up for {late:.0f} s (stopped, or the computer was too busy). "
+            "The session is paused so nothing is skipped: press p to go on."
+        )
+        self._handle(Heard(self._event_time(since), Command.PAUSE, "held up", "keyboard"))
 
     def _take(self, item: object) -> None:
         if isinstance(item, PlayReport):

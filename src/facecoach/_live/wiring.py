@@ -32,8 +32,9 @@ from .._sound.speech_files import line_seconds
 from .._sound.stream import SounddeviceOut
 from .._sound.tts import make_speaker
 from .keys import KeyboardSource, key_help
-from .loop import LiveLoop, LiveOptions, View
+from .loop import LiveLoop, LiveOptions
 from .view import make_view
+from .views import View
 
 __all__ = [
     "TEXT_MODE",

@@ -227,6 +227,6 @@ def test_a_decision_is_emitted_after_the_end_is_confirmed_or_the_decision_is_mad
         assert [d.command for d in decisions] == [Command.TOO_TIGHT]
         emitted[step] = decisions[0].emitted
     # Instant deciding: acted on when 0.2 s of silence is confirmed (within a
-    # frame and a block); slow deciding started after 0.1 s of silence.
+    # frame and a block); slow deciding started after 96 ms of silence.
     assert end + 0.2 <= emitted[0.0] <= end + 0.2 + 0.1
-    assert end + 1.1 <= emitted[1.0] <= end + 1.1 + 0.1
+    assert end + 1.096 <= emitted[1.0] <= end + 1.096 + 0.1

@@ -12,7 +12,7 @@ first consonants start late), goes on while it stays above 0.35, and ends
 after 0.2 s below it. Each segment keeps 0.4 s of audio from before its start,
 never reaching back into the previous segment, and 0.1 s after its end, which
 helps the recogniser hear where the phrase stops. ``events`` also offers a
-segment early, after 0.1 s of silence, so that deciding overlaps the rest of
+segment early, after 96 ms of silence, so that deciding overlaps the rest of
 the wait: the decision is ready when the end is confirmed.
 """
 
@@ -120,9 +120,13 @@ class VadSettings:
     """Seconds kept from before the start (never from the previous segment)."""
     tail: float = 0.1
     """Seconds kept after the end of speech."""
-    early_silence: float = 0.1
+    early_silence: float = 0.095
     """Seconds of silence after which ``events`` offers the segment early, so a
-    recogniser can decide while the rest of ``end_silence`` is checked."""
+    recogniser can decide while the rest of ``end_silence`` is checked. Three
+    frames (96 ms): deciding has 128 ms before the end is confirmed (at 0.1 s,
+    four frames, 96 ms). At two frames it would have 160 ms, but the early
+    segment then holds only 64 ms of the ``tail``, and on the tune split
+    recall fell from 98.1 to 95.1 %."""
     max_seconds: float = 2.0
     """Longer speech is not a command: it is cut and marked ``too_long``."""
 
@@ -199,7 +203,8 @@ class SileroSegmenter:
     def events(self, samples: Samples) -> list[tuple[str, Segment]]:
         """Like ``feed``, with ("early", segment) when a segment may be ending
         (``early_silence``) before its ("end", segment). An early segment with
-        the same ``end`` as the final one has the same audio."""
+        the same ``end`` as the final one has the same audio, but for less of
+        the ``tail`` when ``early_silence`` is shorter than it."""
         block = np.asarray(samples, dtype=np.int16).reshape(-1)
         self._received += block.size
         self._history = np.concatenate([self._history, block])

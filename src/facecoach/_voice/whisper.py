@@ -7,7 +7,7 @@ module finds the model, cuts the stream (``silero``) and turns scores into
 ``Decision``s.
 
 A decision's ``emitted`` time is what a live run would feel: the segment is
-scored after 0.1 s of silence, while the rest of the 0.2 s that confirms the
+scored after 96 ms of silence, while the rest of the 0.2 s that confirms the
 end goes by, so ``emitted`` is the later of the end of the confirming block
 and the early offer plus the time spent deciding (measured). Speech that
 resumes after an early offer is scored again when it ends.
@@ -203,8 +203,9 @@ class WhisperRecognizer:
         start, end = segment.start, segment.end
         early = self._early
         self._early = None
-        if early is not None and early[0].end == end and early[0].audio == segment.audio:
-            # Decided while the end was being confirmed: acted on when both are done.
+        if early is not None and early[0].end == end and segment.audio.startswith(early[0].audio):
+            # Decided while the end was being confirmed (on the same speech,
+            # with less of the silence after it): acted on when both are done.
             offered, verdict, why, spent = early
             emitted = max(segment.emitted, offered.emitted + spent)
         else:

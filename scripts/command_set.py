@@ -3,11 +3,15 @@
 Every phrase of a language pack, said by several synthesised voices at
 several speeds and noise floors, placed between distractor speech (whole
 sentences and short everyday phrases); the coach's own lines; every cue.
-Three splits: "tune" (the voices and chatter the defaults were chosen on),
+Four splits: "tune" (the voices and chatter the defaults were chosen on),
 "held-out" (others, for reporting; its results have been looked at while
-tuning, so it is reported as "seen") and "fresh" (voices, speeds, noise
-floors, rooms and chatter written down on 2026-11-30 before any of its
-results were seen, for the next report). Used by scripts/bench_commands.py.
+tuning, so it is reported as "seen"), "fresh" (voices, speeds, noise floors,
+rooms and chatter written down on 2026-11-30 before any of its results were
+seen; run once for the third round's report, looked at in the fourth, so now
+"seen" too) and "fresh2" (written down on 2026-11-30 at the start of the
+fourth round, before any of its results were seen: the held-out figure of
+that round). The words said between commands are in command_texts.py. Used
+by scripts/bench_commands.py.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import voice_corpus as corpus
+from command_texts import SENTENCES, SENTENCES_KO, SHORT, SHORT_KO
 from facecoach._voice import RATE, load_pack
 
 __all__ = [
@@ -35,271 +40,6 @@ __all__ = [
     "score",
     "voices",
 ]
-
-SENTENCES = {
-    "tune": (
-        "I went to the shop this morning and bought some bread",
-        "the weather is supposed to get better later in the week",
-        "can you tell me what time the train leaves tomorrow",
-        "we should paint the kitchen before the summer starts",
-        "the children played football in the park all afternoon",
-        "there is a meeting at ten about the budget",
-        "the bus was late again so I walked to the station",
-        "could you pass me the newspaper from the kitchen table",
-    ),
-    "held-out": (
-        "my sister called last night to talk about her new job",
-        "he left his keys on the table next to the door",
-        "please remember to water the plants while I am away",
-        "that film was much longer than I expected it to be",
-        "she takes the dog for a walk every evening",
-        "our neighbour is building a fence between the gardens",
-        "you can go back to sleep if you are still tired",
-        "I need to stop at the bank on the way home",
-        # Added later, unseen by any tuning, for more minutes of chatter to
-        # count false accepts on.
-        "the doctor said my face is getting a little stronger",
-        "we are going to visit my brother at the weekend",
-        "can you turn the radio down a bit please",
-        "I forgot to buy milk when I was at the shop",
-    ),
-    # Written before any result of this split was seen.
-    "fresh": (
-        "the postman brought a parcel for the neighbours this morning",
-        "I think we should have pasta for dinner tonight",
-        "my grandson is learning to ride his bike",
-        "the library closes early on a Saturday",
-        "she painted the bedroom a pale shade of green",
-        "we watched a documentary about whales last night",
-        "the car needs new tyres before the winter",
-        "remind me to phone the dentist on Monday",
-        "the tomatoes in the greenhouse are nearly ripe",
-        "it took ages to find a parking space in town",
-        "they are repairing the road outside the school",
-        "I would like a cup of tea with a little milk",
-    ),
-}
-SHORT = {
-    "tune": (
-        "okay",
-        "thank you",
-        "hello there",
-        "good morning",
-        "yes please",
-        "not really",
-        "all right",
-        "I see",
-        "oh dear",
-        "maybe later",
-        "coffee",
-        "come here",
-        # More everyday phrases, so the thresholds are chosen on enough chatter.
-        "just a minute",
-        "come in",
-        "good luck",
-        "not yet",
-        "hang on",
-        "me too",
-        "of course",
-        "I know",
-        "right now",
-        "see you later",
-        "take care",
-        "never mind",
-        "oh really",
-        "how are you",
-        "the kettle",
-        "lovely",
-        "perfect",
-        "tonight",
-        "my phone",
-        "the post",
-        "let me see",
-        "exactly",
-        "oh my",
-        "in a bit",
-        "sit down",
-        "kind of",
-        "the doctor",
-        "pass the salt",
-        "open it",
-        "it's cold",
-        "good idea",
-        "fair enough",
-        "hi",
-        "yes",
-        "no",
-        "why not",
-        "what time is it",
-        "be careful",
-        "that's odd",
-        "my turn",
-        "cheers",
-        "lots of love",
-        "ten past",
-        "tea please",
-        "whatever",
-        "hmm okay",
-        # Near-misses of the pack's phrases (added while tuning "too hard").
-        "too hot",
-        "too hard to say",
-        "too long",
-        "too high",
-        "too bad",
-        "it's hard",
-        "tights",
-        "next time",
-        "back home",
-        "finished",
-        "reasons",
-        "what can I do",
-        "wait and see",
-        "say hello",
-    ),
-    "held-out": (
-        "over there",
-        "see you soon",
-        "no thanks",
-        "that's fine",
-        "sounds good",
-        "well done",
-        "good night",
-        "bless you",
-        "excuse me",
-        "lunch is ready",
-        "hold on a second",
-        "the best one",
-        "my neck",
-        "text me",
-        "nice",
-        # Added later, unseen by any tuning (see above).
-        "shut the door",
-        "good grief",
-        "bit chilly today",
-        "where are my glasses",
-        "put the kettle on",
-        "I'm tired",
-        "ring me later",
-        "the cat's hungry",
-        "nearly there",
-        "what a day",
-        "look at that",
-        "hurry up",
-        "no problem",
-        "all done",
-        "love you",
-        "it's raining",
-        "which one",
-        "smells nice",
-        "too hot",
-        "back soon",
-    ),
-    # Written before any result of this split was seen; some sound close to
-    # a command phrase without being one.
-    "fresh": (
-        "too late",
-        "too loud",
-        "too dark",
-        "tea tray",
-        "next week",
-        "help yourself",
-        "back door",
-        "stop sign",
-        "finished already",
-        "same again",
-        "pass the pepper",
-        "go away",
-        "over here",
-        "see you tomorrow",
-        "pretty good",
-        "not bad",
-        "how lovely",
-        "one more cup",
-        "my goodness",
-        "it's sunny",
-        "bye for now",
-        "hold the door",
-        "what's for lunch",
-        "good afternoon",
-        "very nice",
-        "I'm hungry",
-        "where's the remote",
-        "turn it off",
-        "fine thanks",
-        "oh lovely",
-        "that's right",
-        "the garden",
-        "sorry",
-        "push it",
-        "you too",
-    ),
-}
-
-
-SENTENCES_KO = {
-    "tune": (
-        "오늘 날씨가 정말 좋네요",
-        "저녁에 뭐 먹을까",
-        "내일 회사에 가야 해요",
-        "어제 시장에서 사과를 샀어요",
-        "동생이 다음 달에 결혼해요",
-        "주말에는 집에서 쉬고 싶어요",
-        "이 책은 정말 재미있어요",
-        "아이들이 공원에서 놀고 있어요",
-    ),
-    "held-out": (
-        "주말에 친구를 만나기로 했어요",
-        "커피 한 잔 마실래요",
-        "버스가 조금 늦게 왔어요",
-        "할머니 댁에 가려면 기차를 타야 해요",
-        "오늘 저녁은 김치찌개를 먹을 거예요",
-        "병원 예약을 내일로 바꿨어요",
-        "창문 좀 닫아 주실래요",
-        "요즘 운동을 조금씩 하고 있어요",
-    ),
-}
-SHORT_KO = {
-    "tune": (
-        "안녕하세요",
-        "고마워요",
-        "괜찮아요",
-        "좋아요",
-        "밥 먹었어요",
-        "어서 오세요",
-        "배고파요",
-        "진짜요",
-        "알았어",
-        "그렇구나",
-        "재미있네요",
-        "피곤해요",
-        "비가 와요",
-        "어디 가요",
-        "맛있겠다",
-        "보고 싶어",
-        "잘 지냈어요",
-        "축하해요",
-    ),
-    "held-out": (
-        "네 알겠어요",
-        "아니요",
-        "잘 자요",
-        "맛있어요",
-        "수고하셨습니다",
-        "괜찮아",
-        "몰라요",
-        "왜요",
-        "너무 좋아요",
-        "일어났어요",
-        "전화 왔어요",
-        "늦었어요",
-        "조심해",
-        "춥다",
-        "물 좀 줘",
-        "어머나",
-        "그래요",
-        "미안해요",
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -315,8 +55,8 @@ class Voice:
 
 
 def voices(split: str, lang: str = "en") -> list[Voice]:
-    """The voices of a split (English tune: nine, held-out: four, fresh: nine;
-    Korean: four and two)."""
+    """The voices of a split (English tune: nine, held-out: four, fresh: nine,
+    fresh2: nine; Korean: four and two)."""
     if lang == "ko":  # only espeak-ng speaks Korean here
         if split == "tune":
             return [
@@ -388,6 +128,49 @@ def voices(split: str, lang: str = "en") -> list[Voice]:
                 lambda t: corpus.espeak_say(t, "en+f4", 135, 55),
                 -47.0,
                 gain_db=-8.0,
+            ),
+        ]
+    if split == "fresh2":  # written down before any of its results were seen
+        return [
+            Voice(
+                "piper 0.85 n0.9 -44dB",
+                lambda t: corpus.piper_say(t, length_scale=0.85, noise_scale=0.9, noise_w=1.0),
+                -44.0,
+            ),
+            Voice(
+                "piper 1.15 room 0.5", lambda t: corpus.piper_say(t, length_scale=1.15), reverb=0.5
+            ),
+            Voice(
+                "piper 1.0 n0.3 quiet",
+                lambda t: corpus.piper_say(t, noise_scale=0.3, noise_w=0.5),
+                -49.0,
+                gain_db=-12.0,
+            ),
+            Voice("piper 1.3 -41dB", lambda t: corpus.piper_say(t, length_scale=1.3), -41.0),
+            Voice(
+                "espeak rp+m5 150 -43dB",
+                lambda t: corpus.espeak_say(t, "en-gb-x-rp+m5", 150, 45),
+                -43.0,
+            ),
+            Voice(
+                "espeak scot+f1 160 room 0.35",
+                lambda t: corpus.espeak_say(t, "en-gb-scotland+f1", 160, 60),
+                reverb=0.35,
+            ),
+            Voice(
+                "espeak en-gb+m2 140 quiet",
+                lambda t: corpus.espeak_say(t, "en-gb+m2", 140, 40),
+                -48.0,
+                gain_db=-9.0,
+            ),
+            Voice(
+                "espeak gbclan+f5 170 lo",
+                lambda t: corpus.espeak_say(t, "en-gb-x-gbclan+f5", 170, 30),
+            ),
+            Voice(
+                "espeak us+m1 185 -43dB",
+                lambda t: corpus.espeak_say(t, "en-us+m1", 185, 55),
+                -43.0,
             ),
         ]
     return [

@@ -121,7 +121,9 @@ def test_a_segment_is_offered_early_with_the_audio_it_ends_with() -> None:
     kinds = [kind for kind, _ in events]
     assert kinds == ["early", "end"]
     early, end = events[0][1], events[1][1]
-    assert early.end == end.end and early.audio == end.audio
+    # the same speech; the early offer (96 ms of silence) holds less of the 0.1 s tail
+    assert early.end == end.end and end.audio.startswith(early.audio)
+    assert len(end.audio) - len(early.audio) <= 2 * int(0.1 * 16_000)
     assert end.emitted - early.emitted >= 0.1 - 0.04
 
 

@@ -35,6 +35,7 @@ from facecoach._sound import (
     OutputUnavailable,
     PlayReport,
     Sound,
+    Speaker,
     TtsUnavailable,
     load_cues,
 )
@@ -64,6 +65,8 @@ def make_loop(
     reopen: Callable[[], AudioOut] | None = None,
     options: LiveOptions = SIM_OPTIONS,
     primer: float = 0.0,
+    speaker: Speaker | None = None,
+    inbox: Callable[[SimClock], SimInbox] = SimInbox,
 ) -> tuple[LiveLoop, MemoryAudioOut, RecordingView, list[RecordEntry], SimClock]:
     clock = SimClock(start=500.0)
     out = MemoryAudioOut(clock, primer_seconds=primer)
@@ -71,11 +74,11 @@ def make_loop(
     records: list[RecordEntry] = []
     loop = LiveLoop(
         plan,
-        speaker=FakeSpeaker(),
+        speaker=speaker or FakeSpeaker(),
         out=out,
         cues=load_cues(),
         clock=clock,
-        inbox=SimInbox(clock),
+        inbox=inbox(clock),
         view=view,
         sources=[ScriptedSource(script, clock=clock, source=source)],
         recorder=records.append,
@@ -257,19 +260,7 @@ class _SpeakerThatFails(FakeSpeaker):
 
 def test_when_speech_fails_a_distinct_cue_says_so_once_and_time_is_kept() -> None:
     plan = mini_plan()
-    clock = SimClock(start=500.0)
-    out = MemoryAudioOut(clock)
-    view = RecordingView()
-    loop = LiveLoop(
-        plan,
-        speaker=_SpeakerThatFails(),
-        out=out,
-        cues=load_cues(),
-        clock=clock,
-        inbox=SimInbox(clock),
-        view=view,
-        options=SIM_OPTIONS,
-    )
+    loop, out, view, _, clock = make_loop(plan, speaker=_SpeakerThatFails())
     finish = loop.run()
     assert finish is not None and finish.reason == "done"
     assert len(starts(out, "problem")) == 1  # once, not at every line
@@ -296,21 +287,14 @@ class _HeldUpOnce(SimInbox):
 def test_a_process_held_up_pauses_instead_of_skipping_what_was_missed() -> None:
     plan = mini_plan()
     hold = next(s for s in plan.steps if s.kind is StepKind.HOLD)
-    clock = SimClock(start=500.0)
-    out = MemoryAudioOut(clock)
-    view = RecordingView()
     stop_at = 500.0 + hold.offset + 1.0
     resume_after = hold.offset + 1.0 + 120.0 + 5.0  # a key press, after the stop
-    loop = LiveLoop(
+    loop, out, view, _, _ = make_loop(
         plan,
-        speaker=FakeSpeaker(),
-        out=out,
-        cues=load_cues(),
-        clock=clock,
-        inbox=_HeldUpOnce(clock, stop_at, 120.0),
-        view=view,
-        sources=[ScriptedSource([(resume_after, Command.PAUSE)], clock=clock, source="keyboard")],
+        script=[(resume_after, Command.PAUSE)],
+        source="keyboard",
         options=LiveOptions(refresh=0.2),
+        inbox=lambda clock: _HeldUpOnce(clock, stop_at, 120.0),
     )
     finish = loop.run()
     assert any("held up for 120 s" in m for m in view.messages)
@@ -326,17 +310,10 @@ def test_a_process_held_up_pauses_instead_of_skipping_what_was_missed() -> None:
 
 def test_a_short_wait_overrun_is_not_a_hold_up() -> None:
     plan = mini_plan()
-    clock = SimClock(start=500.0)
-    view = RecordingView()
-    loop = LiveLoop(
+    loop, _, view, _, _ = make_loop(
         plan,
-        speaker=FakeSpeaker(),
-        out=MemoryAudioOut(clock),
-        cues=load_cues(),
-        clock=clock,
-        inbox=_HeldUpOnce(clock, 505.0, 1.5),  # a busy moment, not a stop
-        view=view,
         options=LiveOptions(refresh=0.2),
+        inbox=lambda clock: _HeldUpOnce(clock, 505.0, 1.5),  # a busy moment, not a stop
     )
     finish = loop.run()
     assert not any("held up" in m for m in view.messages)

@@ -161,23 +161,31 @@ def test_real_input_stream_on_the_alsa_file_device(tmp_path: Path) -> None:
     assert all(c in said for c in commands)
 
 
+def _said_next_on_the_alsa_device(tmp_path: Path, seed: int, pad_seconds: int) -> dict[str, str]:
+    """The environment of a child whose microphone (the ALSA file device) says "next".
+
+    Every stream opens the file from its start, so each step that listens hears
+    the whole recording; the padding keeps the faster-than-real-time reader busy.
+    """
+    from voice_support import corpus
+
+    rng = np.random.default_rng(seed)
+    clip = corpus.piper_say("next", noise_scale=0.0, noise_w=0.0)
+    track = corpus.layout([("next", "next", clip)], rng, tail=0.5)
+    raw = tmp_path / "mic.raw"
+    padded = np.concatenate([track.samples, np.zeros(RATE * pad_seconds, dtype=np.int16)])
+    raw.write_bytes(padded.astype("<i2").tobytes())
+    (tmp_path / ".asoundrc").write_text(ASOUNDRC, encoding="utf-8")
+    return dict(os.environ, HOME=str(tmp_path), MIC_FILE=str(raw))
+
+
 @pytest.mark.slow
 def test_headset_check_on_the_alsa_file_device(tmp_path: Path) -> None:
     from voice_support import corpus
 
     if not corpus.have_piper():
         pytest.skip("the piper extra is not installed")
-    rng = np.random.default_rng(4)
-    clip = corpus.piper_say("next", noise_scale=0.0, noise_w=0.0)
-    track = corpus.layout([("next", "next", clip)], rng, tail=0.5)
-    raw = tmp_path / "mic.raw"
-    # Every stream re-opens the file from its start, so the meter and the
-    # "say next" step each hear the whole recording; the padding keeps the
-    # faster-than-real-time reader busy until the step times out.
-    padded = np.concatenate([track.samples, np.zeros(RATE * 120, dtype=np.int16)])
-    raw.write_bytes(padded.astype("<i2").tobytes())
-    (tmp_path / ".asoundrc").write_text(ASOUNDRC, encoding="utf-8")
-    env = dict(os.environ, HOME=str(tmp_path), MIC_FILE=str(raw))
+    env = _said_next_on_the_alsa_device(tmp_path, seed=4, pad_seconds=120)
     out = subprocess.run(
         [sys.executable, "-m", "facecoach", "check", "--seconds", "20", "--engine", "pocketsphinx"],
         env=env,
@@ -307,15 +315,7 @@ def test_enrolment_through_the_real_microphone_stream(tmp_path: Path) -> None:
 
     if not corpus.have_piper() or not have_whisper():
         pytest.skip("needs the piper and whisper extras")
-    rng = np.random.default_rng(8)
-    clip = corpus.piper_say("next", noise_scale=0.0, noise_w=0.0)
-    track = corpus.layout([("next", "next", clip)], rng, tail=0.5)
-    raw = tmp_path / "mic.raw"
-    # Each take opens a new stream, which reads the file from its start.
-    padded = np.concatenate([track.samples, np.zeros(RATE * 60, dtype=np.int16)])
-    raw.write_bytes(padded.astype("<i2").tobytes())
-    (tmp_path / ".asoundrc").write_text(ASOUNDRC, encoding="utf-8")
-    env = dict(os.environ, HOME=str(tmp_path), MIC_FILE=str(raw))
+    env = _said_next_on_the_alsa_device(tmp_path, seed=8, pad_seconds=60)  # a stream per take
     home = tmp_path / "fc"
     argv = ["--data-dir", str(home), "enroll", "--takes", "1", "--quiet", "--seconds", "5"]
     out = subprocess.run(

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Make the cue WAV files (the one source of truth is facecoach/_cues.py).
+"""Make the cue WAV files (the one source of truth is facecoach/_sound/cues.py).
 
 Writes src/facecoach/cues/*.wav, which are committed and shipped with the
 package. Run it again after changing a recipe or CUE_SECONDS:

@@ -54,6 +54,7 @@ NONE_WORDS = (
     "yeah", "sure", "what", "why", "how", "now", "top", "step", "hope", "just", "test",
     "text", "nice", "tea", "uh", "ah", "hi", "well", "bed", "dog", "cat", "tree",
     "tonight", "too hot", "too high", "too long", "too bad", "finished",
+    "same again",
 )  # fmt: skip
 """Common short words that are not commands, scored alongside the phrases so
 that a person talking to themselves has somewhere to go but a command
@@ -62,7 +63,8 @@ five are near-misses of the pack's phrases: with them, "too bad" and "too
 high" are no longer taken for "too much" / "too tight" on the tune split
 (6 false accepts in 9.6 min of tune chatter to 0). Four is as many "too"
 phrases as fit among the ``none_candidates`` scored per segment, which are
-picked by their first token: all four share it."""
+picked by their first token: all four share it. "same again" (fourth
+round): chatter "same again" was taken for "say again" on the fresh split."""
 
 
 @dataclass(frozen=True)
@@ -83,12 +85,15 @@ class Scored:
 class AcceptRule:
     """When the best command phrase is taken as said (all in nats)."""
 
-    margin: float = 5.5
-    """It may score at most this much below the free transcript."""
+    margin: float = 6.0
+    """It may score at most this much below the free transcript (5.5 until the
+    fourth round: 6.0 heard one more command of the fresh split, no more chatter)."""
     floor: float = -6.5
     """It must score above this."""
     none_gap: float = -1.0
-    """It must beat the best non-command word by this (negative: may trail it)."""
+    """It must beat the best non-command word by this (negative: may trail it).
+    Some commands have a looser one (``whisper._default_rules``); for all of
+    them, -1.5 let "how are you" through as help and "finished" as finish."""
     end_floor: float = -2.5
     """The utterance must be this likely to end right after the phrase: "back
     soon" is not "back" (every command of the tune split scored -1.6 or more)."""

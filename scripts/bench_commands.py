@@ -18,8 +18,9 @@ Splits (scripts/command_set.py): "tune" (the voices the defaults were
 chosen on), "held-out" (other voices, speeds and a louder noise floor; looked
 at during tuning, so reported as "seen"), "fresh" (voices, rooms and
 chatter written down before any of their results were seen; looked at in the
-fourth round, so now seen too) and "fresh2" (written down at the start of the
-fourth round, the held-out figure of that round).
+fourth round, so now seen too), "fresh2" (written down at the start of the
+fourth round, its held-out figure; seen since) and "fresh3" (written down at
+the start of the fifth round, its held-out figure).
 Judge on held-out, over several runs: Piper's voice varies from one run to
 the next, and so do the noise and the order.
 
@@ -219,7 +220,9 @@ def report(split: str, runs: int, tally: Tally) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--split", choices=("tune", "held-out", "fresh", "fresh2", "both", "all"), default="both"
+        "--split",
+        choices=("tune", "held-out", "fresh", "fresh2", "fresh3", "both", "all"),
+        default="both",
     )
     parser.add_argument("--lang", default="en")
     parser.add_argument(

@@ -10,8 +10,10 @@ rooms and chatter written down on 2026-11-30 before any of its results were
 seen; run once for the third round's report, looked at in the fourth, so now
 "seen" too) and "fresh2" (written down on 2026-11-30 at the start of the
 fourth round, before any of its results were seen: the held-out figure of
-that round). The words said between commands are in command_texts.py. Used
-by scripts/bench_commands.py.
+that round; seen since), "fresh3" (written down on 2026-11-30 at the start
+of the fifth round, before any of its results were seen: new voices and
+chatter with words that begin with a command phrase). The words said between
+commands are in command_texts.py. Used by scripts/bench_commands.py.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ class Voice:
 
 def voices(split: str, lang: str = "en") -> list[Voice]:
     """The voices of a split (English tune: nine, held-out: four, fresh: nine,
-    fresh2: nine; Korean: four and two)."""
+    fresh2: nine, fresh3: eight; Korean: four and two)."""
     if lang == "ko":  # only espeak-ng speaks Korean here
         if split == "tune":
             return [
@@ -171,6 +173,46 @@ def voices(split: str, lang: str = "en") -> list[Voice]:
                 "espeak us+m1 185 -43dB",
                 lambda t: corpus.espeak_say(t, "en-us+m1", 185, 55),
                 -43.0,
+            ),
+        ]
+    if split == "fresh3":  # written down before any of its results were seen
+        return [
+            Voice(
+                "piper 0.75 n0.7 -40dB",
+                lambda t: corpus.piper_say(t, length_scale=0.75, noise_scale=0.7, noise_w=0.7),
+                -40.0,
+            ),
+            Voice(
+                "piper 1.4 room 0.6", lambda t: corpus.piper_say(t, length_scale=1.4), reverb=0.6
+            ),
+            Voice(
+                "piper 0.95 n0.4 room 0.2 -45dB",
+                lambda t: corpus.piper_say(t, length_scale=0.95, noise_scale=0.4, noise_w=0.6),
+                -45.0,
+                reverb=0.2,
+            ),
+            Voice(
+                "piper 1.1 n1.0 quiet",
+                lambda t: corpus.piper_say(t, length_scale=1.1, noise_scale=1.0, noise_w=1.1),
+                -47.0,
+                gain_db=-11.0,
+            ),
+            Voice(
+                "espeak nyc+m4 155 -46dB",
+                lambda t: corpus.espeak_say(t, "en-us-nyc+m4", 155, 50),
+                -46.0,
+            ),
+            Voice(
+                "espeak 029+m6 140 room 0.45",
+                lambda t: corpus.espeak_say(t, "en-029+m6", 140, 40),
+                reverb=0.45,
+            ),
+            Voice("espeak rp+m7 180 hi", lambda t: corpus.espeak_say(t, "en-gb-x-rp+m7", 180, 75)),
+            Voice(
+                "espeak gbcwmd+Annie 150 quiet",
+                lambda t: corpus.espeak_say(t, "en-gb-x-gbcwmd+Annie", 150, 55),
+                -48.0,
+                gain_db=-7.0,
             ),
         ]
     return [

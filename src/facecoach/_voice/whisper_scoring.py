@@ -21,7 +21,9 @@ Step 3 is skipped when the first token of every command phrase is unlikely
 (``gate``): most everyday speech stops there, which saves most of its cost.
 
 The accept rule (``AcceptRule``) then compares the best command phrase with
-the free transcript, a floor and the best non-command word.
+the free transcript, a floor and the best non-command word, and checks from
+the same forced pass that no longer word begins with it ("helpful" is not
+"help").
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ soon." would let "back soon" end after "back" (on the tune split, dropping it
 took false accepts on chatter from 0.49 to 0.12 a minute and recall from 90.6
 to 92.4 %)."""
 
+LONGER_FROM = 4
+"""Letters a phrase's last word needs for longer words that begin with it to
+count (``Scored.longer``): short ones begin unrelated words ("on": "once")."""
+
 NONE_WORDS = (
     "up", "go", "backward", "house", "follow", "released", "relax", "ready", "okay",
     "yes", "no", "right", "left", "down", "off", "on", "one", "two", "three", "four",
@@ -54,7 +60,7 @@ NONE_WORDS = (
     "yeah", "sure", "what", "why", "how", "now", "top", "step", "hope", "just", "test",
     "text", "nice", "tea", "uh", "ah", "hi", "well", "bed", "dog", "cat", "tree",
     "tonight", "too hot", "too high", "too long", "too bad", "finished",
-    "same again",
+    "same again", "too tired", "go home", "previously", "helpful",
 )  # fmt: skip
 """Common short words that are not commands, scored alongside the phrases so
 that a person talking to themselves has somewhere to go but a command
@@ -64,7 +70,10 @@ high" are no longer taken for "too much" / "too tight" on the tune split
 (6 false accepts in 9.6 min of tune chatter to 0). Four is as many "too"
 phrases as fit among the ``none_candidates`` scored per segment, which are
 picked by their first token: all four share it. "same again" (fourth
-round): chatter "same again" was taken for "say again" on the fresh split."""
+round): chatter "same again" was taken for "say again" on the fresh split.
+The last four (fifth round, with five ``none_candidates``): taken for too
+tight, resume, back and help on the fresh2 split (27 -> 17 false accepts,
+none more on tune or fresh)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,10 @@ class Scored:
     tokens: float
     end: float
     """Log-probability that the utterance ends right after the phrase."""
+    longer: float = -math.inf
+    """How much likelier (log ratio) a longer word that begins with the
+    phrase's last word is than that word itself, where the last word is read:
+    "continued" or "previously" for "continue" or "previous"."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +110,10 @@ class AcceptRule:
     end_floor: float = -2.5
     """The utterance must be this likely to end right after the phrase: "back
     soon" is not "back" (every command of the tune split scored -1.6 or more)."""
+    longer_gap: float = 0.0
+    """A longer word that begins with the phrase's last word may be at most
+    this much likelier than that word ("helpful", "previously"; fifth round).
+    Only for words of ``LONGER_FROM`` letters or more."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +155,8 @@ def accept(
         reason = f"more like {best_none.text!r}"
     elif best.end < rule.end_floor:
         reason = f"goes on after {best.text!r} ({best.end:.1f})"
+    elif best.longer > rule.longer_gap:
+        reason = f"a longer word than {best.text!r} ({best.longer:.1f})"
     command = None if reason else best.command
     return Verdict(
         command, best.text, free_text, free_score, reason, best, best_none, tuple(scored)
@@ -165,7 +184,7 @@ class PhraseScorer:
         always: Iterable[str] = (),
         none_words: Iterable[str] = NONE_WORDS,
         candidates: int = 3,
-        none_candidates: int = 4,
+        none_candidates: int = 5,
         free_tokens: int = 6,
         threads: int = 2,
         gate: tuple[float, float] | None = None,
@@ -191,6 +210,9 @@ class PhraseScorer:
         eot = self._special("<|endoftext|>")
         self._ends = sorted({eot, *(self._ids(e)[0] for e in ENDINGS)})
         self._dummy = self._ids(".")[0]
+        vocab = self._tokenizer.get_vocab()
+        self._words = {i: t for t, i in vocab.items() if t.startswith("\u0120") and t[1:].isalpha()}
+        self._longer: dict[int, npt.NDArray[np.int64]] = {}
         fixed = set(always)
         table = [(c, p, self._variants(p)) for p, c in phrases]
         self._fixed = [t for t in table if t[0] in fixed]
@@ -231,6 +253,23 @@ class PhraseScorer:
 
     def _end(self, row: npt.NDArray[np.float64]) -> float:
         values = row[self._ends]
+        top = float(values.max())
+        return top + math.log(float(np.exp(values - top).sum()))
+
+    def _extensions(self, token: int) -> npt.NDArray[np.int64]:
+        """Whole-word tokens that begin with ``token``'s word and are longer."""
+        if token not in self._longer:
+            word = self._words.get(token, "")
+            found = (
+                [i for i, w in self._words.items() if len(w) > len(word) and w.startswith(word)]
+                if len(word) > LONGER_FROM
+                else []
+            )
+            self._longer[token] = np.array(sorted(found), dtype=np.int64)
+        return self._longer[token]
+
+    @staticmethod
+    def _logsumexp(values: npt.NDArray[np.float64]) -> float:
         top = float(values.max())
         return top + math.log(float(np.exp(values - top).sum()))
 
@@ -316,7 +355,15 @@ class PhraseScorer:
             rows = result.logits[0]
             if len(rows) <= len(ids):
                 raise RuntimeError(f"CTranslate2 returned {len(rows)} steps for {text!r}")
-            tokens = sum(float(_log_softmax(rows[i])[t]) for i, t in enumerate(ids))
-            end = self._end(_log_softmax(rows[len(ids)]))
-            scored.append(Scored(text, command, tokens + end, tokens, end))
+            steps = [_log_softmax(rows[i]) for i in range(len(ids))]
+            tokens = sum(float(step[t]) for step, t in zip(steps, ids, strict=True))
+            after = _log_softmax(rows[len(ids)])
+            end = self._end(after)
+            extensions = self._extensions(ids[-1])
+            longer = (
+                self._logsumexp(steps[-1][extensions]) - float(steps[-1][ids[-1]])
+                if extensions.size
+                else -math.inf
+            )
+            scored.append(Scored(text, command, tokens + end, tokens, end, longer))
         return free_text, free_score, scored

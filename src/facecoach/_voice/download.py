@@ -208,11 +208,7 @@ def download_model(
     final = models_dir / chosen.name
     if is_model_dir(final):
         return final
-    try:
-        models_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DownloadError(f"cannot create {models_dir}: {exc.strerror}") from exc
-    scratch = Path(tempfile.mkdtemp(prefix=".download-", dir=models_dir))
+    scratch = _scratch_in(models_dir)
     try:
         zipped = scratch / "model.zip"
         _fetch(chosen, zipped, progress, timeout)
@@ -224,6 +220,16 @@ def download_model(
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return final
+
+
+def _scratch_in(models_dir: Path) -> Path:
+    """A fresh temporary folder inside ``models_dir`` (made if needed), so the
+    finished model arrives by one ``os.replace`` on the same file system."""
+    try:
+        models_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DownloadError(f"cannot create {models_dir}: {exc.strerror}") from exc
+    return Path(tempfile.mkdtemp(prefix=".download-", dir=models_dir))
 
 
 def download_files(
@@ -241,11 +247,7 @@ def download_files(
     final = models_dir / model.name
     if all((final / f.name).is_file() for f in model.files):
         return final
-    try:
-        models_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DownloadError(f"cannot create {models_dir}: {exc.strerror}") from exc
-    scratch = Path(tempfile.mkdtemp(prefix=".download-", dir=models_dir))
+    scratch = _scratch_in(models_dir)
     total = sum(f.size for f in model.files)
     try:
         done = 0

@@ -20,11 +20,12 @@ at during tuning, so reported as "seen"), "fresh" (voices, rooms and
 chatter written down before any of their results were seen; looked at in the
 fourth round, so now seen too), "fresh2" (written down at the start of the
 fourth round, its held-out figure; seen since) and "fresh3" (written down at
-the start of the fifth round, its held-out figure).
+the start of the fifth round, its held-out figure; seen since) and "fresh4"
+(written down at the start of the sixth round, its held-out figure).
 Judge on held-out, over several runs: Piper's voice varies from one run to
 the next, and so do the noise and the order.
 
-    .venv/bin/python scripts/bench_commands.py [--split tune|held-out|fresh|fresh2|both|all]
+    .venv/bin/python scripts/bench_commands.py [--split SPLIT]
         [--lang en] [--runs N] [--seed S]
 """
 
@@ -225,7 +226,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--split",
-        choices=("tune", "held-out", "fresh", "fresh2", "fresh3", "both", "all"),
+        choices=("tune", "held-out", "fresh", "fresh2", "fresh3", "fresh4", "both", "all"),
         default="both",
     )
     parser.add_argument("--lang", default="en")

@@ -12,8 +12,10 @@ seen; run once for the third round's report, looked at in the fourth, so now
 fourth round, before any of its results were seen: the held-out figure of
 that round; seen since), "fresh3" (written down on 2026-11-30 at the start
 of the fifth round, before any of its results were seen: new voices and
-chatter with words that begin with a command phrase). The words said between
-commands are in command_texts.py. Used by scripts/bench_commands.py.
+chatter with words that begin with a command phrase; seen since) and "fresh4"
+(written down on 2026-11-30 at the start of the sixth round, before any of
+its results were seen). The words said between commands are in
+command_texts.py. Used by scripts/bench_commands.py.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ class Voice:
 
 def voices(split: str, lang: str = "en") -> list[Voice]:
     """The voices of a split (English tune: nine, held-out: four, fresh: nine,
-    fresh2: nine, fresh3: eight; Korean: four and two)."""
+    fresh2: nine, fresh3: eight, fresh4: eight; Korean: four and two)."""
     if lang == "ko":  # only espeak-ng speaks Korean here
         if split == "tune":
             return [
@@ -213,6 +215,52 @@ def voices(split: str, lang: str = "en") -> list[Voice]:
                 lambda t: corpus.espeak_say(t, "en-gb-x-gbcwmd+Annie", 150, 55),
                 -48.0,
                 gain_db=-7.0,
+            ),
+        ]
+    if split == "fresh4":  # written down before any of its results were seen
+        return [
+            Voice(
+                "piper 0.8 n0.6 -42dB",
+                lambda t: corpus.piper_say(t, length_scale=0.8, noise_scale=0.6, noise_w=0.5),
+                -42.0,
+            ),
+            Voice(
+                "piper 1.2 n0.9 room 0.35",
+                lambda t: corpus.piper_say(t, length_scale=1.2, noise_scale=0.9, noise_w=0.9),
+                reverb=0.35,
+            ),
+            Voice(
+                "piper 1.0 n0.5 quiet -44dB",
+                lambda t: corpus.piper_say(t, noise_scale=0.5, noise_w=0.4),
+                -44.0,
+                gain_db=-9.0,
+            ),
+            Voice(
+                "piper 1.35 n0.8 room 0.25",
+                lambda t: corpus.piper_say(t, length_scale=1.35, noise_scale=0.8, noise_w=1.2),
+                -46.0,
+                reverb=0.25,
+            ),
+            Voice(
+                "espeak us+m8 160 -44dB",
+                lambda t: corpus.espeak_say(t, "en-us+m8", 160, 45),
+                -44.0,
+            ),
+            Voice(
+                "espeak scot+m6 145 room 0.3",
+                lambda t: corpus.espeak_say(t, "en-gb-scotland+m6", 145, 50),
+                reverb=0.3,
+            ),
+            Voice(
+                "espeak gbclan+f3 170 quiet",
+                lambda t: corpus.espeak_say(t, "en-gb-x-gbclan+f3", 170, 65),
+                -47.0,
+                gain_db=-8.0,
+            ),
+            Voice(
+                "espeak 029+f2 150 lo",
+                lambda t: corpus.espeak_say(t, "en-029+f2", 150, 30),
+                -45.0,
             ),
         ]
     return [

@@ -3,12 +3,16 @@
 The recordings are in ``tests/data/real`` (sources and licences in
 ``tests/data/README.md``): ten speakers saying "stop" and 49 other isolated
 words (Speech Commands), one speaker saying "back" and four other words, and
-11 s of John F. Kennedy's inaugural address. The short clips are laid end to
+11 s of John F. Kennedy's inaugural address; and read passages by 26
+LibriSpeech readers and two VCTK speakers. The short clips are laid end to
 end in one WAV file, in an order shuffled once with a fixed seed, with a second
 of quiet room noise between them; that file goes through ``facecoach listen
 --file X --json --engine whisper`` in this process: ``WavSource`` -> Silero
 segmenter -> Whisper scorer, one model load.
-The JFK file is given to ``listen`` as it is stored (16 kHz FLAC).
+The JFK file is given to ``listen`` as it is stored (16 kHz FLAC). The read
+passages are laid end to end in a second track the same way (in name order).
+More isolated words (``speech_commands_more``) are only for
+``scripts/bench_real_voices.py``: decoding them here would double the time.
 
 The figures asserted leave a margin under what was measured (see each
 constant): these tests hold the promise, ``scripts/bench_commands.py`` measures.
@@ -41,6 +45,8 @@ REAL = Path(__file__).parent / "data" / "real"
 WORDS = REAL / "speech_commands"
 FELIX = REAL / "felix"
 JFK = REAL / "jfk" / "jfk.flac"
+MORE_WORDS = REAL / "speech_commands_more"
+PASSAGES = sorted((REAL / "librispeech").glob("*/*.flac")) + sorted((REAL / "vctk").glob("*.flac"))
 
 GAP = 1.0
 """Seconds of quiet between clips: far more than the 0.2 s that ends a segment."""
@@ -58,6 +64,10 @@ pause as "wait", "six" -> next)."""
 JFK_FALSE_ACCEPTS = 1
 """Commands heard in 11 s of JFK (measured: none as stored; with 0.5 s or 1 s of
 quiet put before it, "ask not" was heard as "stop" once)."""
+
+PASSAGE_FALSE_ACCEPTS = 2
+"""Commands heard in the 26 LibriSpeech and 2 VCTK passages, 4.7 minutes of read
+speech (measured: none; most of it comes in segments too long for a command)."""
 
 NEVER_INVENTED = {"too tight"}
 """Commands no real non-command speech may ever be taken for."""
@@ -128,12 +138,8 @@ def _listen(path: Path, data_dir: Path) -> tuple[dict[str, object], ...]:
     return tuple(json.loads(line) for line in out.getvalue().splitlines())
 
 
-@functools.cache
-def short_clips() -> Heard:
-    """Every short clip in one shuffled track, decoded once (made on first use)."""
-    rng = np.random.default_rng(3)
-    found = _recordings()
-    order = rng.permutation(len(found))
+def _track(found: list[tuple[str, str, Path]], order: list[int], rng: np.random.Generator) -> Heard:
+    """``found`` in ``order``, a second of quiet around each, through ``listen``."""
 
     def quiet(seconds: float) -> npt.NDArray[np.float64]:
         # A quiet room (about -60 dBFS), not digital silence.
@@ -154,6 +160,23 @@ def short_clips() -> Heard:
         sf.write(path, track, RATE, subtype="PCM_16")
         objects = _listen(path, Path(folder) / "data")
     return Heard(tuple(clips), objects)
+
+
+@functools.cache
+def short_clips() -> Heard:
+    """Every short clip in one shuffled track, decoded once (made on first use)."""
+    found = _recordings()
+    # One generator for the order and the noise: the track the figures were measured on.
+    rng = np.random.default_rng(3)
+    order = [int(i) for i in rng.permutation(len(found))]
+    return _track(found, order, rng)
+
+
+@functools.cache
+def passages() -> Heard:
+    """The LibriSpeech and VCTK passages in one track, decoded once."""
+    found = [("passage", p.stem.replace("_", "-").split("-")[0], p) for p in PASSAGES]
+    return _track(found, list(range(len(found))), np.random.default_rng(5))
 
 
 @functools.cache
@@ -179,6 +202,16 @@ def test_the_real_recordings_are_all_there() -> None:
     assert len({speaker for word, speaker, _ in found if word == "stop"}) == 10
     assert sum(n for word, n in words.items() if word not in COMMANDS) == 53
     assert _read(JFK).size / RATE == pytest.approx(11.0, abs=0.05)
+
+
+def test_the_benchmark_only_recordings_are_all_there() -> None:
+    more = [p.parent.name for p in MORE_WORDS.glob("*/*.flac")]
+    assert len(more) == 125 and not set(more) & set(COMMANDS)
+    # 26 LibriSpeech readers and 2 VCTK speakers, stored as 16 kHz mono.
+    assert len({p.stem.replace("_", "-").split("-")[0] for p in PASSAGES}) == 28
+    infos = [sf.info(p) for p in PASSAGES]
+    assert {(i.samplerate, i.channels) for i in infos} == {(RATE, 1)}
+    assert sum(i.duration for i in infos) == pytest.approx(295.0, abs=2.0)
 
 
 # -- commands --------------------------------------------------------------------
@@ -216,6 +249,14 @@ def test_real_continuous_speech_is_rarely_taken_for_a_command() -> None:
     commands = [str(o["command"]) for o in heard.objects]
     assert len(commands) <= JFK_FALSE_ACCEPTS, heard.objects
     assert not set(commands) & NEVER_INVENTED, heard.objects
+
+
+def test_real_read_passages_are_rarely_taken_for_commands() -> None:
+    heard = passages()
+    wrong = [(c.speaker, o["command"], o["start"]) for c in heard.clips for o in heard.on(c)]
+    assert len(heard.objects) == len(wrong), heard.objects  # none between passages
+    assert len(wrong) <= PASSAGE_FALSE_ACCEPTS, wrong
+    assert not {command for _, command, _ in wrong} & NEVER_INVENTED, wrong
 
 
 # -- all of it in one place --------------------------------------------------------

@@ -294,7 +294,7 @@ def test_pause_and_resume_are_said_and_the_hold_keeps_its_time(plan: Plan) -> No
     start = first(run(plan), "hold", exercise="brow-press")["t"]
     log = run(plan, f"{start + 2}:pause", f"{start + 30}:resume")
     texts = [(s["t"], s["text"]) for s in said(log)]
-    assert (pytest.approx(start + 2), "Paused. Say resume when you are ready.") in texts
+    assert (pytest.approx(start + 2), "Paused. Say continue when you are ready.") in texts
     assert (pytest.approx(start + 30), "Going on.") in texts
     end = first(log, "hold_end", exercise="brow-press")
     assert end["t"] == pytest.approx(start + 30 + 3.0)  # the 3 s that were left

@@ -118,9 +118,13 @@ def test_lip_free_alternatives_are_never_said_by_the_coach() -> None:
     )
     text = f" {' '.join(said.split())} "
     pack = load_pack("en")
+    # Besides the phrase the coach teaches for each command: its own name
+    # ("next", "too tight"), but "continue" for resume, which Whisper hears
+    # far better than "resume".
+    taught = {Command.RESUME: "continue"}
     for command in Command:
-        # Besides the command's own name ("next", "too tight"), which the coach may say.
+        name = taught.get(command, command.value)
         free = [p for p in pack.phrases_of(command) if not set(p) & set("pbm")]
-        others = [p for p in free if p != command.value]
-        assert others or free == [command.value], command
+        others = [p for p in free if p != name]
+        assert others or free == [name], command
         assert not [p for p in others if f" {p} " in text], command

@@ -86,6 +86,25 @@ def test_a_longer_word_that_begins_with_the_phrase_is_rejected() -> None:
     assert accept("Too tighter", -1.0, [tighter], safety, RULE).command == "too tight"
 
 
+def test_a_word_that_goes_on_after_the_phrase_is_rejected() -> None:
+    nexus = Scored("next", "next", -2.0, -1.0, -1.0, piece=0.0)
+    verdict = accept("Nexus", -1.0, [nexus], {}, RULE)
+    assert verdict.command is None and "goes on after 'next'" in verdict.reason
+    plain = Scored("next", "next", -2.0, -1.0, -1.0, piece=-4.0)
+    assert accept("Next", -1.0, [plain], {}, RULE).command == "next"
+
+
+def test_the_default_rules_never_refuse_too_tight_for_a_longer_word() -> None:
+    from facecoach._voice.whisper import WhisperSettings
+
+    settings = WhisperSettings()
+    rules = {c.value: r for c, r in settings.rules}
+    tighter = Scored("too tight", "too tight", -2.0, -1.0, -1.0, longer=3.0, piece=3.0)
+    assert accept("Too tighter", -1.0, [tighter], rules, settings.rule).command == "too tight"
+    stopping = Scored("stop", "stop", -2.0, -1.0, -1.0, longer=2.0)
+    assert accept("Stopping", -1.0, [stopping], rules, settings.rule).command is None
+
+
 def test_the_safety_word_has_the_most_tolerant_rule() -> None:
     tolerant = {"too tight": AcceptRule(margin=7.0, floor=-8.0, none_gap=-2.0)}
     heard = [scored("too tight", "too tight", -7.5), scored("nice", "", -6.0)]
@@ -178,7 +197,7 @@ def test_the_coach_s_own_lines_are_not_obeyed_in_half_duplex() -> None:
     lines = (
         "Rest. Next: Cheek stretch.",
         "Say stop again to end the session.",
-        "Paused. Say resume when you are ready.",
+        "Paused. Say continue when you are ready.",
         "Ease off now. Let the pressure go and breathe.",
     )
     clips = [("coach", t, corpus.espeak_say(t, "en-us", 175)) for t in lines]
@@ -206,6 +225,41 @@ def test_talk_between_commands_is_not_a_command() -> None:
     decisions = run_recognizer(recognizer(), track.samples, block=320)
     assert [d for d in decisions if d.command is not None] == []
     assert decisions, "the sentences were heard as speech"
+
+
+@needs_model
+@needs_piper
+@pytest.mark.parametrize(
+    ("word", "phrase"),
+    [
+        ("stopping", "stop"),
+        ("repeated", "repeat"),
+        ("helpful", "help"),
+        ("continues", "continue"),
+        ("pauses", "pause"),
+        ("nexus", "next"),
+        ("backache", "back"),
+    ],
+)
+def test_a_word_that_begins_with_a_command_phrase_is_not_that_command(
+    word: str, phrase: str
+) -> None:
+    from facecoach._voice.whisper import WhisperSettings
+
+    settings = WhisperSettings()
+    rules = {c.value: r for c, r in settings.rules}
+    clip = corpus.piper_say(word, noise_scale=0.0, noise_w=0.0)
+    free_text, free_score, heard = shared_scorer().score(np.asarray(clip), gated=False)
+    verdict = accept(free_text, free_score, heard, rules, settings.rule)
+    assert verdict.command is None, verdict
+    # Not by chance: the scores say the word is longer than the phrase, in
+    # whichever casing the phrase was scored ("Stop" has no "Stopping" token).
+    said = next(s for s in heard if s.text == phrase)
+    rule = rules.get(said.command, settings.rule)
+    assert said.longer > rule.longer_gap or said.piece > rule.piece_gap, said
+    plain = corpus.piper_say(phrase, noise_scale=0.0, noise_w=0.0)
+    free_text, free_score, heard = shared_scorer().score(np.asarray(plain), gated=False)
+    assert accept(free_text, free_score, heard, rules, settings.rule).command == said.command
 
 
 @needs_model

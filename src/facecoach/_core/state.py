@@ -96,9 +96,11 @@ class SessionLines:
     """Said after "too tight" when the exercise's kind has no line of its own."""
     ease_off_by_kind: Mapping[str, str] = field(default_factory=lambda: dict(_EASE_OFF))
     """The ease-off line for each exercise kind (resistance, stretch, ...)."""
-    help: str = "You can say: next, repeat, too tight, pause, resume, back, stop, or help."
+    # "continue", not "resume": Whisper heard "resume" 21 times in 35 across
+    # the benchmark's seen splits ("Present", "Renew"), "continue" 35 in 35.
+    help: str = "You can say: next, repeat, too tight, pause, continue, back, stop, or help."
     confirm_stop: str = "Say stop again to end the session."
-    paused: str = "Paused. Say resume when you are ready."
+    paused: str = "Paused. Say continue when you are ready."
     device_paused: str = "The sound device went away, so we are paused."
     input_paused: str = (
         "The microphone has stopped, so I cannot hear you. We are paused. "

@@ -187,7 +187,7 @@ def render(state: LiveState, t: float) -> RenderableType:
     if state.paused is not None:
         whys = {"device": "output device lost", "input": "microphone stopped"}
         why = whys.get(state.paused, "paused")
-        parts.append(Text(f"{why.upper()}: press p or say resume to go on", style="bold yellow"))
+        parts.append(Text(f"{why.upper()}: press p or say continue to go on", style="bold yellow"))
     if state.finished is not None:
         f = state.finished
         parts.append(Text(f"Finished ({f.reason}): {f.completed_steps} of {f.planned_steps} steps"))

@@ -61,15 +61,16 @@ SAFE_SAFETY_RULE = AcceptRule(
     none_gap=-3.5,
     end_floor=-4.0,
     longer_gap=math.inf,
+    piece_gap=math.inf,
 )
 """The limit for "too tight", whose miss costs most: about one nat past its
 general rule (with it and ``SAFE_RULE`` together, no chatter was taken for
 "too tight" on the tune split; none_gap -2.5 until the fourth round, when the
 general rule's went to -3.0). A general rule looser than these limits (pause,
 back and repeat may trail a non-command word by more than ``SAFE_RULE``) is
-kept as it is. The longer-word check (``longer_gap``) is never loosened:
-``SAFE_RULE`` has the general rule's, this one none, as the general "too
-tight" rule."""
+kept as it is. The longer-word checks (``longer_gap``, ``piece_gap``) are
+never loosened: ``SAFE_RULE`` has the general rule's, this one none, as the
+general "too tight" rule."""
 SLACK = 0.5
 """Nats left between a take's score and the rule it needed."""
 RELIABLE_SHARE = 2 / 3

@@ -118,7 +118,10 @@ def _default_rules() -> tuple[tuple[Command, AcceptRule], ...]:
     # more chatter. The same for help and stop took "how are you" and
     # "finished"; repeat at -2.5 took "same again". Fifth round: the
     # longer-word check (AcceptRule.longer_gap: "helpful", "previously") is
-    # off for "too tight", which must not be missed.
+    # off for "too tight", which must not be missed, and so (sixth round) is
+    # the check for a word going on after the phrase (piece_gap). Stop allows
+    # more: "finish" was heard as likelier "finished" by 0.3-0.8 for three
+    # espeak-ng voices, and "finished" is a non-command word anyway.
     trails = AcceptRule(none_gap=-2.5)
     return (
         (
@@ -129,8 +132,10 @@ def _default_rules() -> tuple[tuple[Command, AcceptRule], ...]:
                 none_gap=-3.0,
                 end_floor=-3.5,
                 longer_gap=math.inf,
+                piece_gap=math.inf,
             ),
         ),
+        (Command.STOP, AcceptRule(longer_gap=0.5)),
         (Command.PAUSE, trails),
         (Command.BACK, trails),
         (Command.REPEAT, AcceptRule(none_gap=-2.0)),

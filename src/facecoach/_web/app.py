@@ -177,7 +177,7 @@ class _App(Pages):
     async def session(self, request: Request) -> Response:
         snap = self.runner.latest
         status = {
-            "paused": 'Paused. Press Resume or say "resume" to go on.',
+            "paused": 'Paused. Press Resume or say "continue" to go on.',
             "finished": "The session is over.",
             "idle": "No session is running.",
         }.get(snap.state, f"Session running: {snap.routine}")

@@ -82,6 +82,26 @@ def test_a_stricter_general_rule_is_never_loosened_below_itself() -> None:
     assert rules["next"] == loose
 
 
+def test_a_take_refused_as_a_longer_word_is_not_heard_reliably() -> None:
+    pack = load_pack("en")
+    helpful = Take("help", "help", "help", "help", -1.0, -1.0, -9.0, -0.5, longer=2.0)
+    going_on = Take("next", "next", "next", "next", -1.0, -1.0, -9.0, -0.5, piece=0.5)
+    lines = enrolment_report([helpful] * 3 + [going_on] * 3, pack, DEFAULTS, GENERAL.rule)
+    assert "Not reliable: 'help' (0/3)" in "\n".join(lines)
+    assert "'next' (0/3)" in "\n".join(lines)
+
+
+def test_a_file_from_before_the_longer_word_scores_still_loads(tmp_path: Path) -> None:
+    where = places(tmp_path)
+    body = json.loads(Enrolment("en", "tiny.en", (take("next", "next", -1.5),)).to_json())
+    for item in body["takes"]:
+        del item["longer"], item["piece"]
+    path = save_enrolment(where, Enrolment("en", "tiny.en", ()))
+    path.write_text(json.dumps(body))
+    loaded = load_enrolment(where, "en")
+    assert loaded is not None and loaded.takes == (take("next", "next", -1.5),)
+
+
 def test_prompts_give_every_command_a_lip_free_phrase() -> None:
     pack = load_pack("en")
     prompts = enrolment_prompts(pack)

@@ -77,6 +77,11 @@ RELIABLE_SHARE = 2 / 3
 """A phrase is heard reliably when at least this share of its takes is accepted."""
 
 
+NOT_SCORED = -99.0
+"""Stands for a score that was not made (no phrase; no longer word): the
+file holds finite numbers only."""
+
+
 class EnrolmentError(ValueError):
     """The enrolment file cannot be read or is not this engine's or language's."""
 
@@ -98,6 +103,10 @@ class Take:
     """The best non-command word's score (None when none was scored)."""
     end: float
     """Log-probability that the utterance ends after the best phrase."""
+    longer: float = NOT_SCORED
+    """``Scored.longer`` of the best phrase (a longer word likelier)."""
+    piece: float = NOT_SCORED
+    """``Scored.piece`` of the best phrase (the word going on after it)."""
 
     @property
     def right_phrase(self) -> bool:
@@ -114,7 +123,7 @@ def take_from(verdict: Verdict | None, phrase: str, command: str) -> Take:
     """The take that ``verdict`` (None: nothing scored) makes of a prompted phrase."""
     if verdict is None or verdict.best is None:
         free = verdict.free_score if verdict is not None else 0.0
-        return Take(phrase, command, "", "", -99.0, free, None, -99.0)
+        return Take(phrase, command, "", "", NOT_SCORED, free, None, NOT_SCORED)
     best, none = verdict.best, verdict.best_none
     return Take(
         phrase,
@@ -125,6 +134,8 @@ def take_from(verdict: Verdict | None, phrase: str, command: str) -> Take:
         verdict.free_score,
         None if none is None else none.score,
         best.end,
+        max(best.longer, NOT_SCORED),
+        max(best.piece, NOT_SCORED),
     )
 
 
@@ -138,6 +149,8 @@ def passes(take: Take, rule: AcceptRule) -> bool:
         and take.score >= take.free_score - rule.margin
         and none_ok
         and take.end >= rule.end_floor
+        and take.longer <= rule.longer_gap
+        and take.piece <= rule.piece_gap
     )
 
 
@@ -233,6 +246,9 @@ class Enrolment:
                         _number(item["free_score"]),
                         None if none is None else _number(none),
                         _number(item["end"]),
+                        # Files written before these were kept have neither.
+                        _number(item.get("longer", NOT_SCORED)),
+                        _number(item.get("piece", NOT_SCORED)),
                     )
                 )
             return cls(str(body["lang"]), str(body["model"]), tuple(takes))

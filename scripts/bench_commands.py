@@ -19,9 +19,10 @@ chosen on), "held-out" (other voices, speeds and a louder noise floor; looked
 at during tuning, so reported as "seen"), "fresh" (voices, rooms and
 chatter written down before any of their results were seen; looked at in the
 fourth round, so now seen too), "fresh2" (written down at the start of the
-fourth round, its held-out figure; seen since) and "fresh3" (written down at
-the start of the fifth round, its held-out figure; seen since) and "fresh4"
-(written down at the start of the sixth round, its held-out figure).
+fourth round, its held-out figure; seen since), "fresh3" (written down at
+the start of the fifth round, its held-out figure; seen since), "fresh4"
+(written down at the start of the sixth round, run once; seen since) and
+"fresh5" (written down after fresh4's run, before the changes it led to).
 Judge on held-out, over several runs: Piper's voice varies from one run to
 the next, and so do the noise and the order.
 
@@ -226,7 +227,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--split",
-        choices=("tune", "held-out", "fresh", "fresh2", "fresh3", "fresh4", "both", "all"),
+        choices=(
+            "tune",
+            "held-out",
+            "fresh",
+            "fresh2",
+            "fresh3",
+            "fresh4",
+            "fresh5",
+            "both",
+            "all",
+        ),
         default="both",
     )
     parser.add_argument("--lang", default="en")

@@ -14,7 +14,9 @@ that round; seen since), "fresh3" (written down on 2026-11-30 at the start
 of the fifth round, before any of its results were seen: new voices and
 chatter with words that begin with a command phrase; seen since) and "fresh4"
 (written down on 2026-11-30 at the start of the sixth round, before any of
-its results were seen). The words said between commands are in
+its results were seen; seen since) and "fresh5" (written down on 2026-11-30
+in the sixth round, after fresh4's one run, before any change it led to).
+The words said between commands are in
 command_texts.py. Used by scripts/bench_commands.py.
 """
 
@@ -60,7 +62,7 @@ class Voice:
 
 def voices(split: str, lang: str = "en") -> list[Voice]:
     """The voices of a split (English tune: nine, held-out: four, fresh: nine,
-    fresh2: nine, fresh3: eight, fresh4: eight; Korean: four and two)."""
+    fresh2: nine, fresh3: eight, fresh4: eight, fresh5: eight; Korean: four and two)."""
     if lang == "ko":  # only espeak-ng speaks Korean here
         if split == "tune":
             return [
@@ -261,6 +263,50 @@ def voices(split: str, lang: str = "en") -> list[Voice]:
                 "espeak 029+f2 150 lo",
                 lambda t: corpus.espeak_say(t, "en-029+f2", 150, 30),
                 -45.0,
+            ),
+        ]
+    if split == "fresh5":  # written down before any of its results were seen
+        return [
+            Voice(
+                "piper 0.9 n0.75 -43dB",
+                lambda t: corpus.piper_say(t, length_scale=0.9, noise_scale=0.75, noise_w=0.8),
+                -43.0,
+            ),
+            Voice(
+                "piper 1.25 n0.6 room 0.45",
+                lambda t: corpus.piper_say(t, length_scale=1.25, noise_scale=0.6, noise_w=1.0),
+                reverb=0.45,
+            ),
+            Voice(
+                "piper 1.05 n0.9 quiet -46dB",
+                lambda t: corpus.piper_say(t, length_scale=1.05, noise_scale=0.9, noise_w=0.6),
+                -46.0,
+                gain_db=-10.0,
+            ),
+            Voice(
+                "piper 0.7 n0.5",
+                lambda t: corpus.piper_say(t, length_scale=0.7, noise_scale=0.5, noise_w=0.5),
+            ),
+            Voice(
+                "espeak rp+f3 155 -45dB",
+                lambda t: corpus.espeak_say(t, "en-gb-x-rp+f3", 155, 60),
+                -45.0,
+            ),
+            Voice(
+                "espeak us+m5 175 room 0.35",
+                lambda t: corpus.espeak_say(t, "en-us+m5", 175, 40),
+                reverb=0.35,
+            ),
+            Voice(
+                "espeak gbcwmd+m1 140 quiet",
+                lambda t: corpus.espeak_say(t, "en-gb-x-gbcwmd+m1", 140, 50),
+                -46.0,
+                gain_db=-9.0,
+            ),
+            Voice(
+                "espeak nyc+f5 165 hi",
+                lambda t: corpus.espeak_say(t, "en-us-nyc+f5", 165, 70),
+                -44.0,
             ),
         ]
     return [

@@ -18,7 +18,7 @@ from facecoach._voice.whisper import (
     find_whisper_model,
     is_whisper_dir,
 )
-from facecoach._voice.whisper_scoring import AcceptRule, Scored, accept
+from facecoach._voice.whisper_scoring import AcceptRule, Scored, accept, near_word
 from voice_support import (
     DISTRACTORS_EN,
     corpus,
@@ -94,12 +94,31 @@ def test_a_word_that_goes_on_after_the_phrase_is_rejected() -> None:
     assert accept("Next", -1.0, [plain], {}, RULE).command == "next"
 
 
+def test_a_near_word_in_the_free_transcript_is_found() -> None:
+    assert near_word("Continuing Continuing", "continue") == "continuing"
+    assert near_word("Rewound.", "rewind") == "rewound"
+    assert near_word("Go backwards", "go back") == "backwards"
+    assert near_word("go online", "go on") == ""  # "on": too short to tell
+    assert near_word("Next, next.", "next") == ""  # the phrase itself
+    assert near_word("The weather", "next") == ""  # nothing like it
+    assert near_word("Too tidy", "too tight") == ""  # "ti": too little shared
+    assert near_word("", "next") == ""
+
+
+def test_a_phrase_the_free_transcript_hears_as_a_near_word_is_rejected() -> None:
+    continuing = scored("continue", "resume", -4.8)
+    verdict = accept("Continuing", -2.7, [continuing], {}, RULE)
+    assert verdict.command is None and "heard 'continuing'" in verdict.reason
+    # A near word hardly likelier than the phrase is not enough.
+    assert accept("finished", -3.1, [scored("finish", "stop", -3.2)], {}, RULE).command == "stop"
+
+
 def test_the_default_rules_never_refuse_too_tight_for_a_longer_word() -> None:
     from facecoach._voice.whisper import WhisperSettings
 
     settings = WhisperSettings()
     rules = {c.value: r for c, r in settings.rules}
-    tighter = Scored("too tight", "too tight", -2.0, -1.0, -1.0, longer=3.0, piece=3.0)
+    tighter = Scored("too tight", "too tight", -6.0, -5.0, -1.0, longer=3.0, piece=3.0)
     assert accept("Too tighter", -1.0, [tighter], rules, settings.rule).command == "too tight"
     stopping = Scored("stop", "stop", -2.0, -1.0, -1.0, longer=2.0)
     assert accept("Stopping", -1.0, [stopping], rules, settings.rule).command is None

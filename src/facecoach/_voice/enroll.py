@@ -62,6 +62,7 @@ SAFE_SAFETY_RULE = AcceptRule(
     end_floor=-4.0,
     longer_gap=math.inf,
     piece_gap=math.inf,
+    near_gap=math.inf,
 )
 """The limit for "too tight", whose miss costs most: about one nat past its
 general rule (with it and ``SAFE_RULE`` together, no chatter was taken for

@@ -133,6 +133,7 @@ def _default_rules() -> tuple[tuple[Command, AcceptRule], ...]:
                 end_floor=-3.5,
                 longer_gap=math.inf,
                 piece_gap=math.inf,
+                near_gap=math.inf,
             ),
         ),
         (Command.STOP, AcceptRule(longer_gap=0.5)),

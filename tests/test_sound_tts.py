@@ -248,6 +248,67 @@ def test_piper_unknown_voice_names_what_is_installed(tmp_path: Path) -> None:
         speaker.render("Hello.")
 
 
+def test_piper_sentences_are_cut_after_clause_marks_only_when_long() -> None:
+    from facecoach._sound.tts_piper import clauses
+
+    short = list("a, b c.")
+    assert clauses(short, 10, 20) == [short]
+    listed = list("ab, cd, ef gh, ij.")
+    assert clauses(listed, 10, 20) == [list("ab, cd,"), list("ef gh, ij.")]
+    assert clauses(list("abc def ghi jk."), 10, 20) == [list("abc def ghi jk.")]  # no mark
+    assert clauses(list("abc def ghi jkl mno pq."), 10, 20) == [
+        list("abc def ghi jkl mno"),
+        list("pq."),
+    ]  # beyond ``most``: at a space
+    assert clauses(list("x" * 25), 10, 20) == [list("x" * 20), list("x" * 5)]
+
+
+class _FakeVoice:
+    """Enough of ``PiperVoice`` for ``PiperSpeaker``: one sample per phoneme id."""
+
+    def __init__(self) -> None:
+        self.config = type("Config", (), {"length_scale": 1.0, "sample_rate": 100})()
+        self.runs: list[list[int]] = []
+
+    def phonemize(self, text: str) -> list[list[str]]:
+        return [list(sentence.strip() + ".") for sentence in text.split(".") if sentence.strip()]
+
+    def phonemes_to_ids(self, phonemes: list[str]) -> list[int]:
+        return [ord(p) for p in phonemes]
+
+    def phoneme_ids_to_audio(self, ids: list[int], config: Any) -> np.ndarray:
+        self.runs.append(ids)
+        return np.full(len(ids), 0.1 * len(self.runs), np.float32)
+
+
+def test_piper_runs_a_long_sentence_in_pieces_and_normalises_it_whole(tmp_path: Path) -> None:
+    from facecoach._sound.tts_piper import RUN_PHONEMES
+
+    clause = "word word, "
+    long = (clause * (2 * RUN_PHONEMES // len(clause) + 1)).strip(" ,")
+    speaker = PiperSpeaker(cache=SpeechCache(tmp_path))
+    voice = _FakeVoice()
+    speaker._loaded = voice
+    sound = speaker.render(f"Short one. {long}")
+    assert len(voice.runs) >= 3 and all(len(ids) <= RUN_PHONEMES for ids in voice.runs)
+    short = len("Short one.")
+    level = sound.samples[0]  # each sentence is brought to the same peak (the cache may scale)
+    assert level > 0 and np.allclose(sound.samples[:short], level)
+    rest = sound.samples[short:]
+    assert rest.max() == pytest.approx(level) and rest.min() < 0.9 * level  # pieces keep levels
+    assert sound.samples.size == sum(len(ids) for ids in voice.runs)
+
+
+@pytest.mark.skipif(
+    not HAVE_PIPER, reason="Piper extra not installed (pip install 'facecoach[piper]')"
+)
+def test_piper_session_plans_no_memory_pattern(tmp_path: Path) -> None:
+    speaker = PiperSpeaker(cache=SpeechCache(tmp_path))
+    sound = speaker.render("You can say: next, repeat, too tight, pause, resume, back, stop.")
+    assert 3.0 < sound.seconds < 9.0 and np.abs(sound.samples).max() > 0.1
+    assert speaker._loaded.session.get_session_options().enable_mem_pattern is False
+
+
 def test_closing_waits_for_the_line_being_rendered_and_refuses_more(tmp_path: Path) -> None:
     speaker = Pyttsx3Speaker(cache=SpeechCache(tmp_path))
     errors: list[BaseException] = []

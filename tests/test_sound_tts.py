@@ -257,9 +257,9 @@ def test_piper_sentences_are_cut_after_clause_marks_only_when_long() -> None:
     assert clauses(listed, 10, 20) == [list("ab, cd,"), list("ef gh, ij.")]
     assert clauses(list("abc def ghi jk."), 10, 20) == [list("abc def ghi jk.")]  # no mark
     assert clauses(list("abc def ghi jkl mno pq."), 10, 20) == [
-        list("abc def ghi jkl mno"),
-        list("pq."),
-    ]  # beyond ``most``: at a space
+        list("abc def ghi"),
+        list("jkl mno pq."),
+    ]  # beyond ``most``: at the space nearest the middle, no word left alone
     assert clauses(list("x" * 25), 10, 20) == [list("x" * 20), list("x" * 5)]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,12 @@ __all__ = ["PiperSpeaker"]
 # audio it makes in one run, and the arena keeps what it took: the starter's
 # 6 s "You can say: ..." in one run put a live run's peak over 500 MB. 45
 # phonemes is about 3.5 s. A longer sentence is cut at a comma, where the
-# voice pauses anyway; one with no comma only past 60 phonemes, at a space.
+# voice pauses anyway; one with no comma only past 60 phonemes, at a space
+# near its middle.
 RUN_PHONEMES = 45
 MOST_PHONEMES = 60
+MIN_TAIL = 10
+"""Phonemes a cut at a clause mark leaves after it, at least."""
 _CLAUSE_MARKS = frozenset(",:;")
 
 
@@ -113,19 +117,30 @@ def clauses(
 ) -> list[list[str]]:
     """The sentence in pieces for separate runs; one that fits ``limit`` stays whole.
 
-    A piece ends after the last ``, : ;`` within ``limit`` phonemes. With no
-    such mark, the rest stays whole up to ``most`` phonemes; beyond that it is
-    cut at the last space within ``most`` (a short pause where none was
-    written: the price of a bounded run). Spaces after a cut are dropped.
+    A piece ends after the last ``, : ;`` within ``limit`` phonemes, else
+    within ``most``, leaving at least ``MIN_TAIL`` after it. With no such
+    mark, the rest stays whole up to ``most`` phonemes; beyond that it is cut
+    at the word gap nearest an even share, so that no word is left on its own
+    ("... of your / mouth."): a short pause where none was written is the
+    price of a bounded run. Spaces after a cut are dropped.
     """
     pieces: list[list[str]] = []
     rest = phonemes
     while len(rest) > limit:
-        marks = [i for i, p in enumerate(rest[:limit]) if p in _CLAUSE_MARKS and i > 0]
-        if not marks and len(rest) <= most:
+        marks = [
+            i
+            for i, p in enumerate(rest[:most])
+            if p in _CLAUSE_MARKS and 0 < i < len(rest) - MIN_TAIL
+        ]
+        early = [i for i in marks if i < limit]
+        if marks:
+            cut = (early or marks)[-1] + 1
+        elif len(rest) <= most:
             break
-        spaces = [i for i, p in enumerate(rest[:most]) if p == " " and i > 0]
-        cut = marks[-1] + 1 if marks else spaces[-1] if spaces else most
+        else:
+            share = len(rest) / math.ceil(len(rest) / most)
+            spaces = [i for i, p in enumerate(rest[:most]) if p == " " and i > 0]
+            cut = min(spaces, key=lambda i: abs(i - share)) if spaces else most
         pieces.append(rest[:cut])
         rest = rest[cut:]
         while rest and rest[0] == " ":

@@ -385,6 +385,34 @@ def test_commands_after_the_end_are_ignored_and_a_failing_recorder_is_survived()
     assert sum("Could not save" in m for m in view.messages) == 1
 
 
+def test_a_stop_after_the_history_failed_never_says_it_was_saved() -> None:
+    plan = mini_plan()
+    clock = SimClock()
+    out = MemoryAudioOut(clock)
+    speaker = FakeSpeaker()
+
+    def broken(entry: RecordEntry) -> None:
+        raise OSError("disk full")
+
+    loop = LiveLoop(
+        plan,
+        speaker=speaker,
+        out=out,
+        cues=load_cues(),
+        clock=clock,
+        inbox=SimInbox(clock),
+        view=RecordingView(),
+        sources=[ScriptedSource([(3.0, Command.STOP)], clock=clock, source="keys")],
+        recorder=broken,
+        options=LiveOptions(refresh=None),
+    )
+    finish = loop.run()
+    assert finish is not None and finish.reason == "stop"
+    lines = loop.session.lines
+    assert lines.stopped_unsaved in speaker.rendered and lines.stopped not in speaker.rendered
+    assert len(starts(out, "problem")) == 1  # heard with eyes closed, once
+
+
 def test_primer_plays_before_the_first_line() -> None:
     loop, out, _, _, _ = make_loop(mini_plan(), primer=0.3)
     loop.run()

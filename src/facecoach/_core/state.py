@@ -108,6 +108,8 @@ class SessionLines:
     )
     resumed: str = "Going on."
     stopped: str = "Stopping here. What you did is saved."
+    stopped_unsaved: str = "Stopping here. I could not save this session, I am sorry."
+    """Said instead of ``stopped`` when the history could not be written."""
     halfway: str = "Halfway."
 
     def pause_line(self, reason: str) -> str:
@@ -132,6 +134,7 @@ class SessionLines:
             self.input_paused,
             self.resumed,
             self.stopped,
+            self.stopped_unsaved,
             self.halfway,
         ]
 

@@ -305,7 +305,12 @@ class LiveLoop:
         at = self.t0 + t
         for effect in effects:
             if isinstance(effect, Speak):
-                sound = self._render(effect.text)
+                text = effect.text
+                if self._record_failed and text == self.session.lines.stopped:
+                    text = (
+                        self.session.lines.stopped_unsaved
+                    )  # never say it is saved when it is not
+                sound = self._render(text)
                 self.out.play(sound, "speech", tag=effect.utterance, name=effect.purpose, at=at)
             elif isinstance(effect, StopSpeech):
                 self.out.stop_speech()
@@ -327,11 +332,9 @@ class LiveLoop:
         except TtsUnavailable as error:
             # keep time as if it had been said; the screen shows the line
             self.view.message(f"Speech failed ({error}); the line is on screen only.")
-            if not self._speech_failed:  # eyes closed: a sound unlike any other, once
+            if not self._speech_failed:
                 self._speech_failed = True
-                problem = self.cues.get("problem")
-                if problem is not None:
-                    self.out.play(problem, "cue", name="problem")
+                self._sound_problem()
             seconds = estimate_speech_seconds(text)
             return Sound.silence(seconds)
 
@@ -344,6 +347,13 @@ class LiveLoop:
             if not self._record_failed:
                 self._record_failed = True
                 self.view.message(f"Could not save the session history: {error}")
+                self._sound_problem()
+
+    def _sound_problem(self) -> None:
+        # eyes closed: a sound unlike any other, once per kind of problem
+        problem = self.cues.get("problem")
+        if problem is not None:
+            self.out.play(problem, "cue", name="problem")
 
     def _on_report(self, report: PlayReport) -> None:
         # runs on the audio thread: note the time for the gate at once, then hand over

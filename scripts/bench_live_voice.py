@@ -45,7 +45,10 @@ def _mic_file(path: Path, stop_at: float) -> None:
     first, last = corpus.speech_bounds(clip)
     word = clip[first:last].astype(np.float64)
     audio = np.zeros(int((stop_at + 20.0) * RATE))
-    for at in (stop_at, stop_at + 2.5):
+    # The second "stop" comes well after the first: with the speech cache
+    # cold, "Say stop again..." is rendered only then, and a "stop" said
+    # while the coach speaks is not heard (half-duplex), as in a real room.
+    for at in (stop_at, stop_at + 6.0):
         start = int(at * RATE)
         audio[start : start + word.size] = word
     audio += corpus.noise(audio.size, -50.0, rng)

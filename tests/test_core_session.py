@@ -189,6 +189,16 @@ def test_spoken_stop_asks_for_confirmation(plan: Plan) -> None:
     assert session.ended and any(isinstance(e, Finish) for e in effects)
 
 
+def test_the_time_to_confirm_a_stop_counts_from_the_end_of_the_question(plan: Plan) -> None:
+    session = Session(plan)
+    session.start(0.0)
+    effects = session.handle(Heard(1.0, Command.STOP, "stop", "voice"))
+    (asked,) = [e for e in effects if isinstance(e, Speak) and "stop again" in e.text]
+    session.handle(SpeechDone(5.0, asked.utterance))  # a slow line: heard in full at 5 s
+    session.handle(Heard(10.0, Command.STOP, "stop", "voice"))  # 9 s after, 5 s after the line
+    assert session.ended
+
+
 def test_help_is_said_over_a_hold_without_ending_it(plan: Plan) -> None:
     start = first_hold_start(run(plan))
     log = run(plan, f"{start + 1}:help")

@@ -73,6 +73,7 @@ class Session:
         self._utterance = 0
         self._awaiting: int | None = None  # step speech we wait for
         self._interjection: int | None = None  # ease-off/help said instead of a line
+        self._confirm_utterance: int | None = None  # "say stop again"
         self._started_at = 0.0  # when the current step began
         self._seconds = 0.0  # length the current timed step was given
         self._timer = StepTimer()
@@ -171,6 +172,11 @@ class Session:
         return effects
 
     def _speech_done(self, event: SpeechDone) -> list[Effect]:
+        if event.utterance == self._confirm_utterance and self._stop_armed_until is not None:
+            # The person can only answer once they have heard the question:
+            # a slow line (or a slow voice) must not eat their time to answer.
+            answer_until = event.t + self.stop_confirm_seconds
+            self._stop_armed_until = max(self._stop_armed_until, answer_until)
         if self.paused:
             return []
         if event.utterance == self._interjection:
@@ -189,7 +195,11 @@ class Session:
         match command:
             case Command.STOP:
                 if event.source == "voice" and not self._stop_confirmed(t):
-                    return effects + self._interject(t, self.lines.confirm_stop, "notice")
+                    asked = self._interject(t, self.lines.confirm_stop, "notice")
+                    self._confirm_utterance = next(
+                        (e.utterance for e in asked if isinstance(e, Speak)), None
+                    )
+                    return effects + asked
                 return effects + self._stop(t)
             case Command.PAUSE:
                 return effects + ([] if self.paused else self._pause(t, "pause"))

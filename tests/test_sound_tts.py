@@ -88,6 +88,9 @@ class LateEngine:
         self.calls: list[str] = []
         self._pending: tuple[str, str] | None = None
 
+    def setProperty(self, name: str, value: object) -> None:
+        self.calls.append(f"{name}={value}")
+
     def save_to_file(self, text: str, path: str) -> None:
         self.calls.append("save")
         self._pending = (text, path)
@@ -112,6 +115,15 @@ def test_asks_again_when_the_first_run_writes_nothing(tmp_path: Path) -> None:
     engine = LateEngine(delay=0.0, fail_first=True)
     assert render_with_engine(engine, "Hello.", tmp_path / "x.wav", waits=(0.3, 1.0)) == 2
     assert engine.calls == ["save", "run", "save", "run"]
+
+
+def test_the_rate_is_set_again_for_a_second_attempt(tmp_path: Path) -> None:
+    # A cancelled run drops the settings queued with it: the retry came out at
+    # espeak-ng's default rate (seen as a 120 wpm line only 1.1x the 220 one).
+    engine = LateEngine(delay=0.0, fail_first=True)
+    path = tmp_path / "x.wav"
+    render_with_engine(engine, "Hello.", path, properties={"rate": 120}, waits=(0.3, 1.0))
+    assert engine.calls == ["rate=120", "save", "run", "rate=120", "save", "run"]
 
 
 def test_gives_up_with_a_message_when_no_file_ever_comes(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ import tempfile
 import time
 import wave
 import weakref
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -55,7 +56,12 @@ def wait_for_wav(path: Path, timeout: float, *, poll: float = 0.01) -> bool:
 
 
 def render_with_engine(
-    engine: Any, text: str, path: Path, *, waits: tuple[float, ...] = (0.25, 1.0, 5.0)
+    engine: Any,
+    text: str,
+    path: Path,
+    *,
+    properties: Mapping[str, object] | None = None,
+    waits: tuple[float, ...] = (0.25, 1.0, 5.0),
 ) -> int:
     """Render one line with a pyttsx3 engine into ``path``; returns the attempts used.
 
@@ -63,10 +69,14 @@ def render_with_engine(
     the file before its loop ends, so a file still missing a moment after
     ``runAndWait`` returns means the render was cancelled (its stop flag,
     left over from the line before, cancels the new one: seen in about one
-    render in twelve): ask again, waiting longer each time.
+    render in twelve): ask again, waiting longer each time. ``properties``
+    (voice, rate) are set before every attempt: a cancelled run drops the
+    queued settings with it, and the retry came out at the default rate.
     """
     path.unlink(missing_ok=True)
     for attempt, wait in enumerate(waits, start=1):
+        for name, value in (properties or {}).items():
+            engine.setProperty(name, value)
         engine.save_to_file(text, str(path))
         engine.runAndWait()
         if wait_for_wav(path, wait):
@@ -92,10 +102,12 @@ def _worker_main() -> None:  # pragma: no cover - runs in the worker process, te
                 ]
                 reply: dict[str, Any] = {"ok": True, "voices": voices}
             else:
+                settings: dict[str, object] = {"rate": int(request["rate"])}
                 if request.get("voice"):
-                    engine.setProperty("voice", request["voice"])
-                engine.setProperty("rate", int(request["rate"]))
-                attempts = render_with_engine(engine, request["text"], Path(request["path"]))
+                    settings["voice"] = request["voice"]
+                attempts = render_with_engine(
+                    engine, request["text"], Path(request["path"]), properties=settings
+                )
                 reply = {"ok": True, "attempts": attempts}
         except Exception as error:  # every failure goes back as a message
             reply = {"ok": False, "error": f"{type(error).__name__}: {error}"}

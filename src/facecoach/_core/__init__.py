@@ -128,6 +128,7 @@ from .state import (
     IllegalMove,
     SessionLines,
     SessionState,
+    StopConfirmation,
     StopReason,
     check_move,
 )
@@ -218,6 +219,7 @@ __all__ = [
     "StepKind",
     "StepRecord",
     "StepTimer",
+    "StopConfirmation",
     "StopReason",
     "StopSpeech",
     "StopTimer",

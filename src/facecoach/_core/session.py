@@ -40,6 +40,7 @@ from .moves import TIMER_KIND, assert_never, back_target, in_hold, is_cue, segme
 from .plan import HALFWAY_AFTER, Plan, PlanStep, StepKind, adapted_hold
 from .state import EASE_FACTOR, TICK_SECONDS, SessionLines, SessionState, StopReason, check_move
 from .state import KIND_STATE as _KIND_STATE
+from .state import StopConfirmation as _StopConfirmation
 from .timing import StepTimer, marks_for
 
 __all__ = ["EASE_FACTOR", "TICK_SECONDS", "Session", "SessionLines", "SessionState"]
@@ -60,7 +61,7 @@ class Session:
         self.steps = plan.steps
         self.tick_seconds = tick_seconds
         self.lines = lines or SessionLines()
-        self.stop_confirm_seconds = stop_confirm_seconds
+        self._stop_confirm = _StopConfirmation(stop_confirm_seconds)
         self.index = 0
         self.factors: dict[str, float] = {}
         """Multipliers from this session's "too tight", per exercise."""
@@ -73,11 +74,9 @@ class Session:
         self._utterance = 0
         self._awaiting: int | None = None  # step speech we wait for
         self._interjection: int | None = None  # ease-off/help said instead of a line
-        self._confirm_utterance: int | None = None  # "say stop again"
         self._started_at = 0.0  # when the current step began
         self._seconds = 0.0  # length the current timed step was given
         self._timer = StepTimer()
-        self._stop_armed_until: float | None = None
 
     # ------------------------------------------------------------ queries
 
@@ -172,11 +171,7 @@ class Session:
         return effects
 
     def _speech_done(self, event: SpeechDone) -> list[Effect]:
-        if event.utterance == self._confirm_utterance and self._stop_armed_until is not None:
-            # The person can only answer once they have heard the question:
-            # a slow line (or a slow voice) must not eat their time to answer.
-            answer_until = event.t + self.stop_confirm_seconds
-            self._stop_armed_until = max(self._stop_armed_until, answer_until)
+        self._stop_confirm.heard(event.utterance, event.t)
         if self.paused:
             return []
         if event.utterance == self._interjection:
@@ -194,11 +189,9 @@ class Session:
         ]
         match command:
             case Command.STOP:
-                if event.source == "voice" and not self._stop_confirmed(t):
+                if event.source == "voice" and not self._stop_confirm.confirms(t):
                     asked = self._interject(t, self.lines.confirm_stop, "notice")
-                    self._confirm_utterance = next(
-                        (e.utterance for e in asked if isinstance(e, Speak)), None
-                    )
+                    self._stop_confirm.question = self._utterance  # the Speak just made
                     return effects + asked
                 return effects + self._stop(t)
             case Command.PAUSE:
@@ -222,13 +215,6 @@ class Session:
                 assert_never(command)
 
     # ------------------------------------------------------------ commands
-
-    def _stop_confirmed(self, t: float) -> bool:
-        armed = self._stop_armed_until
-        if armed is not None and t <= armed:
-            return True
-        self._stop_armed_until = t + self.stop_confirm_seconds
-        return False
 
     def _next(self, t: float) -> list[Effect]:
         step = self.steps[self.index]

@@ -17,6 +17,7 @@ __all__ = [
     "IllegalMove",
     "SessionLines",
     "SessionState",
+    "StopConfirmation",
     "StopReason",
     "check_move",
 ]
@@ -146,3 +147,28 @@ KIND_STATE = {
     StepKind.HOLD: SessionState.HOLDING,
     StepKind.REST: SessionState.RESTING,
 }
+
+
+@dataclass
+class StopConfirmation:
+    """A spoken stop is said twice: the second within ``seconds`` of the first,
+    or of the end of the line that asks for it (``question``), whichever is
+    later. The person can only answer once they have heard the question: a
+    slow line, or a line rendered late, must not eat their time to answer."""
+
+    seconds: float = 6.0
+    until: float | None = None
+    question: int | None = None
+    """The utterance that asks for the second stop."""
+
+    def confirms(self, t: float) -> bool:
+        """True for a second stop in time; otherwise this stop starts the wait."""
+        if self.until is not None and t <= self.until:
+            return True
+        self.until = t + self.seconds
+        return False
+
+    def heard(self, utterance: int, t: float) -> None:
+        """``utterance`` finished playing at ``t``."""
+        if utterance == self.question and self.until is not None:
+            self.until = max(self.until, t + self.seconds)

@@ -135,19 +135,22 @@ if TYPE_CHECKING:
         have_whisper,
         is_whisper_dir,
     )
-    from .whisper_scoring import (
-        NONE_WORDS,
+    from .whisper_rules import (
         AcceptRule,
-        PhraseScorer,
         Scored,
         Verdict,
         accept,
+        near_word,
+    )
+    from .whisper_scoring import (
+        NONE_WORDS,
+        PhraseScorer,
     )
 
 # Loaded on first use: importing one module of this package must not pull in
 # numpy, audio libraries or engines for all the others.
 _HOME = {
-    "AcceptRule": "whisper_scoring",
+    "AcceptRule": "whisper_rules",
     "AudioBlock": "mic",
     "AudioSource": "mic",
     "CEPSTRAL_MEAN": "sphinx",
@@ -181,7 +184,7 @@ _HOME = {
     "Recognizer": "recognizer",
     "SAFE_RULE": "enroll",
     "SAFE_SAFETY_RULE": "enroll",
-    "Scored": "whisper_scoring",
+    "Scored": "whisper_rules",
     "ScriptedListener": "recognizer",
     "Segment": "segmenter",
     "SegmentLimits": "segmenter",
@@ -194,7 +197,7 @@ _HOME = {
     "SphinxSettings": "sphinx",
     "Take": "enroll",
     "VadSettings": "silero",
-    "Verdict": "whisper_scoring",
+    "Verdict": "whisper_rules",
     "VoiceCommands": "source",
     "VoiceError": "source",
     "VoiceSettings": "settings",
@@ -207,7 +210,7 @@ _HOME = {
     "WhisperError": "whisper",
     "WhisperRecognizer": "whisper",
     "WhisperSettings": "whisper",
-    "accept": "whisper_scoring",
+    "accept": "whisper_rules",
     "accepted": "recognizer",
     "build_voice_source": "source",
     "builtin_languages": "langpack",
@@ -235,6 +238,7 @@ _HOME = {
     "load_pack": "langpack",
     "make_recognizer": "source",
     "model_vocabulary": "vosk",
+    "near_word": "whisper_rules",
     "normalise": "langpack",
     "open_problem": "mic",
     "parse_pack": "langpack",
@@ -341,6 +345,7 @@ __all__ = [
     "load_pack",
     "make_recognizer",
     "model_vocabulary",
+    "near_word",
     "normalise",
     "open_problem",
     "parse_pack",

@@ -67,6 +67,7 @@ def make_loop(
     primer: float = 0.0,
     speaker: Speaker | None = None,
     inbox: Callable[[SimClock], SimInbox] = SimInbox,
+    recorder: Callable[[RecordEntry], None] | None = None,
 ) -> tuple[LiveLoop, MemoryAudioOut, RecordingView, list[RecordEntry], SimClock]:
     clock = SimClock(start=500.0)
     out = MemoryAudioOut(clock, primer_seconds=primer)
@@ -81,7 +82,7 @@ def make_loop(
         inbox=inbox(clock),
         view=view,
         sources=[ScriptedSource(script, clock=clock, source=source)],
-        recorder=records.append,
+        recorder=recorder or records.append,
         options=options,
         reopen=reopen,
     )
@@ -360,51 +361,21 @@ def test_barge_in_never_gates() -> None:
     assert not loop.gate(start, start + 0.5)
 
 
+def _broken(entry: RecordEntry) -> None:
+    raise OSError("disk full")
+
+
 def test_commands_after_the_end_are_ignored_and_a_failing_recorder_is_survived() -> None:
-    plan = mini_plan()
-    clock = SimClock()
-    out = MemoryAudioOut(clock)
-    view = RecordingView()
-
-    def broken(entry: RecordEntry) -> None:
-        raise OSError("disk full")
-
-    loop = LiveLoop(
-        plan,
-        speaker=FakeSpeaker(),
-        out=out,
-        cues=load_cues(),
-        clock=clock,
-        inbox=SimInbox(clock),
-        view=view,
-        recorder=broken,
-        options=LiveOptions(refresh=None),
-    )
+    loop, _, view, _, _ = make_loop(mini_plan(), recorder=_broken)
     finish = loop.run()
     assert finish is not None and finish.reason == "done"
     assert sum("Could not save" in m for m in view.messages) == 1
 
 
 def test_a_stop_after_the_history_failed_never_says_it_was_saved() -> None:
-    plan = mini_plan()
-    clock = SimClock()
-    out = MemoryAudioOut(clock)
     speaker = FakeSpeaker()
-
-    def broken(entry: RecordEntry) -> None:
-        raise OSError("disk full")
-
-    loop = LiveLoop(
-        plan,
-        speaker=speaker,
-        out=out,
-        cues=load_cues(),
-        clock=clock,
-        inbox=SimInbox(clock),
-        view=RecordingView(),
-        sources=[ScriptedSource([(3.0, Command.STOP)], clock=clock, source="keys")],
-        recorder=broken,
-        options=LiveOptions(refresh=None),
+    loop, out, _, _, _ = make_loop(
+        mini_plan(), script=[(3.0, Command.STOP)], source="keys", speaker=speaker, recorder=_broken
     )
     finish = loop.run()
     assert finish is not None and finish.reason == "stop"

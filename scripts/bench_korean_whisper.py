@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import math
 import sys
 import time
 from pathlib import Path
@@ -43,7 +42,6 @@ from facecoach._voice.whisper import WhisperSettings
 from facecoach._voice.whisper_scoring import AcceptRule, PhraseScorer, Scored, accept
 
 Segment = tuple[float, float, str, float, list[Scored]]
-OFF = {"longer_gap": math.inf, "piece_gap": math.inf, "near_gap": math.inf}
 
 
 def scored_split(scorer: PhraseScorer, split: str, seed: int) -> list[tuple[Any, list[Segment]]]:
@@ -118,7 +116,9 @@ def main() -> int:
     grid = itertools.product((4.0, 6.0, 8.0), (-6.5, -8.0, -10.0), (-1.0, -3.0))
     best: tuple[tuple[float, float], AcceptRule] | None = None
     for margin, floor, none_gap in grid:
-        rule = AcceptRule(margin=margin, floor=floor, none_gap=none_gap, end_floor=-3.5, **OFF)
+        rule = AcceptRule(
+            margin=margin, floor=floor, none_gap=none_gap, end_floor=-3.5
+        ).without_word_checks()
         got = evaluate(tune, rule)
         key = (got["hits"] - got["false"], got["hits"])  # a false accept costs a miss
         if best is None or key > best[0]:

@@ -305,12 +305,7 @@ class LiveLoop:
         at = self.t0 + t
         for effect in effects:
             if isinstance(effect, Speak):
-                text = effect.text
-                if self._record_failed and text == self.session.lines.stopped:
-                    text = (
-                        self.session.lines.stopped_unsaved
-                    )  # never say it is saved when it is not
-                sound = self._render(text)
+                sound = self._render(self._said(effect.text))
                 self.out.play(sound, "speech", tag=effect.utterance, name=effect.purpose, at=at)
             elif isinstance(effect, StopSpeech):
                 self.out.stop_speech()
@@ -325,6 +320,12 @@ class LiveLoop:
             elif isinstance(effect, Finish):
                 self.finish = effect
             self.view.effect(t, effect)
+
+    def _said(self, text: str) -> str:
+        # The stop line is made with the effects that record the stop, so a
+        # failure to save is known only here: never say it is saved when it is not.
+        lines = self.session.lines
+        return lines.stopped_unsaved if self._record_failed and text == lines.stopped else text
 
     def _render(self, text: str) -> Sound:
         try:

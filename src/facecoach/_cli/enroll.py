@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "enroll", help="say each command a few times so the coach learns how you say them"
     )
-    p.add_argument("--lang", default="en", help="language pack (Whisper: en only)")
+    p.add_argument("--lang", default="en", help="language pack (en or ko)")
     p.add_argument("--model", metavar="PATH", help="a Whisper model directory")
     p.add_argument("--takes", type=int, default=3, help="times each phrase is said (default 3)")
     p.add_argument(
@@ -82,7 +82,7 @@ def _enroll(args: argparse.Namespace) -> int:
     if not takes:
         print("No takes: nothing kept.")
         return 1
-    general = WhisperSettings()
+    general = WhisperSettings.for_language(pack.code)
     default_rules = {c.value: r for c, r in general.rules}
     rules = personal_rules(takes, default_rules, general.rule)
     for line in enrolment_report(takes, pack, rules, general.rule):
@@ -95,7 +95,7 @@ def _enroll(args: argparse.Namespace) -> int:
                 f"{before.floor:g} -> {rule.floor:.1f}, end {before.end_floor:g} -> "
                 f"{rule.end_floor:.1f} (within the safe limit)"
             )
-    path = save_enrolment(where, Enrolment(pack.code, "tiny.en", tuple(takes)))
+    path = save_enrolment(where, Enrolment(pack.code, recognizer.model_name, tuple(takes)))
     print(f"Kept in {path}; run, listen and check use it. Forget it: facecoach enroll --reset")
     return 0
 

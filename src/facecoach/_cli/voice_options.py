@@ -19,8 +19,8 @@ def add_voice_arguments(p: argparse.ArgumentParser) -> None:
         "--engine",
         choices=ENGINES,
         default="auto",
-        help="recogniser (default: Whisper tiny.en for English when the whisper extra "
-        "is installed, else Vosk when a model for the language is found, else PocketSphinx)",
+        help="recogniser (default: Whisper when installed: tiny.en for English, base for "
+        "Korean; else Vosk when a model for the language is found, else PocketSphinx)",
     )
     p.add_argument("--lang", default="en", help="language pack: en or ko (default en)")
     p.add_argument("--model", metavar="PATH", help="a Vosk or Whisper model directory")

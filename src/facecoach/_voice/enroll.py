@@ -18,6 +18,7 @@ without them. Everything here is pure except ``load_enrolment``,
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -108,9 +109,16 @@ class Take:
         return self.heard == self.command
 
 
+_LIP_SOUNDS = frozenset("pbm") | frozenset(
+    # Hangul's lip consonants as conjoining jamo (a syllable's NFD form):
+    # initial ㅁ ㅂ ㅃ ㅍ, final ㅁ ㅂ ㅍ.
+    "\u1106\u1107\u1108\u1111\u11b7\u11b8\u11c1"
+)
+
+
 def is_lip_free(phrase: str) -> bool:
-    """No p, b or m: sayable with weak lip closure."""
-    return not set(phrase) & set("pbm")
+    """No p, b or m (in Korean ㅁ, ㅂ, ㅃ, ㅍ): sayable with weak lip closure."""
+    return not set(unicodedata.normalize("NFD", phrase.lower())) & _LIP_SOUNDS
 
 
 def take_from(verdict: Verdict | None, phrase: str, command: str) -> Take:

@@ -17,8 +17,8 @@ class VoiceSettings:
     lang: str = "en"
     """Language pack code (or path to a pack file)."""
     engine: Engine = "auto"
-    """"auto": Whisper tiny.en for English when installed, else Vosk when a model
-    is found, else PocketSphinx for English."""
+    """"auto": Whisper when installed (tiny.en for English, base for Korean), else
+    Vosk when a model is found, else PocketSphinx for English."""
     model: str | None = None
     """``--model PATH``: a Vosk or Whisper (CTranslate2) model directory."""
     barge_in: bool = False

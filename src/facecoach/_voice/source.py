@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,7 @@ from .mic import AudioBlock, AudioSource, MicError, MicSource, WavSource
 from .models import ModelNotFound, find_model
 from .recognizer import RATE, Decision, Recognizer
 from .settings import Engine, VoiceSettings
+from .whisper_models import WHISPER_MODELS
 
 if TYPE_CHECKING:
     from .whisper import WhisperSettings
@@ -73,7 +75,7 @@ def make_recognizer(
     except LanguagePackError as exc:
         raise VoiceError(str(exc)) from exc
     env = os.environ if environ is None else environ
-    if engine == "whisper" or (engine == "auto" and pack.code == "en"):
+    if engine == "whisper" or (engine == "auto" and pack.code in WHISPER_MODELS):
         whisper = _whisper_recognizer(
             pack, places, model, env, required=engine == "whisper", remember=remember
         )
@@ -119,7 +121,7 @@ def _whisper_recognizer(
     required: bool,
     remember: bool = False,
 ) -> Recognizer | None:
-    """Whisper tiny.en when asked for, or for "auto" in English when it is installed.
+    """Whisper when asked for, or for "auto" in a language it hears when it is installed.
 
     With "auto", a Vosk model given by ``--model`` or ``$FACECOACH_MODEL`` wins,
     and a missing extra or model means None (the caller goes on to Vosk or
@@ -133,7 +135,7 @@ def _whisper_recognizer(
     if not required and (not have_whisper() or (explicit and is_model_dir(Path(explicit)))):
         return None
     try:
-        choice = find_whisper_model(places, explicit=model, environ=env)
+        choice = find_whisper_model(places, explicit=model, environ=env, lang=pack.code)
         settings, enrolled = _enrolled_settings(pack, places) if remember else (None, "")
         recognizer = WhisperRecognizer(pack, choice.path, settings)
     except (ModelNotFound, WhisperError) as exc:
@@ -144,7 +146,8 @@ def _whisper_recognizer(
     if choice.origin.startswith("package "):
         name = choice.origin.removeprefix("package ").replace("_", "-")
     recognizer.description = (
-        f"whisper tiny.en, model {name} ({choice.origin}: {choice.path}), Silero VAD, "
+        f"whisper {recognizer.model_name}, model {name} ({choice.origin}: {choice.path}), "
+        "Silero VAD, "
         f"language {pack.code}{enrolled}"
     )
     return recognizer
@@ -162,12 +165,12 @@ def _enrolled_settings(pack: LanguagePack, places: Places) -> tuple[WhisperSetti
         return None, f" (voice enrolment not used: {exc})"
     if enrolment is None:
         return None, ""
-    general = WhisperSettings()
+    general = WhisperSettings.for_language(pack.code)
     rules = personal_rules(enrolment.takes, {c.value: r for c, r in general.rules}, general.rule)
     known = {c.value for c in Command}
     chosen = tuple((Command(c), r) for c, r in rules.items() if c in known)
     return (
-        WhisperSettings(rules=chosen),
+        replace(general, rules=chosen),
         f", your voice enrolment ({len(enrolment.takes)} takes)",
     )
 

@@ -1,6 +1,7 @@
-"""Whisper tiny.en as a phrase scorer: how well each command phrase explains a segment.
+"""Whisper as a phrase scorer: how well each command phrase explains a segment.
 
-Free decoding of a half-second command by Whisper tiny.en is unreliable (it
+Written for tiny.en (English); a multilingual model is told the language
+(``language=``). Free decoding of a half-second command by Whisper tiny.en is unreliable (it
 loops: "Repeat. Repeat. Repeat."), so the phrases are scored instead, with
 CTranslate2 directly:
 

@@ -4,13 +4,14 @@
 A real `facecoach run` in a child process: the real speech engine speaking
 through a real output stream (an ALSA `file` device writing to /dev/null, as
 in the tests: there is no sound card here), Silero VAD and the recogniser
-hearing a `--mic-file` paced in real time. The file says "stop" twice about
-forty seconds in, so the run ends on its own. Prints the child's peak memory
+hearing a `--mic-file` paced in real time. The file says "stop" ("그만" with
+`--lang ko`, in espeak-ng's Korean voice) twice about forty seconds in, so
+the run ends on its own. Prints the child's peak memory
 (VmHWM) and wall time, then the recogniser's cold and warm load times in
 this process. Asserts nothing.
 
     .venv/bin/python scripts/bench_live_voice.py [--engine whisper] [--tts piper]
-        [--stop-at SECONDS]
+        [--lang en] [--stop-at SECONDS]
 """
 
 from __future__ import annotations
@@ -38,10 +39,15 @@ pcm.nullfile { type file slave.pcm "null" file "/dev/null"
 """
 
 
-def _mic_file(path: Path, stop_at: float) -> None:
+def _mic_file(path: Path, stop_at: float, lang: str) -> None:
     """Silence with a noise floor, then "stop", "stop" (the second confirms it)."""
     rng = np.random.default_rng(5)
-    clip = corpus.piper_say("stop") if corpus.have_piper() else corpus.espeak_say("stop")
+    if lang == "ko":
+        clip = corpus.espeak_say("그만", voice="ko")
+    elif corpus.have_piper():
+        clip = corpus.piper_say("stop")
+    else:
+        clip = corpus.espeak_say("stop")
     first, last = corpus.speech_bounds(clip)
     word = clip[first:last].astype(np.float64)
     audio = np.zeros(int((stop_at + 20.0) * RATE))
@@ -60,12 +66,13 @@ def _live_run(args: argparse.Namespace, work: Path) -> None:
     home.mkdir()
     (home / ".asoundrc").write_text(_ASOUNDRC)
     mic = work / "mic.wav"
-    _mic_file(mic, args.stop_at)
+    _mic_file(mic, args.stop_at, args.lang)
     env = {**os.environ, "HOME": str(home), "FACECOACH_HOME": str(work / "fc")}
     base = [sys.executable, "-c", FACECOACH_WITH_PEAK]
     setup = ["profile", "--side", "left", "--stage", "long-standing"]
     subprocess.run([*base, *setup], env=env, capture_output=True, check=True)
     argv = ["run", "starter", "--engine", args.engine, "--tts", args.tts, "--mic-file", str(mic)]
+    argv += ["--lang", args.lang]
     # the first run renders every line (cold speech cache); the next reuses them, as later days do
     for cache in ("cold", "warm"):
         began = time.monotonic()
@@ -84,7 +91,7 @@ def _live_run(args: argparse.Namespace, work: Path) -> None:
             print(done.stdout[-3000:], done.stderr[-1500:])
 
 
-def _load_times(engine: str, work: Path) -> None:
+def _load_times(engine: str, lang: str, work: Path) -> None:
     from facecoach._paths import places
     from facecoach._voice import make_recognizer
 
@@ -92,7 +99,7 @@ def _load_times(engine: str, work: Path) -> None:
     times = []
     for _ in range(3):
         began = time.monotonic()
-        recognizer = make_recognizer("en", where, engine, None, remember=False)
+        recognizer = make_recognizer(lang, where, engine, None, remember=False)
         times.append(time.monotonic() - began)
         del recognizer
     first, *warm = times
@@ -104,13 +111,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", default="whisper")
     parser.add_argument("--tts", default="piper")
+    parser.add_argument("--lang", default="en", help="language of the commands (en or ko)")
     parser.add_argument("--stop-at", type=float, default=40.0)
     parser.add_argument("--verbose", action="store_true", help="print what each run printed")
     args = parser.parse_args()
     print(f"load average: {os.getloadavg()[0]:.1f} (2 cores)")
     with tempfile.TemporaryDirectory() as tmp:
         _live_run(args, Path(tmp))
-        _load_times(args.engine, Path(tmp))
+        _load_times(args.engine, args.lang, Path(tmp))
     return 0
 
 

@@ -197,6 +197,7 @@ def test_headset_check_on_the_alsa_file_device(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stdout + out.stderr[-2000:]
     assert "Recogniser: pocketsphinx" in out.stdout
     assert "level" in out.stdout
+    assert "Say 'next' now" in out.stdout  # the pack's phrase (in Korean, 다음)
     assert "Heard 'next': voice commands work with this headset." in out.stdout
     assert "could not play it" not in out.stdout  # the line went out through the output path
 

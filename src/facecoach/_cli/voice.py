@@ -10,10 +10,12 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .._core.commands import Command
 from .._core.ports import CommandSource, SpeechGate
 from .._paths import Places, places
 from .._voice.download import PINNED_FILES, DownloadError, download_files, download_model
 from .._voice.headset import QUIET_DBFS, hear_one, level_dbfs
+from .._voice.langpack import load_pack
 from .._voice.mic import AudioSource, MicError, MicSource, WavSource
 from .._voice.recognizer import Decision
 from .._voice.source import (
@@ -212,12 +214,15 @@ def _check(args: argparse.Namespace) -> int:
     mic.close()
     print("2. A test line from the coach:")
     _say("This is your coach. If you can hear me, say next.", args)
-    print(f"3. Say 'next' now (waiting {args.seconds:g} seconds).")
+    # The pack's own word for "next" (in Korean, 다음): the line above is
+    # spoken in the coach's English voice.
+    wanted = load_pack(args.lang).phrases_of(Command.NEXT)[0]
+    print(f"3. Say '{wanted}' now (waiting {args.seconds:g} seconds).")
     mic = MicSource(time.monotonic, device=input_device(args.mic_input))
     result = hear_one(recognizer, mic, args.seconds)
     if result.error is not None:
         return _fail(result.error)
-    print(f"   {result.words()}")
+    print(f"   {result.words(wanted)}")
     return 0 if result.heard is not None else 1
 
 

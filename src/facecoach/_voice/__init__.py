@@ -140,6 +140,7 @@ if TYPE_CHECKING:
         is_whisper_dir,
     )
     from .whisper_rules import (
+        STRICT_NONE_GAP,
         AcceptRule,
         Scored,
         Verdict,
@@ -188,6 +189,7 @@ _HOME = {
     "Recognizer": "recognizer",
     "SAFE_RULE": "enroll",
     "SAFE_SAFETY_RULE": "enroll",
+    "STRICT_NONE_GAP": "whisper_rules",
     "Scored": "whisper_rules",
     "ScriptedListener": "recognizer",
     "Segment": "segmenter",
@@ -275,6 +277,7 @@ __all__ = [
     "READ_FRAMES",
     "SAFE_RULE",
     "SAFE_SAFETY_RULE",
+    "STRICT_NONE_GAP",
     "WHISPER_MODELS",
     "WHISPER_PACKAGE",
     "AcceptRule",

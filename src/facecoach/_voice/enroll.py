@@ -145,7 +145,9 @@ def passes(take: Take, rule: AcceptRule) -> bool:
     """The take is accepted as its prompted command under ``rule``."""
     if not take.right_phrase:
         return False
-    none_ok = take.none_score is None or take.score >= take.none_score + rule.none_gap
+    none_ok = take.none_score is None or (
+        take.score >= take.none_score + rule.none_gap_for(take.text)
+    )
     return (
         take.score >= rule.floor
         and take.score >= take.free_score - rule.margin

@@ -13,7 +13,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-__all__ = ["AcceptRule", "Scored", "Verdict", "accept", "near_word"]
+__all__ = ["STRICT_NONE_GAP", "AcceptRule", "Scored", "Verdict", "accept", "near_word"]
+
+STRICT_NONE_GAP = -1.0
+"""How far a ``strict`` phrase may trail the best non-command word."""
 
 NEAR_FROM = 3
 """Letters a word of the free transcript must share with the start of the
@@ -74,6 +77,17 @@ class AcceptRule:
     Sixth round, with ``longer_gap`` -1.0 (seen splits, cached scores): 12 of
     58 false accepts gone (fresh2 17 to 13, fresh3 31 to 23), one command
     lost (espeak-ng's "resume" going on by -0.7); -1.5 and -0.5 no better."""
+
+    strict: tuple[str, ...] = ()
+    """Phrases that must beat the best non-command word by ``STRICT_NONE_GAP``
+    even where ``none_gap`` lets the command trail it (``none_gap_for``)."""
+
+    def none_gap_for(self, phrase: str) -> float:
+        """``none_gap``, or ``STRICT_NONE_GAP`` where that is stricter and
+        ``phrase`` is one of the ``strict`` ones."""
+        if phrase in self.strict:
+            return max(self.none_gap, STRICT_NONE_GAP)
+        return self.none_gap
 
     def without_word_checks(self) -> AcceptRule:
         """This rule with the longer-word, piece and near-word checks off: for
@@ -137,7 +151,7 @@ def accept(
         reason = f"unsure ({best.score:.1f} below {rule.floor:.1f})"
     elif best.score < free_score - rule.margin:
         reason = f"heard {free_text!r} ({best.score - free_score:.1f})"
-    elif best_none is not None and best.score < best_none.score + rule.none_gap:
+    elif best_none is not None and best.score < best_none.score + rule.none_gap_for(best.text):
         reason = f"more like {best_none.text!r}"
     elif best.end < rule.end_floor:
         reason = f"goes on after {best.text!r} ({best.end:.1f})"

@@ -26,6 +26,7 @@ from facecoach._voice.enroll import (
     load_enrolment,
     personal_rules,
     save_enrolment,
+    taught_phrases,
 )
 from facecoach._voice.whisper import WhisperSettings
 from facecoach._voice.whisper_scoring import AcceptRule
@@ -125,6 +126,64 @@ def test_korean_lip_consonants_are_not_lip_free() -> None:
     assert not is_lip_free("Pause") and is_lip_free("go on")
 
 
+def test_a_phrase_heard_poorly_is_replaced_in_what_the_coach_teaches() -> None:
+    from facecoach._core.state import TAUGHT
+
+    takes = [take("repeat", "repeat", -12.0)] * 3 + [take("say again", "repeat", -1.0)] * 3
+    takes += [take("wait", "pause", -1.0)] * 3 + [take("pause", "pause", -1.0)] * 3
+    takes += [take("back", "back", -12.0)] * 3 + [take("go back", "back", -12.0)] * 3
+    taught = taught_phrases(takes, TAUGHT, DEFAULTS, GENERAL.rule)
+    # "repeat" fails, "say again" is heard; "wait" is heard anyway; nothing
+    # of "back" was heard, so there is nothing better to teach.
+    assert taught == {Command.REPEAT: "say again"}
+
+
+def test_the_session_lines_teach_the_enrolled_phrases() -> None:
+    from facecoach._core.state import SessionLines
+
+    usual = SessionLines()
+    line = "You can say: next, repeat, too tight, wait, continue, back, stop, or help."
+    assert usual.help == line
+    mine = usual.teaching({Command.REPEAT: "say again", Command.HELP: "what can i say"})
+    assert mine.help == (
+        "You can say: next, say again, too tight, wait, continue, back, stop, or what can I say."
+    )
+    assert mine.confirm_stop == usual.confirm_stop
+    assert usual.teaching({Command.STOP: "finish"}).confirm_stop == (
+        "Say finish again to end the session."
+    )
+
+
+def test_a_live_run_teaches_what_the_voice_enrolment_found(tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from facecoach._live import SoundOptions, run_live
+    from facecoach._voice.mic import MemorySource
+    from facecoach._voice.recognizer import ScriptedListener
+    from facecoach._voice.source import VoiceCommands
+    from sound_fixtures import ScriptedSource, mini_plan
+
+    listener = ScriptedListener([])
+    listener.taught = {Command.REPEAT: "say again"}  # type: ignore[attr-defined]
+    voice = VoiceCommands(MemorySource(np.zeros(1600, dtype=np.int16)), listener, lambda: 0.0)
+    assert voice.taught == {Command.REPEAT: "say again"}
+    screen = io.StringIO()
+    options = SoundOptions(tts="fake", data_dir=str(tmp_path), keyboard=False, text_only=True)
+    status = run_live(
+        mini_plan(),
+        options,
+        command_sources=[ScriptedSource([(0.3, Command.HELP), (1.5, Command.STOP)])],
+        gated_sources=[voice.bind],
+        console=Console(file=screen, width=200, highlight=False),
+    )
+    text = screen.getvalue()
+    assert status == 0
+    assert "the coach will suggest 'say again' for repeat" in text
+    assert "You can say: next, say again, too tight, wait," in text
+
+
 def test_the_report_offers_lip_free_phrases_where_lips_do_poorly() -> None:
     pack = load_pack("en")
     takes = [take("pause", "pause", -12.0)] * 3 + [take("wait", "pause", -1.0)] * 3
@@ -198,6 +257,19 @@ def test_enroll_from_a_recording_then_listening_uses_it(
     assert dict((c.value, r) for c, r in mine.settings.rules) == expected  # type: ignore[attr-defined]
     other = make_recognizer("en", where, "whisper", remember=False)
     assert "enrolment" not in other.description
+
+
+@needs_model
+def test_the_microphone_s_recogniser_carries_what_to_teach(tmp_path: Path) -> None:
+    from facecoach._voice.source import make_recognizer
+
+    where = places(tmp_path)
+    takes = [take("repeat", "repeat", -12.0)] * 3 + [take("say again", "repeat", -1.0)] * 3
+    save_enrolment(where, Enrolment("en", "tiny.en", tuple(takes)))
+    mine = make_recognizer("en", where, "whisper", environ={}, remember=True)
+    assert mine.taught == {Command.REPEAT: "say again"}  # type: ignore[attr-defined]
+    anyone = make_recognizer("en", where, "whisper", environ={}, remember=False)
+    assert anyone.taught == {}  # type: ignore[attr-defined]
 
 
 @needs_model

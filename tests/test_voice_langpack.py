@@ -118,12 +118,13 @@ def test_lip_free_alternatives_are_never_said_by_the_coach() -> None:
     )
     text = f" {' '.join(said.split())} "
     pack = load_pack("en")
-    # Besides the phrase the coach teaches for each command: its own name
-    # ("next", "too tight"), but "continue" for resume and "wait" for pause,
-    # which Whisper hears far better than "resume" and "pause".
-    taught = {Command.RESUME: "continue", Command.PAUSE: "wait"}
+    # Besides the phrase the coach teaches for each command (TAUGHT: mostly
+    # its own name, but "continue" for resume and "wait" for pause, which
+    # Whisper hears far better than "resume" and "pause").
+    from facecoach._core.state import TAUGHT
+
     for command in Command:
-        name = taught.get(command, command.value)
+        name = TAUGHT[command]
         free = [p for p in pack.phrases_of(command) if not set(p) & set("pbm")]
         others = [p for p in free if p != name]
         assert others or free == [name], command

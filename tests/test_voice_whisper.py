@@ -137,13 +137,13 @@ def test_a_strict_phrase_may_not_trail_a_non_command_word() -> None:
 
     settings = WhisperSettings()
     rules = {c.value: r for c, r in settings.rules}
-    # "pause" may trail "ready" by up to 2.5; "wait" (strict) only by 1.0.
+    # "pause" may trail "ready" by up to 2.5; "wait" (strict) not at all.
     for phrase, heard in (("pause", "pause"), ("wait", None)):
-        behind = [scored(phrase, "pause", -5.2), scored("ready", "", -3.3)]
+        behind = [scored(phrase, "pause", -4.0), scored("ready", "", -3.3)]
         assert accept("Break", -3.0, behind, rules, settings.rule).command == heard
-    close = [scored("wait", "pause", -4.0), scored("ready", "", -3.3)]
-    assert accept("Wait", -3.0, close, rules, settings.rule).command == "pause"
-    assert rules["pause"].none_gap_for("wait") == -1.0
+    ahead = [scored("wait", "pause", -3.2), scored("ready", "", -3.3)]
+    assert accept("Wait", -3.0, ahead, rules, settings.rule).command == "pause"
+    assert rules["pause"].none_gap_for("wait") == 0.0
     assert rules["pause"].none_gap_for("pause") == -2.5
 
 

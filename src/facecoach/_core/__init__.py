@@ -123,6 +123,7 @@ from .simulate import (
 from .state import (
     EASE_FACTOR,
     KIND_STATE,
+    TAUGHT,
     TICK_SECONDS,
     TRANSITIONS,
     IllegalMove,
@@ -164,6 +165,7 @@ __all__ = [
     "POINTS",
     "POINT_WORDS",
     "READY_SECONDS",
+    "TAUGHT",
     "TICK_SECONDS",
     "TIMER_KIND",
     "TRANSITIONS",

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
+from types import MappingProxyType
 from typing import Literal
 
+from .commands import Command
 from .plan import StepKind
 
 __all__ = [
     "EASE_FACTOR",
     "KIND_STATE",
+    "TAUGHT",
     "TICK_SECONDS",
     "TRANSITIONS",
     "IllegalMove",
@@ -89,6 +92,36 @@ _EASE_OFF = {
 }
 
 
+TAUGHT: Mapping[Command, str] = MappingProxyType(
+    # "continue", not "resume": Whisper heard "resume" 21 times in 35 across
+    # the benchmark's seen splits ("Present", "Renew"), "continue" 35 in 35.
+    # "wait", not "pause": 82 of 82 against 68 of 82 in the sixth round's
+    # runs, and with lips that do not close 6 of 6 against 4 of 6
+    # (scripts/bench_weak_lips.py).
+    {
+        Command.NEXT: "next",
+        Command.REPEAT: "repeat",
+        Command.TOO_TIGHT: "too tight",
+        Command.PAUSE: "wait",
+        Command.RESUME: "continue",
+        Command.BACK: "back",
+        Command.STOP: "stop",
+        Command.HELP: "help",
+    }
+)
+"""The phrase the coach teaches for each command, in the order it lists them.
+A voice enrolment may teach a person others (``SessionLines.teaching``)."""
+
+
+def _spoken(phrase: str) -> str:
+    return " ".join("I" if word == "i" else word for word in phrase.split())
+
+
+def _help_line(taught: Mapping[Command, str]) -> str:
+    said = [_spoken(taught[c]) for c in TAUGHT]
+    return f"You can say: {', '.join(said[:-1])}, or {said[-1]}."
+
+
 @dataclass(frozen=True)
 class SessionLines:
     """The lines the engine says on its own (a language pack may replace them)."""
@@ -97,14 +130,9 @@ class SessionLines:
     """Said after "too tight" when the exercise's kind has no line of its own."""
     ease_off_by_kind: Mapping[str, str] = field(default_factory=lambda: dict(_EASE_OFF))
     """The ease-off line for each exercise kind (resistance, stretch, ...)."""
-    # "continue", not "resume": Whisper heard "resume" 21 times in 35 across
-    # the benchmark's seen splits ("Present", "Renew"), "continue" 35 in 35.
-    # "wait", not "pause": 82 of 82 against 68 of 82 in the sixth round's
-    # runs, and with lips that do not close 6 of 6 against 4 of 6
-    # (scripts/bench_weak_lips.py).
-    help: str = "You can say: next, repeat, too tight, wait, continue, back, stop, or help."
-    confirm_stop: str = "Say stop again to end the session."
-    paused: str = "Paused. Say continue when you are ready."
+    help: str = _help_line(TAUGHT)
+    confirm_stop: str = f"Say {TAUGHT[Command.STOP]} again to end the session."
+    paused: str = f"Paused. Say {TAUGHT[Command.RESUME]} when you are ready."
     device_paused: str = "The sound device went away, so we are paused."
     input_paused: str = (
         "The microphone has stopped, so I cannot hear you. We are paused. "
@@ -125,6 +153,17 @@ class SessionLines:
     def ease_off_for(self, kind: str) -> str:
         """The ease-off line for an exercise of ``kind``."""
         return self.ease_off_by_kind.get(kind, self.ease_off)
+
+    def teaching(self, phrases: Mapping[Command, str]) -> SessionLines:
+        """These lines, teaching ``phrases`` (by command) where given instead of
+        ``TAUGHT``: the help line, and the words asked for to stop and go on."""
+        taught = {**TAUGHT, **phrases}
+        return replace(
+            self,
+            help=_help_line(taught),
+            confirm_stop=f"Say {_spoken(taught[Command.STOP])} again to end the session.",
+            paused=f"Paused. Say {_spoken(taught[Command.RESUME])} when you are ready.",
+        )
 
     def all_lines(self) -> list[str]:
         """Every line here, for rendering ahead of a session."""

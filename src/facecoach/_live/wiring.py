@@ -21,6 +21,7 @@ from .._core.events import RecordEntry
 from .._core.plan import Plan
 from .._core.ports import CommandSource, SpeechGate
 from .._core.session import Session
+from .._core.state import SessionLines
 from .._paths import Places, places
 from .._sound.cues import load_cues
 from .._sound.devices import DeviceProblem, choose_device, list_devices
@@ -31,6 +32,7 @@ from .._sound.speech import FakeSpeaker, Speaker, TtsUnavailable
 from .._sound.speech_files import line_seconds
 from .._sound.stream import SounddeviceOut
 from .._sound.tts import make_speaker
+from .._voice.source import VoiceCommands
 from .keys import KeyboardSource, key_help
 from .loop import LiveLoop, LiveOptions
 from .view import make_view
@@ -205,6 +207,13 @@ def run_live(
     if options.keyboard and sys.stdin.isatty():
         sources.append(KeyboardSource(sys.stdin))
     loop.sources = sources
+    taught = {c: p for s in sources if isinstance(s, VoiceCommands) for c, p in s.taught.items()}
+    if taught and session is None:
+        # Nothing has been said yet: the help line and the words asked for
+        # teach what this person's voice enrolment found heard best.
+        loop.session.lines = loop.session.lines.teaching(taught)
+        said = ", ".join(f"'{p}' for {c.value}" for c, p in taught.items())
+        console.print(f"From your voice enrolment, the coach will suggest {said}.")
     pace = f"at {options.rate} words a minute"
     if options.tts == "piper" and options.rate == natural_rate("piper"):
         pace = "at its natural pace"  # Piper's length scale is left as trained
@@ -216,7 +225,7 @@ def run_live(
         plan, loop.session, output=loop.out.name, text_mode=text_mode, console=console
     )
     notices.view = loop.view
-    stop_warming = _warm_cache(speaker, plan)
+    stop_warming = _warm_cache(speaker, plan, loop.session.lines)
     signals = _SignalStop(loop)
     try:
         if on_loop is not None:
@@ -291,7 +300,7 @@ class _SignalStop:
         self._previous.clear()
 
 
-def _warm_cache(speaker: Speaker, plan: Plan) -> Callable[[], None]:
+def _warm_cache(speaker: Speaker, plan: Plan, lines: SessionLines) -> Callable[[], None]:
     """Render the plan's lines in the background, in order, so each is ready in time.
 
     Returns a function that stops the rendering and waits for the line in hand:
@@ -303,7 +312,7 @@ def _warm_cache(speaker: Speaker, plan: Plan) -> Callable[[], None]:
     stop = threading.Event()
 
     def work() -> None:
-        for text in spoken_lines(plan):
+        for text in spoken_lines(plan, lines):
             if stop.is_set():
                 return
             try:

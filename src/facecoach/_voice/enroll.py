@@ -269,6 +269,44 @@ def _number(value: object) -> float:
     return number
 
 
+def phrase_tally(
+    takes: Iterable[Take], rules: Mapping[str, AcceptRule], default: AcceptRule
+) -> dict[str, tuple[int, int]]:
+    """(takes heard as their command, takes) of each prompted phrase, in order."""
+    tally: dict[str, tuple[int, int]] = {}
+    for take in takes:
+        hit, total = tally.get(take.phrase, (0, 0))
+        tally[take.phrase] = (hit + passes(take, rules.get(take.command, default)), total + 1)
+    return tally
+
+
+def taught_phrases(
+    takes: Iterable[Take],
+    usual: Mapping[Command, str],
+    rules: Mapping[str, AcceptRule],
+    default: AcceptRule,
+) -> dict[Command, str]:
+    """The phrase to teach this person instead of the ``usual`` one, for each
+    command whose usual phrase their takes show unreliable while another
+    phrase of the command was heard reliably (the best share; lip-free first
+    on a tie). Commands with nothing better are left out."""
+    tally = phrase_tally(takes, rules, default)
+    share = {p: hit / total for p, (hit, total) in tally.items()}
+    phrase_of = {t.phrase: t.command for t in takes}
+    better: dict[Command, str] = {}
+    for command, phrase in usual.items():
+        if phrase not in share or share[phrase] >= RELIABLE_SHARE:
+            continue
+        others = [
+            p
+            for p, c in phrase_of.items()
+            if c == command.value and p != phrase and share[p] >= RELIABLE_SHARE
+        ]
+        if others:
+            better[command] = max(others, key=lambda p: (share[p], is_lip_free(p)))
+    return better
+
+
 def enrolment_report(
     takes: Sequence[Take],
     pack: LanguagePack,
@@ -276,11 +314,7 @@ def enrolment_report(
     default: AcceptRule,
 ) -> list[str]:
     """What to tell the person: phrases heard reliably, poorly, and lip-free offers."""
-    tally: dict[str, list[int]] = {}
-    for take in takes:
-        counts = tally.setdefault(take.phrase, [0, 0])
-        counts[0] += passes(take, rules.get(take.command, default))
-        counts[1] += 1
+    tally = phrase_tally(takes, rules, default)
     reliable = [p for p, (h, n) in tally.items() if h >= RELIABLE_SHARE * n]
     poor = [p for p in tally if p not in reliable]
     lines = []

@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .._core.commands import Command
 from .._core.ports import Clock, HeardCommand, Hearing, SourceLost, SpeechGate
+from .._core.state import TAUGHT
 from .._paths import Places
 from .langpack import LanguagePack, LanguagePackError, load_pack
 from .mic import AudioBlock, AudioSource, MicError, MicSource, WavSource
@@ -136,8 +138,11 @@ def _whisper_recognizer(
         return None
     try:
         choice = find_whisper_model(places, explicit=model, environ=env, lang=pack.code)
-        settings, enrolled = _enrolled_settings(pack, places) if remember else (None, "")
+        settings, enrolled, taught = (
+            _enrolled_settings(pack, places) if remember else (None, "", {})
+        )
         recognizer = WhisperRecognizer(pack, choice.path, settings)
+        recognizer.taught = taught
     except (ModelNotFound, WhisperError) as exc:
         if required:
             raise VoiceError(str(exc)) from exc
@@ -153,25 +158,29 @@ def _whisper_recognizer(
     return recognizer
 
 
-def _enrolled_settings(pack: LanguagePack, places: Places) -> tuple[WhisperSettings | None, str]:
-    """(Whisper settings with this person's rules or None, what to add to the description)."""
-    from .._core.commands import Command
-    from .enroll import EnrolmentError, load_enrolment, personal_rules
+def _enrolled_settings(
+    pack: LanguagePack, places: Places
+) -> tuple[WhisperSettings | None, str, dict[Command, str]]:
+    """(Whisper settings with this person's rules or None, what to add to the
+    description, phrases to teach them instead of the usual ones)."""
+    from .enroll import EnrolmentError, load_enrolment, personal_rules, taught_phrases
     from .whisper import WhisperSettings
 
     try:
         enrolment = load_enrolment(places, pack.code)
     except EnrolmentError as exc:
-        return None, f" (voice enrolment not used: {exc})"
+        return None, f" (voice enrolment not used: {exc})", {}
     if enrolment is None:
-        return None, ""
+        return None, "", {}
     general = WhisperSettings.for_language(pack.code)
     rules = personal_rules(enrolment.takes, {c.value: r for c, r in general.rules}, general.rule)
     known = {c.value for c in Command}
     chosen = tuple((Command(c), r) for c, r in rules.items() if c in known)
+    usual = {c: p for c, p in TAUGHT.items() if pack.command_for(p) is c}
     return (
         replace(general, rules=chosen),
         f", your voice enrolment ({len(enrolment.takes)} takes)",
+        taught_phrases(enrolment.takes, usual, rules, general.rule),
     )
 
 
@@ -212,6 +221,13 @@ class VoiceCommands:
         if not self._barge_in:
             self._gate = gate
         return self
+
+    @property
+    def taught(self) -> dict[Command, str]:
+        """Phrases the coach should teach this person instead of the usual ones
+        (from their voice enrolment, with the Whisper engine); usually empty."""
+        found = getattr(self.recognizer, "taught", None)
+        return dict(found) if isinstance(found, dict) else {}
 
     @property
     def heard_seconds(self) -> float:

@@ -73,11 +73,12 @@ def _default_rules() -> tuple[tuple[Command, AcceptRule], ...]:
     # the check for a word going on after the phrase (piece_gap). Stop allows
     # more: "finish" was heard as likelier "finished" by 0.3-0.8 for three
     # espeak-ng voices, and "finished" is a non-command word anyway.
-    # Seventh round: "wait" does not trail. It was heard 82 of 82 times on
-    # the seen splits, and holding it to the usual gap lost none of them
-    # (cached scores of ten runs); with lips that do not close, "repeat"
-    # scored as "wait" 1.3-2.1 behind "ready" or "three" and was taken for a
-    # pause in 5 of 9 renditions (scripts/bench_weak_lips.py).
+    # Seventh round: "wait" does not trail (STRICT_NONE_GAP). It was heard 82
+    # of 82 times on the seen splits, and holding it to beat every
+    # non-command word lost none of them (cached scores of ten runs); with
+    # lips that do not close, "repeat" scored as "wait" 0.6-2.1 behind
+    # "ready", "right" or "three" and was taken for a pause in 5 of 9
+    # renditions (scripts/bench_weak_lips.py).
     trails = AcceptRule(none_gap=-2.5)
     pause_trails = AcceptRule(none_gap=-2.5, strict=("wait",))
     return (
@@ -184,6 +185,9 @@ class WhisperRecognizer:
         """The verdict behind the latest decision (for ``listen --verbose`` and tests)."""
         self.on_verdict: Callable[[Verdict], None] | None = None
         """Called with every verdict, in order (``facecoach enroll``)."""
+        self.taught: dict[Command, str] = {}
+        """Phrases to teach this person instead of the usual ones (their voice
+        enrolment: ``enroll.taught_phrases``); empty without one."""
         self.model_name = model.name
         """"tiny.en" or "base"."""
         self.description = f"whisper {model.name} ({model_dir}), Silero VAD, language {pack.code}"

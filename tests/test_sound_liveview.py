@@ -56,7 +56,10 @@ def test_paused_and_finished_are_plain_to_see() -> None:
     session.start(0.0)
     state = LiveState(plan, session)
     state.effect(ClockPaused("device"))
-    assert "OUTPUT DEVICE LOST" in screen_of(state, 1.0)
+    assert "OUTPUT DEVICE LOST: press p or say continue to carry on" in screen_of(state, 1.0)
+    # A person's own phrase, from their voice enrolment, is the one shown.
+    session.lines = session.lines.teaching({Command.RESUME: "go on"})
+    assert "press p or say go on to carry on" in screen_of(state, 1.0)
     state.effect(Finish("stop", 3, 16))
     assert "Finished (stop): 3 of 16 steps" in screen_of(state, 2.0)
 

@@ -149,6 +149,7 @@ def test_the_session_lines_teach_the_enrolled_phrases() -> None:
         "You can say: next, say again, too tight, wait, continue, back, stop, or what can I say."
     )
     assert mine.confirm_stop == usual.confirm_stop
+    assert mine.taught[Command.REPEAT] == "say again" and mine.taught[Command.NEXT] == "next"
     assert usual.teaching({Command.STOP: "finish"}).confirm_stop == (
         "Say finish again to end the session."
     )

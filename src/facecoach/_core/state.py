@@ -130,6 +130,8 @@ class SessionLines:
     """Said after "too tight" when the exercise's kind has no line of its own."""
     ease_off_by_kind: Mapping[str, str] = field(default_factory=lambda: dict(_EASE_OFF))
     """The ease-off line for each exercise kind (resistance, stretch, ...)."""
+    taught: Mapping[Command, str] = field(default_factory=lambda: TAUGHT)
+    """The phrase taught for each command (``TAUGHT``, or a person's own)."""
     help: str = _help_line(TAUGHT)
     confirm_stop: str = f"Say {TAUGHT[Command.STOP]} again to end the session."
     paused: str = f"Paused. Say {TAUGHT[Command.RESUME]} when you are ready."
@@ -160,6 +162,7 @@ class SessionLines:
         taught = {**TAUGHT, **phrases}
         return replace(
             self,
+            taught=MappingProxyType(taught),
             help=_help_line(taught),
             confirm_stop=f"Say {_spoken(taught[Command.STOP])} again to end the session.",
             paused=f"Paused. Say {_spoken(taught[Command.RESUME])} when you are ready.",

@@ -20,6 +20,7 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from .._core.commands import Command
 from .._core.events import (
     ClockPaused,
     ClockResumed,
@@ -187,7 +188,10 @@ def render(state: LiveState, t: float) -> RenderableType:
     if state.paused is not None:
         whys = {"device": "output device lost", "input": "microphone stopped"}
         why = whys.get(state.paused, "paused")
-        parts.append(Text(f"{why.upper()}: press p or say continue to go on", style="bold yellow"))
+        resume = state.session.lines.taught[Command.RESUME]
+        parts.append(
+            Text(f"{why.upper()}: press p or say {resume} to carry on", style="bold yellow")
+        )
     if state.finished is not None:
         f = state.finished
         parts.append(Text(f"Finished ({f.reason}): {f.completed_steps} of {f.planned_steps} steps"))

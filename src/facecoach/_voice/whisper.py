@@ -163,22 +163,32 @@ class WhisperRecognizer:
             self._segmenter = SileroSegmenter(self._settings.vad)
         except SileroError as exc:
             raise WhisperError(str(exc)) from exc
-        self._scorer = scorer or PhraseScorer(
-            model_dir,
-            [(p, c.value) for p, c in pack.phrases],
-            always=(Command.TOO_TIGHT.value,),
-            candidates=self._settings.candidates,
-            none_candidates=self._settings.none_candidates,
-            threads=self._settings.threads,
-            gate=self._settings.gate,
-            # A multilingual model is told the language; its "none of these"
-            # words are the pack's decoys (NONE_WORDS are English).
-            none_words=pack.decoys if model.multilingual else NONE_WORDS,
-            language=pack.code if model.multilingual else None,
-        )
-        # The first call allocates CTranslate2's buffers; pay for it now, not
-        # on the person's first command.
-        self._scorer.score(np.zeros(RATE // 2, dtype=np.int16), gated=False)
+        try:
+            self._scorer = scorer or PhraseScorer(
+                model_dir,
+                [(p, c.value) for p, c in pack.phrases],
+                always=(Command.TOO_TIGHT.value,),
+                candidates=self._settings.candidates,
+                none_candidates=self._settings.none_candidates,
+                threads=self._settings.threads,
+                gate=self._settings.gate,
+                # A multilingual model is told the language; its "none of these"
+                # words are the pack's decoys (NONE_WORDS are English).
+                none_words=pack.decoys if model.multilingual else NONE_WORDS,
+                language=pack.code if model.multilingual else None,
+            )
+            # The first call allocates CTranslate2's buffers; pay for it now,
+            # not on the person's first command.
+            self._scorer.score(np.zeros(RATE // 2, dtype=np.int16), gated=False)
+        except (RuntimeError, ValueError, OSError) as exc:
+            # A damaged or wrong model folder (a cut model.bin, a tokenizer
+            # without Whisper's special tokens, an English-only model for Korean).
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise WhisperError(
+                f"the Whisper model in {model_dir} cannot be used: {reason}. Pass --model "
+                f"with a good one, or delete the folder if facecoach made it (it is made "
+                f"again from the installed 'facecoach[{model.extra}]')"
+            ) from exc
         self._rules = {c.value: r for c, r in self._settings.rules}
         self._early: tuple[Segment, Verdict | None, str, float] | None = None
         self.last: Verdict | None = None
@@ -189,7 +199,9 @@ class WhisperRecognizer:
         """Phrases to teach this person instead of the usual ones (their voice
         enrolment: ``enroll.taught_phrases``); empty without one."""
         self.model_name = model.name
-        """"tiny.en" or "base"."""
+        """"tiny.en" or "base" (what another model given with --model is, if not)."""
+        if getattr(self._scorer, "multilingual", model.multilingual) != model.multilingual:
+            self.model_name = "multilingual" if model.name == "tiny.en" else "English-only"
         self.description = f"whisper {model.name} ({model_dir}), Silero VAD, language {pack.code}"
 
     @property

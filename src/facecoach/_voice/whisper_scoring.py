@@ -129,6 +129,12 @@ class PhraseScorer:
             intra_threads=threads,
             inter_threads=1,
         )
+        self.multilingual = bool(self._model.is_multilingual)
+        """The model hears many languages (it is told which)."""
+        if language and not self._model.is_multilingual:
+            raise ValueError(f"it hears English only, and {language!r} needs a multilingual one")
+        if not language and self._model.is_multilingual:
+            language = "en"  # a multilingual model given for English (--model)
         self._tokenizer: Any = tokenizers.Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._features: Any = FeatureExtractor(feature_size=int(self._model.n_mels))
         task = (

@@ -1,7 +1,8 @@
 """The web app in a real browser (Debian's Chromium, headless, driven by Playwright).
 
 One walk through, as a person would: Today, Profile, start a short routine,
-"Too tight", pause and resume, stop, History; an accessibility check (axe-core)
+"Too tight", pause and resume, stop, History, Routines, and teaching the voice
+(a fake microphone) until Stop; an accessibility check (axe-core)
 on every page; screenshots at desktop and phone sizes in the test's temp dir.
 Sound is text mode, so no sound card is needed.
 """
@@ -13,12 +14,14 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from web_support import served, settings_for
+from facecoach._web.ears import TakeInput
+from web_support import OpenMic, ScriptedTakes, served, settings_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -103,7 +106,12 @@ def test_a_session_from_the_browser(browser: Any, tmp_path: Path, axe_script: Pa
     shots = tmp_path / "screenshots"
     shots.mkdir()
     findings: dict[str, Any] = {}
-    with served(settings_for(tmp_path)) as (server, link):
+
+    def ears() -> TakeInput:  # a microphone that hears nothing until Stop
+        return TakeInput(ScriptedTakes([]), OpenMic)
+
+    settings = replace(settings_for(tmp_path), enrolment=ears, enrolment_off="")
+    with served(settings) as (server, link):
         context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
         context.set_default_timeout(15_000)
         page = context.new_page()
@@ -179,6 +187,19 @@ def test_a_session_from_the_browser(browser: Any, tmp_path: Path, axe_script: Pa
         expect(section.locator("svg[role=img]")).to_be_visible()
         shoot(page, shots, "routines")
         check_accessibility(page, axe_script, "routines", findings)
+
+        # Your voice: taught hands-free, the phrase to say shown as it changes; Stop
+        go(page, "Your voice")
+        expect(page.get_by_role("heading", name="Your voice", level=1)).to_be_visible()
+        expect(page.get_by_text("has not learnt your voice yet")).to_be_visible()
+        page.get_by_role("button", name="Teach facecoach my voice").click()
+        expect(page.locator("#enrol-phrase")).to_have_text("next")
+        expect(page.locator("#enrol-count")).to_contain_text("take 1 of 2")
+        shoot(page, shots, "voice-learning")
+        check_accessibility(page, axe_script, "voice", findings)
+        page.get_by_role("button", name="Stop").click()
+        expect(page.locator("#enrol-status")).to_have_text("Stopped. Nothing new was kept.")
+        expect(page.get_by_role("button", name="Teach facecoach my voice")).to_be_visible()
         context.close()
     (tmp_path / "axe.json").write_text(json.dumps(findings, indent=1), encoding="utf-8")
     if axe_script is None:

@@ -1,16 +1,22 @@
-"""Shared set-up for the web app's tests: a test routine, settings, a served app."""
+"""Shared set-up for the web app's tests: a test routine, settings, a served app, and
+fakes for a voice enrolment's recogniser and microphone."""
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+
 from facecoach._live import SoundOptions
 from facecoach._paths import places
+from facecoach._voice.mic import AudioBlock, MemorySource
+from facecoach._voice.whisper_rules import Verdict
 from facecoach._web.app import ServeSettings
 from facecoach._web.serve import Server, start_in_thread
 
@@ -66,3 +72,49 @@ def served(settings: ServeSettings) -> Iterator[tuple[Server, str]]:
     finally:
         server.should_exit = True
         thread.join(timeout=20)
+
+
+class ScriptedTakes:
+    """A recogniser that gives one scripted verdict per take (None: nothing heard),
+    through the Whisper engine's ``on_verdict`` hook."""
+
+    model_name = "tiny.en"
+
+    def __init__(self, script: Sequence[Verdict | None]) -> None:
+        self.script = list(script)
+        self.on_verdict: Callable[[Verdict], None] | None = None
+        self._new_take = True
+
+    def feed(self, samples: object) -> list[object]:
+        if self._new_take:
+            self._new_take = False
+            outcome = self.script.pop(0) if self.script else None
+            if outcome is not None and self.on_verdict is not None:
+                self.on_verdict(outcome)
+        return []
+
+    def flush(self) -> list[object]:
+        self._new_take = True  # first_verdict flushes at the end of every take
+        return []
+
+
+def quiet_mic() -> MemorySource:
+    """A tenth of a second of silence: the fake recogniser decides what it held."""
+    return MemorySource(np.zeros(1600, dtype=np.int16))
+
+
+class OpenMic:
+    """A microphone that gives silence until it is closed (a take that waits)."""
+
+    def __init__(self) -> None:
+        self.description = "microphone: test"
+        self.opened = threading.Event()
+        self._closed = threading.Event()
+
+    def blocks(self) -> Iterator[AudioBlock]:
+        self.opened.set()
+        while not self._closed.wait(0.01):
+            yield AudioBlock(np.zeros(320, dtype=np.int16))
+
+    def close(self) -> None:
+        self._closed.set()

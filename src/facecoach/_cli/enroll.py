@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from .._core.state import TAUGHT
 from .._paths import places
@@ -21,10 +21,10 @@ from .._voice.enroll import (
     take_from,
     taught_phrases,
 )
-from .._voice.mic import AudioBlock, AudioSource, MicError, MicSource, WavSource
+from .._voice.mic import AudioSource, MicError, MicSource, WavSource
 from .._voice.source import VoiceError, make_recognizer
+from .._voice.takes import first_verdict, verdicts
 from .._voice.whisper import WhisperRecognizer, WhisperSettings
-from .._voice.whisper_scoring import Verdict
 from .voice_options import input_device
 
 __all__ = ["register"]
@@ -105,21 +105,6 @@ def _enroll(args: argparse.Namespace) -> int:
     return 0
 
 
-def _verdicts(recognizer: WhisperRecognizer, source: AudioSource) -> Iterator[Verdict]:
-    """Every verdict on the source's speech, in order."""
-    found: list[Verdict] = []
-    recognizer.on_verdict = found.append
-    try:
-        for block in source.blocks():
-            recognizer.feed(block.samples)
-            yield from found
-            found.clear()
-        recognizer.flush()
-        yield from found
-    finally:
-        recognizer.on_verdict = None
-
-
 def _shown(take: Take) -> str:
     if take.right_phrase:
         return f"heard '{take.text}' (score {take.score:.1f})"
@@ -136,7 +121,7 @@ def _from_file(
         return None
     expected = [(p, c, n) for p, c in prompts for n in range(1, count + 1)]
     takes = []
-    for (phrase, command, n), verdict in zip(expected, _verdicts(recognizer, source), strict=False):
+    for (phrase, command, n), verdict in zip(expected, verdicts(recognizer, source), strict=False):
         take = take_from(verdict, phrase, command)
         print(f"  '{phrase}' take {n}: {_shown(take)}")
         takes.append(take)
@@ -167,7 +152,7 @@ def _from_mic(
             except MicError as exc:
                 _fail(str(exc))
                 return takes
-            verdict = _first_verdict(recognizer, source, args.seconds)
+            verdict = first_verdict(recognizer, source, args.seconds)
             take = take_from(verdict, phrase, command)
             print(f"    {_shown(take)}" if verdict is not None else "    heard nothing")
             answer = read_key("    Enter keep, r redo, s skip, q quit: ")
@@ -186,36 +171,6 @@ def _open_mic(device: str | None) -> AudioSource:
     mic = MicSource(time.monotonic, device=input_device(device))
     mic.open()
     return mic
-
-
-def _first_verdict(
-    recognizer: WhisperRecognizer, source: AudioSource, seconds: float
-) -> Verdict | None:
-    deadline = time.monotonic() + seconds
-    try:
-        for verdict in _verdicts(recognizer, _until(source, deadline)):
-            return verdict
-    finally:
-        source.close()
-        recognizer.flush()  # nothing of this take runs into the next
-    return None
-
-
-class _until:
-    """A source's blocks until a deadline."""
-
-    def __init__(self, source: AudioSource, deadline: float) -> None:
-        self._source, self._deadline = source, deadline
-        self.description = source.description
-
-    def blocks(self) -> Iterator[AudioBlock]:
-        for block in self._source.blocks():
-            yield block
-            if time.monotonic() >= self._deadline:
-                return
-
-    def close(self) -> None:
-        self._source.close()
 
 
 def _prompt(text: str, args: argparse.Namespace) -> None:

@@ -143,6 +143,7 @@ def _serve(args: argparse.Namespace) -> int:
         return list(make(voice, where, say=print)) if voice is not None else []
 
     from .._web.app import ServeSettings
+    from .._web.ears import whisper_ears
     from .._web.security import new_token
     from .._web.serve import serve
 
@@ -151,6 +152,7 @@ def _serve(args: argparse.Namespace) -> int:
         from .._voice.headset import check_microphone
 
         hearing = functools.partial(check_microphone, voice, where)
+    enrolment, enrolment_off = whisper_ears(voice, where)
     settings = ServeSettings(
         where=where,
         sound=options,
@@ -159,6 +161,8 @@ def _serve(args: argparse.Namespace) -> int:
         files=tuple(args.file),
         voice=voice_sources,
         hearing=hearing,
+        enrolment=enrolment,
+        enrolment_off=enrolment_off,
     )
     return serve(settings, open_browser=not args.no_browser)
 

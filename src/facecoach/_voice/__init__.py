@@ -112,6 +112,12 @@ if TYPE_CHECKING:
         read_mean,
         save_mean,
     )
+    from .takes import (
+        TakeRecognizer,
+        first_verdict,
+        until,
+        verdicts,
+    )
     from .vosk import (
         VoskError,
         VoskRecognizer,
@@ -202,6 +208,7 @@ _HOME = {
     "SphinxRecognizer": "sphinx",
     "SphinxSettings": "sphinx",
     "Take": "enroll",
+    "TakeRecognizer": "takes",
     "VadSettings": "silero",
     "Verdict": "whisper_rules",
     "VoiceCommands": "source",
@@ -231,6 +238,7 @@ _HOME = {
     "enrolment_report": "enroll",
     "find_model": "models",
     "find_whisper_model": "whisper_models",
+    "first_verdict": "takes",
     "forget_enrolment": "enroll",
     "grammar": "sphinx",
     "have_silero": "silero",
@@ -260,6 +268,8 @@ _HOME = {
     "take_from": "enroll",
     "to_mono": "wavfile",
     "tone_share": "segmenter",
+    "until": "takes",
+    "verdicts": "takes",
 }
 
 __getattr__ = lazy_names(__name__, _HOME)
@@ -314,6 +324,7 @@ __all__ = [
     "SphinxRecognizer",
     "SphinxSettings",
     "Take",
+    "TakeRecognizer",
     "VadSettings",
     "Verdict",
     "VoiceCommands",
@@ -341,6 +352,7 @@ __all__ = [
     "enrolment_report",
     "find_model",
     "find_whisper_model",
+    "first_verdict",
     "forget_enrolment",
     "grammar",
     "have_silero",
@@ -370,4 +382,6 @@ __all__ = [
     "take_from",
     "to_mono",
     "tone_share",
+    "until",
+    "verdicts",
 ]

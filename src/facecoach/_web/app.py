@@ -1,4 +1,4 @@
-"""The local web app: Today, Session, History, Profile and Routines, on 127.0.0.1.
+"""The local web app: Today, Session, History, Profile, Your voice and Routines, on 127.0.0.1.
 
 ``make_app`` builds the Starlette app behind the ``Guard`` (host, token,
 origin). Sessions are started and driven through ``SessionRunner``, the same
@@ -32,12 +32,15 @@ from .._person import (
     today_for,
 )
 from .check import headset_check
+from .ears import VOICE_OFF, EarsFactory
+from .enrolment import EnrolmentRunner
 from .events import Broadcast
 from .pages import HEADERS as _HEADERS
 from .pages import Pages, form_of, one
 from .render import environment
 from .security import Guard
 from .session import BUTTONS, SessionRunner, VoiceFactory, library_of
+from .voice_page import VoicePages
 
 if TYPE_CHECKING:
     from .._voice.headset import HearingCheck
@@ -63,6 +66,11 @@ class ServeSettings:
     """Makes the voice sources of a session (None: buttons and keys only)."""
     hearing: Callable[[], HearingCheck] | None = None
     """Listens once for "next" through the session's microphone (None: no voice)."""
+    enrolment: EarsFactory | None = None
+    """Makes the Whisper recogniser and opens the microphone for a voice
+    enrolment (None: there can be none; ``enrolment_off`` says why)."""
+    enrolment_off: str = VOICE_OFF
+    """Why there can be no voice enrolment, in one plain sentence."""
     today: Callable[[], date] = date.today
     """Today's date (tests move it)."""
     quiet: bool = False
@@ -76,12 +84,14 @@ class WebApp:
     asgi: Guard
     runner: SessionRunner
     broadcast: Broadcast
+    enrolment: EnrolmentRunner
 
 
 @dataclass
-class _App(Pages):
+class _App(Pages, VoicePages):
     settings: ServeSettings
     runner: SessionRunner
+    enrolment: EnrolmentRunner
     broadcast: Broadcast = field(default_factory=Broadcast)
     plots_cache: dict[tuple[float, str], list[tuple[str, str]]] = field(default_factory=dict)
 
@@ -165,6 +175,8 @@ class _App(Pages):
     async def check(self, request: Request) -> Response:
         if self.runner.active:
             result = "A session is running; the test line waits until it ends."
+        elif self.enrolment.active:
+            result = "facecoach is learning your voice; the test line waits until that ends."
         else:
             settings = self.settings
             result = await to_thread.run_sync(
@@ -234,7 +246,16 @@ def make_app(settings: ServeSettings) -> WebApp:
 
         log = io.StringIO()
     runner = SessionRunner(settings.where, settings.sound, settings.files, settings.voice, log=log)
-    state = _App(settings, runner)
+    enrolment = EnrolmentRunner(
+        settings.where,
+        settings.sound,
+        settings.enrolment,
+        lock=runner.start_lock,
+        session_active=lambda: runner.active,
+        off=settings.enrolment_off,
+    )
+    runner.blocked = enrolment.busy_words
+    state = _App(settings, runner, enrolment)
     runner.publish = state.broadcast.publish
 
     @contextlib.asynccontextmanager
@@ -244,6 +265,7 @@ def make_app(settings: ServeSettings) -> WebApp:
             yield
         finally:
             state.broadcast.close()
+            await to_thread.run_sync(enrolment.stop)
             await to_thread.run_sync(runner.stop)
 
     app = Starlette(
@@ -257,10 +279,16 @@ def make_app(settings: ServeSettings) -> WebApp:
             Route("/history", state.history),
             Route("/profile", state.profile),
             Route("/profile", state.save_profile, methods=["POST"]),
+            Route("/voice", state.voice),
+            Route("/voice/status", state.voice_status),
+            Route("/voice/start", state.voice_start, methods=["POST"]),
+            Route("/voice/stop", state.voice_stop, methods=["POST"]),
+            Route("/voice/forget", state.voice_forget, methods=["POST"]),
             Route("/routines", state.routines),
             Route("/sheet/{routine}", state.sheet),
             Route("/static/{name}", state.static),
         ],
         lifespan=lifespan,
     )
-    return WebApp(Guard(app, token=settings.token, port=settings.port), runner, state.broadcast)
+    guarded = Guard(app, token=settings.token, port=settings.port)
+    return WebApp(guarded, runner, state.broadcast, enrolment)

@@ -264,9 +264,17 @@ class SessionRunner:
     today: Callable[[], date] = date.today
     log: io.StringIO | None = None
     """Where the terminal view writes (None: the server's standard error)."""
+    blocked: Callable[[], str] = lambda: ""
+    """Why no session may start now, in words ("": it may): a voice enrolment
+    has the microphone. Asked under ``start_lock``."""
     latest: Snapshot = field(default_factory=Snapshot)
     _running: _Running | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def start_lock(self) -> threading.Lock:
+        """Held while a session starts; whatever else needs the microphone starts under it too."""
+        return self._lock
 
     @property
     def active(self) -> bool:
@@ -284,6 +292,9 @@ class SessionRunner:
         with self._lock:
             if self.active:
                 raise RunRefused("A session is already running: see the Session page.", 3)
+            why = self.blocked()
+            if why:
+                raise RunRefused(why, 3)
             library = library_of(self.files)
             ctx = prepare_run(
                 self.where,

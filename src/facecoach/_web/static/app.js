@@ -89,3 +89,33 @@
     });
   }
 })();
+
+// The Your voice page: follow a running enrolment, and show its end in full.
+(function () {
+  const box = document.getElementById("enrolment");
+  if (!box || !window.fetch) { return; }
+  const running = (state) => state === "starting" || state === "running";
+  if (!running(box.dataset.state)) { return; }
+  const $ = (id) => document.getElementById(id);
+  function setText(id, text) {
+    const el = $(id);
+    if (el && el.textContent !== text) { el.textContent = text; }
+  }
+  function apply(status) {
+    if (!running(status.state)) { window.location.reload(); return; }
+    box.dataset.state = status.state;
+    setText("enrol-status", status.words);
+    setText("enrol-count", status.count);
+    setText("enrol-phrase", status.phrase);
+    setText("enrol-heard", status.heard || "nothing yet");
+    const live = $("enrol-live");
+    if (live) { live.hidden = status.state !== "running"; }
+  }
+  function poll() {
+    fetch("/voice/status", { credentials: "same-origin" })
+      .then((response) => response.json())
+      .then((status) => { apply(status); if (running(status.state)) { window.setTimeout(poll, 700); } })
+      .catch(() => { setText("enrol-status", "facecoach is not answering. Is it still running?"); });
+  }
+  window.setTimeout(poll, 700);
+})();

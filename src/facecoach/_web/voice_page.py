@@ -1,0 +1,134 @@
+"""The "Your voice" page: what a voice enrolment found, and teaching it without a terminal.
+
+The enrolment itself runs in ``EnrolmentRunner`` (``enrolment.py``); this
+page starts and stops it, shows its progress (its script polls
+``/voice/status``), and says what the kept takes mean, with the same general
+rules ``facecoach enroll`` reports against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from anyio import to_thread
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from .ears import ENROLMENT_LANG
+from .enrolment import TAKES_PER_PHRASE, EnrolmentRefused, EnrolmentRunner
+from .pages import HEADERS
+
+if TYPE_CHECKING:
+    from .._paths import Places
+
+__all__ = ["VoicePages", "VoiceSummary", "voice_summary"]
+
+
+@dataclass(frozen=True)
+class VoiceSummary:
+    """What the kept enrolment says, for the page."""
+
+    takes: int = 0
+    report: tuple[str, ...] = ()
+    """``enrolment_report``'s lines: phrases heard reliably, and poorly."""
+    suggested: tuple[str, ...] = ()
+    """One sentence per phrase the coach will suggest instead of its usual one."""
+    problem: str = ""
+    """The file could not be read (then nothing else is known)."""
+
+
+def voice_summary(where: Places) -> VoiceSummary | None:
+    """The kept English enrolment, summed up (None: there is none)."""
+    from .._core.state import TAUGHT
+    from .._voice.enroll import (
+        EnrolmentError,
+        enrolment_report,
+        load_enrolment,
+        personal_rules,
+        taught_phrases,
+    )
+    from .._voice.langpack import load_pack
+    from .._voice.whisper import WhisperSettings
+
+    try:
+        enrolment = load_enrolment(where, ENROLMENT_LANG)
+    except EnrolmentError as error:
+        return VoiceSummary(problem=f"Your saved voice could not be read ({error}).")
+    if enrolment is None:
+        return None
+    pack = load_pack(ENROLMENT_LANG)
+    general = WhisperSettings.for_language(pack.code)
+    default_rules = {c.value: r for c, r in general.rules}
+    rules = personal_rules(enrolment.takes, default_rules, general.rule)
+    report = enrolment_report(enrolment.takes, pack, rules, general.rule)
+    usual = {c: p for c, p in TAUGHT.items() if pack.command_for(p) is c}
+    taught = taught_phrases(enrolment.takes, usual, rules, general.rule)
+    suggested = tuple(
+        f"Instead of '{usual[command]}', the coach will ask you to say '{phrase}'."
+        for command, phrase in taught.items()
+    )
+    return VoiceSummary(len(enrolment.takes), tuple(report), suggested)
+
+
+class VoicePages:
+    """The Your voice page and its buttons; mixed into the app's state."""
+
+    enrolment: EnrolmentRunner
+
+    def page(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
+        """A template as a response with the app's headers."""
+        raise NotImplementedError
+
+    async def voice(self, request: Request) -> Response:
+        notice = ""
+        if request.query_params.get("forgotten"):
+            notice = "Your voice was forgotten: the coach listens in its usual way again."
+        return await to_thread.run_sync(self.voice_page, request, notice)
+
+    def voice_page(self, request: Request, notice: str = "", status: int = 200) -> Response:
+        runner = self.enrolment
+        progress = runner.status
+        return self.page(
+            request,
+            "voice.html",
+            status,
+            title="Your voice",
+            notice=notice,
+            summary=voice_summary(runner.where),
+            progress=progress,
+            running=progress.running,
+            off=runner.off if runner.ears is None else "",
+            takes_per_phrase=TAKES_PER_PHRASE,
+        )
+
+    async def voice_status(self, request: Request) -> Response:
+        return JSONResponse(self.enrolment.status.to_json(), headers=HEADERS)
+
+    async def voice_start(self, request: Request) -> Response:
+        try:
+            await to_thread.run_sync(self.enrolment.start)
+        except EnrolmentRefused as refusal:
+            return await to_thread.run_sync(self.voice_page, request, str(refusal), 409)
+        return RedirectResponse("/voice", status_code=303, headers=HEADERS)
+
+    async def voice_stop(self, request: Request) -> Response:
+        await to_thread.run_sync(self.enrolment.stop)
+        return RedirectResponse("/voice", status_code=303, headers=HEADERS)
+
+    async def voice_forget(self, request: Request) -> Response:
+        from .._voice.enroll import forget_enrolment
+
+        if self.enrolment.active:
+            notice = "facecoach is learning your voice now: stop that first."
+            return await to_thread.run_sync(self.voice_page, request, notice, 409)
+        try:
+            gone = forget_enrolment(self.enrolment.where)
+        except OSError as error:
+            notice = f"Your voice could not be forgotten ({error.strerror or error})."
+            return await to_thread.run_sync(self.voice_page, request, notice, 500)
+        if not gone:
+            return await to_thread.run_sync(
+                self.voice_page, request, "There was no saved voice to forget."
+            )
+        return RedirectResponse("/voice?forgotten=1", status_code=303, headers=HEADERS)

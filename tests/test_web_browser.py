@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -188,7 +189,12 @@ def test_a_session_from_the_browser(browser: Any, tmp_path: Path, axe_script: Pa
         shoot(page, shots, "routines")
         check_accessibility(page, axe_script, "routines", findings)
 
-        # Your voice: taught hands-free, the phrase to say shown as it changes; Stop
+        # Your voice: taught hands-free, the phrase to say shown as it changes; Stop.
+        # The stopped session's thread may still be closing its speech engine
+        # (seconds on a loaded machine); until then teaching is refused.
+        deadline = time.monotonic() + 30
+        while server.web.runner.active and time.monotonic() < deadline:
+            time.sleep(0.1)
         go(page, "Your voice")
         expect(page.get_by_role("heading", name="Your voice", level=1)).to_be_visible()
         expect(page.get_by_text("has not learnt your voice yet")).to_be_visible()

@@ -109,3 +109,21 @@ def test_without_voice_the_check_only_plays_a_line(tmp_path: Path) -> None:
         assert "Play a test line" in client.get("/").text
         answer = client.post("/check", headers={"origin": "http://127.0.0.1:8123"}).text
         assert "Sound is off (text mode)" in answer and "microphone" not in answer.lower()
+
+
+def test_a_microphone_that_cannot_be_used_is_said_in_the_page_s_own_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dataclasses import replace
+
+    def hearing() -> HearingCheck:
+        problem = "cannot open the microphone (default): no microphone found; use --mic-file WAV"
+        return HearingCheck(None, -90.0, error=problem)
+
+    app = make_app(replace(settings_for(tmp_path), hearing=hearing))
+    with TestClient(app.asgi, base_url="http://127.0.0.1:8123") as client:
+        client.cookies.set(cookie_name(8123), TOKEN)
+        answer = client.post("/check", headers={"origin": "http://127.0.0.1:8123"}).text
+    assert "The microphone could not be used, so voice commands are off" in answer
+    assert "--mic-file" not in answer  # a terminal option means nothing on the page
+    assert "--mic-file" in capsys.readouterr().err  # the details go to the terminal

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -12,10 +13,14 @@ from .._paths import Places
 if TYPE_CHECKING:
     from .._voice.headset import HearingCheck
 
-__all__ = ["CHECK_LINE", "HEAR_LINE", "headset_check"]
+__all__ = ["CHECK_LINE", "HEAR_LINE", "MIC_PROBLEM", "headset_check"]
 
 CHECK_LINE = "This is facecoach. If you can hear this clearly, your sound is ready."
 HEAR_LINE = "This is facecoach. If you can hear this clearly, say next."
+MIC_PROBLEM = (
+    "The microphone could not be used, so voice commands are off; the buttons on the "
+    "screen always work. Check that the headset is plugged in, then try again."
+)
 
 
 def headset_check(
@@ -29,7 +34,13 @@ def headset_check(
     sound = _say_test_line(options, where, HEAR_LINE if hearing else CHECK_LINE)
     if hearing is None:
         return sound
-    return f"{sound} {hearing().words('next')}"
+    heard = hearing()
+    if heard.error is not None:
+        # The details may name command-line options: they go to the terminal
+        # that started the app, and the page says it in its own words.
+        print(f"facecoach: headset check: {heard.error}", file=sys.stderr)
+        return f"{sound} {MIC_PROBLEM}"
+    return f"{sound} {heard.words('next')}"
 
 
 def _say_test_line(options: SoundOptions, where: Places, line: str) -> str:

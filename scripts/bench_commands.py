@@ -22,7 +22,9 @@ fourth round, so now seen too), "fresh2" (written down at the start of the
 fourth round, its held-out figure; seen since), "fresh3" (written down at
 the start of the fifth round, its held-out figure; seen since), "fresh4"
 (written down at the start of the sixth round, run once; seen since) and
-"fresh5" (written down after fresh4's run, before the changes it led to).
+"fresh5" (written down after fresh4's run, before the changes it led to;
+seen since) and "fresh6" (written down in the seventh round after its
+changes, before any of its results were seen).
 Judge on held-out, over several runs: Piper's voice varies from one run to
 the next, and so do the noise and the order.
 
@@ -245,6 +247,7 @@ def main() -> int:
             "fresh3",
             "fresh4",
             "fresh5",
+            "fresh6",
             "both",
             "all",
         ),

@@ -15,7 +15,9 @@ of the fifth round, before any of its results were seen: new voices and
 chatter with words that begin with a command phrase; seen since) and "fresh4"
 (written down on 2026-11-30 at the start of the sixth round, before any of
 its results were seen; seen since) and "fresh5" (written down on 2026-11-30
-in the sixth round, after fresh4's one run, before any change it led to).
+in the sixth round, after fresh4's one run, before any change it led to;
+seen since) and "fresh6" (command_fresh6.py: written down on 2026-11-30 in
+the seventh round, after its changes, before any of its results were seen).
 The words said between commands are in
 command_texts.py. Used by scripts/bench_commands.py.
 """
@@ -32,6 +34,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import voice_corpus as corpus
+from command_fresh6 import fresh6_voices
 from command_texts import SENTENCES, SENTENCES_KO, SHORT, SHORT_KO
 from facecoach._voice import RATE, load_pack
 
@@ -265,6 +268,8 @@ def voices(split: str, lang: str = "en") -> list[Voice]:
                 -45.0,
             ),
         ]
+    if split == "fresh6":  # written down before any of its results were seen
+        return fresh6_voices(Voice)
     if split == "fresh5":  # written down before any of its results were seen
         return [
             Voice(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 __all__ = ["SENTENCES", "SENTENCES_KO", "SHORT", "SHORT_KO"]
 
+from command_fresh6 import SENTENCES_FRESH6, SHORT_FRESH6
+
 SENTENCES = {
     "tune": (
         "I went to the shop this morning and bought some bread",
@@ -425,6 +427,10 @@ SHORT = {
     ),
 }
 
+
+# fresh6 (seventh round) is in command_fresh6.py, beside its voices.
+SENTENCES["fresh6"] = SENTENCES_FRESH6
+SHORT["fresh6"] = SHORT_FRESH6
 
 SENTENCES_KO = {
     "tune": (

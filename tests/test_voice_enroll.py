@@ -127,12 +127,10 @@ def test_korean_lip_consonants_are_not_lip_free() -> None:
 
 
 def test_a_phrase_heard_poorly_is_replaced_in_what_the_coach_teaches() -> None:
-    from facecoach._core.state import TAUGHT
-
     takes = [take("repeat", "repeat", -12.0)] * 3 + [take("say again", "repeat", -1.0)] * 3
     takes += [take("wait", "pause", -1.0)] * 3 + [take("pause", "pause", -1.0)] * 3
     takes += [take("back", "back", -12.0)] * 3 + [take("go back", "back", -12.0)] * 3
-    taught = taught_phrases(takes, TAUGHT, DEFAULTS, GENERAL.rule)
+    taught = taught_phrases(takes, load_pack("en"), DEFAULTS, GENERAL.rule)
     # "repeat" fails, "say again" is heard; "wait" is heard anyway; nothing
     # of "back" was heard, so there is nothing better to teach.
     assert taught == {Command.REPEAT: "say again"}

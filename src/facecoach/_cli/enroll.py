@@ -8,7 +8,6 @@ import sys
 import time
 from collections.abc import Callable
 
-from .._core.state import TAUGHT
 from .._paths import places
 from .._voice.enroll import (
     Enrolment,
@@ -97,8 +96,7 @@ def _enroll(args: argparse.Namespace) -> int:
                 f"{before.floor:g} -> {rule.floor:.1f}, end {before.end_floor:g} -> "
                 f"{rule.end_floor:.1f} (within the safe limit)"
             )
-    usual = {c: p for c, p in TAUGHT.items() if pack.command_for(p) is c}
-    for command, phrase in taught_phrases(takes, usual, rules, general.rule).items():
+    for command, phrase in taught_phrases(takes, pack, rules, general.rule).items():
         print(f"  The coach will suggest '{phrase}' for {command.value} from now on.")
     path = save_enrolment(where, Enrolment(pack.code, recognizer.model_name, tuple(takes)))
     print(f"Kept in {path}; run, listen and check use it. Forget it: facecoach enroll --reset")

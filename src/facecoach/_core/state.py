@@ -122,6 +122,14 @@ def _help_line(taught: Mapping[Command, str]) -> str:
     return f"You can say: {', '.join(said[:-1])}, or {said[-1]}."
 
 
+def _confirm_stop_line(taught: Mapping[Command, str]) -> str:
+    return f"Say {_spoken(taught[Command.STOP])} again to end the session."
+
+
+def _paused_line(taught: Mapping[Command, str]) -> str:
+    return f"Paused. Say {_spoken(taught[Command.RESUME])} when you are ready."
+
+
 @dataclass(frozen=True)
 class SessionLines:
     """The lines the engine says on its own (a language pack may replace them)."""
@@ -133,8 +141,8 @@ class SessionLines:
     taught: Mapping[Command, str] = field(default_factory=lambda: TAUGHT)
     """The phrase taught for each command (``TAUGHT``, or a person's own)."""
     help: str = _help_line(TAUGHT)
-    confirm_stop: str = f"Say {TAUGHT[Command.STOP]} again to end the session."
-    paused: str = f"Paused. Say {TAUGHT[Command.RESUME]} when you are ready."
+    confirm_stop: str = _confirm_stop_line(TAUGHT)
+    paused: str = _paused_line(TAUGHT)
     device_paused: str = "The sound device went away, so we are paused."
     input_paused: str = (
         "The microphone has stopped, so I cannot hear you. We are paused. "
@@ -164,8 +172,8 @@ class SessionLines:
             self,
             taught=MappingProxyType(taught),
             help=_help_line(taught),
-            confirm_stop=f"Say {_spoken(taught[Command.STOP])} again to end the session.",
-            paused=f"Paused. Say {_spoken(taught[Command.RESUME])} when you are ready.",
+            confirm_stop=_confirm_stop_line(taught),
+            paused=_paused_line(taught),
         )
 
     def all_lines(self) -> list[str]:

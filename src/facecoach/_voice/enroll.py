@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from .._core.commands import Command
+from .._core.state import TAUGHT
 from .._paths import Places, write_text_atomic
 from .langpack import LanguagePack
 from .whisper_scoring import AcceptRule, Verdict
@@ -282,14 +283,17 @@ def phrase_tally(
 
 def taught_phrases(
     takes: Iterable[Take],
-    usual: Mapping[Command, str],
+    pack: LanguagePack,
     rules: Mapping[str, AcceptRule],
     default: AcceptRule,
 ) -> dict[Command, str]:
-    """The phrase to teach this person instead of the ``usual`` one, for each
-    command whose usual phrase their takes show unreliable while another
-    phrase of the command was heard reliably (the best share; lip-free first
-    on a tie). Commands with nothing better are left out."""
+    """The phrase to teach this person instead of the usual one (``TAUGHT``,
+    where it is a phrase of ``pack``), for each command whose usual phrase
+    their takes show unreliable while another phrase of the command was heard
+    reliably (the best share; lip-free first on a tie). Commands with nothing
+    better are left out."""
+    usual = {c: p for c, p in TAUGHT.items() if pack.command_for(p) is c}
+    takes = list(takes)
     tally = phrase_tally(takes, rules, default)
     share = {p: hit / total for p, (hit, total) in tally.items()}
     phrase_of = {t.phrase: t.command for t in takes}

@@ -25,7 +25,6 @@ import numpy as np
 
 from .._core.commands import Command
 from .._core.ports import Clock, HeardCommand, Hearing, SourceLost, SpeechGate
-from .._core.state import TAUGHT
 from .._paths import Places
 from .langpack import LanguagePack, LanguagePackError, load_pack
 from .mic import AudioBlock, AudioSource, MicError, MicSource, WavSource
@@ -176,11 +175,10 @@ def _enrolled_settings(
     rules = personal_rules(enrolment.takes, {c.value: r for c, r in general.rules}, general.rule)
     known = {c.value for c in Command}
     chosen = tuple((Command(c), r) for c, r in rules.items() if c in known)
-    usual = {c: p for c, p in TAUGHT.items() if pack.command_for(p) is c}
     return (
         replace(general, rules=chosen),
         f", your voice enrolment ({len(enrolment.takes)} takes)",
-        taught_phrases(enrolment.takes, usual, rules, general.rule),
+        taught_phrases(enrolment.takes, pack, rules, general.rule),
     )
 
 

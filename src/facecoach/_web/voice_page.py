@@ -62,10 +62,9 @@ def voice_summary(where: Places) -> VoiceSummary | None:
     default_rules = {c.value: r for c, r in general.rules}
     rules = personal_rules(enrolment.takes, default_rules, general.rule)
     report = enrolment_report(enrolment.takes, pack, rules, general.rule)
-    usual = {c: p for c, p in TAUGHT.items() if pack.command_for(p) is c}
-    taught = taught_phrases(enrolment.takes, usual, rules, general.rule)
+    taught = taught_phrases(enrolment.takes, pack, rules, general.rule)
     suggested = tuple(
-        f"Instead of '{usual[command]}', the coach will ask you to say '{phrase}'."
+        f"Instead of '{TAUGHT[command]}', the coach will ask you to say '{phrase}'."
         for command, phrase in taught.items()
     )
     return VoiceSummary(len(enrolment.takes), tuple(report), suggested)

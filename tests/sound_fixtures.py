@@ -104,7 +104,7 @@ def run_python(
         **base,
         "HOME": str(home),
         "FACECOACH_HOME": str(home / "facecoach"),
-        "PYTHONPATH": str(ROOT / "tests"),
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "tests")]),
         **(env or {}),
     }
     return subprocess.run(

@@ -20,6 +20,28 @@ set_hypothesis_home_dir(_HYPOTHESIS_HOME)
 atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
 
 
+# Modules whose tests assert what a model hears. `make check` runs them a second
+# time with the other OpenBLAS kernel choice (see the Makefile), since machines
+# of this kind differ in it and a verdict on an edge would flip between them.
+MODEL_TEST_MODULES = frozenset(
+    {
+        "test_voice_whisper",
+        "test_voice_whisper_ko",
+        "test_voice_real",
+        "test_voice_sphinx",
+        "test_voice_vosk",
+        "test_voice_silero",
+        "test_voice_commands",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module is not None and item.module.__name__ in MODEL_TEST_MODULES:
+            item.add_marker(pytest.mark.model)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

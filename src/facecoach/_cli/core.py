@@ -21,6 +21,7 @@ from .._core.session import Session
 from .._core.simulate import ScriptedCommand, parse_scripted, simulate
 from .._person.errors import RunRefused
 from .._person.history import person_plan
+from .._person.own_routine import person_library, person_library_for
 from .._sound.speech_files import line_seconds
 from .options import (
     SettingsProblem,
@@ -131,8 +132,11 @@ def _print_problems(problems: Sequence[object]) -> None:
         print(problem, file=sys.stderr)
 
 
-def resolve_routine(spec: str, routine_id: str | None) -> tuple[Routine, Library]:
-    """Find the routine named by ``spec``: a built-in id or a YAML file.
+def resolve_routine(
+    spec: str, routine_id: str | None, base: Library | None = None
+) -> tuple[Routine, Library]:
+    """Find the routine named by ``spec``: an id in ``base`` (default: the built-in
+    library) or a YAML file.
 
     Raises ``RoutineFileError`` for a bad file and ``UsageProblem`` when the
     routine cannot be chosen.
@@ -158,7 +162,7 @@ def resolve_routine(spec: str, routine_id: str | None) -> tuple[Routine, Library
             f"{spec}: the file has {len(own)} routines; choose one with "
             f"--routine ({', '.join(own)})"
         )
-    library = load_library()
+    library = base if base is not None else load_library()
     wanted = routine_id or spec
     if wanted not in library.routines:
         import difflib
@@ -166,7 +170,7 @@ def resolve_routine(spec: str, routine_id: str | None) -> tuple[Routine, Library
         close = difflib.get_close_matches(wanted, list(library.routines), n=1)
         hint = f" Did you mean '{close[0]}'?" if close else ""
         raise UsageProblem(
-            f"no routine or file named '{wanted}'.{hint} Built-in routines: "
+            f"no routine or file named '{wanted}'.{hint} Routines: "
             f"{', '.join(sorted(library.routines))}"
         )
     return library.routines[wanted], library
@@ -175,9 +179,9 @@ def resolve_routine(spec: str, routine_id: str | None) -> tuple[Routine, Library
 def _prepare(args: argparse.Namespace) -> Plan:
     if args.routine is None:
         raise UsageProblem("name a routine (see 'facecoach routines')")
-    routine, library = resolve_routine(args.routine, args.routine_id)
-    options = sound_options(args)
     where = places_of(args)
+    routine, library = resolve_routine(args.routine, args.routine_id, person_library_for(where))
+    options = sound_options(args)
     speech = line_seconds(where.cache / "speech", options.tts, options.voice, options.rate)
     person = person_plan(where, args.side, library)
     return compile_plan(
@@ -310,7 +314,8 @@ def _run(args: argparse.Namespace) -> int:
         with person_run(args) as ctx:  # profile, gate, today's routine, history, lock
             for note in ctx.notes:
                 print(note, file=sys.stderr)
-            routine, library = resolve_routine(ctx.routine, args.routine_id)
+            mine = person_library(ctx.where, ctx.profile)
+            routine, library = resolve_routine(ctx.routine, args.routine_id, mine)
             plan = compile_plan(
                 routine,
                 library,

@@ -7,13 +7,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .._core.loader import RoutineFileError, builtin_library
+from .._core.loader import RoutineFileError
 from .._core.plan import compile_plan
 from .._live.export import FORMATS, ExportProblem, check_target, export_session
 from .._live.wiring import speaker_for
 from .._paths import places
 from .._person.errors import RunRefused
 from .._person.history import person_plan, today_for
+from .._person.own_routine import person_library
 from .._person.profile import ProfileProblem, load_profile
 from .._sound.speech import TtsUnavailable
 from .options import SettingsProblem, add_sound_arguments, sound_options
@@ -75,12 +76,14 @@ def _export(args: argparse.Namespace) -> int:
     where = places(args.data_dir)
     try:
         spec = args.routine
+        profile = load_profile(where)
+        mine = person_library(where, profile)
         if spec is None:
-            decision = today_for(where, load_profile(where), builtin_library(), date.today())
+            decision = today_for(where, profile, mine, date.today())
             if decision.routine is None:
                 return _fail(decision.said_with_command(), 3)
             spec = decision.routine
-        routine, library = resolve_routine(spec, args.routine_id)
+        routine, library = resolve_routine(spec, args.routine_id, mine)
         person = person_plan(where, args.side, library)
         options = sound_options(args)
         speaker = speaker_for(options, where)

@@ -45,6 +45,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="preferred days when not daily, e.g. 'mon wed fri' ('none' to clear)",
     )
     p.add_argument("--upkeep", choices=UPKEEPS, help="after-care upkeep, once restarted")
+    p.add_argument(
+        "--routine",
+        metavar="FILE_OR_ID",
+        help="make this routine your plan (a therapist's YAML file is checked and copied "
+        "into your data folder; 'rotation' goes back to the built-in rotation)",
+    )
+    p.add_argument(
+        "--routine-id", metavar="ID", help="with --routine FILE: which routine in the file"
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=_profile)
 
@@ -89,10 +98,19 @@ def _fail(message: str, status: int = 1) -> int:
 
 
 def _profile(args: argparse.Namespace) -> int:
+    from .._core.loader import RoutineFileError
+    from .._person.own_routine import PlanProblem, choose_routine
+
     where = places_of(args)
+    if args.routine_id is not None and args.routine is None:
+        return _fail("--routine-id goes with --routine FILE", 2)
+    copied = None
     try:
         profile = load_profile(where)
         changed = profile
+        if args.routine is not None:
+            chosen = choose_routine(where, profile, args.routine, args.routine_id, date.today())
+            changed, copied = chosen.profile, chosen.copy
         if args.side:
             changed = replace(changed, side=cast(SideName, args.side))
         if args.stage:
@@ -108,6 +126,13 @@ def _profile(args: argparse.Namespace) -> int:
             save_profile(where, changed)
     except ValueError as error:
         return _fail(f"--days: {error}", 2)
+    except RoutineFileError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print("facecoach: the plan is unchanged; fix the file and choose it again", file=sys.stderr)
+        return 1
+    except PlanProblem as error:
+        return _fail(f"--routine: {error}", 2)
     except ProfileProblem as error:
         return _fail(str(error))
     except OSError as error:
@@ -116,6 +141,16 @@ def _profile(args: argparse.Namespace) -> int:
         print(json.dumps(changed.to_json()))
     else:
         print("\n".join(describe(changed)))
+        if copied is not None:
+            print(
+                f"Your plan's routine is kept at {copied}: a later change to "
+                f"{changed.routine_file} changes nothing until you choose it again."
+            )
+        if args.routine is not None and changed.routine is not None:
+            print(
+                "The built-in rotation is still there: facecoach run ROUTINE runs any routine, "
+                "and facecoach profile --routine rotation goes back to it."
+            )
         if changed.stage == "not-yet":
             print("Exercise sessions wait until movement starts to return.")
     return 0
@@ -126,13 +161,13 @@ def _profile(args: argparse.Namespace) -> int:
 
 def today_line(data_dir: str | None) -> str:
     """Today in one line, for bare ``facecoach``; never asks and never fails."""
-    from .._core.loader import builtin_library
+    from .._person.own_routine import person_library
     from .._person.profile import ProfileProblem, load_profile
 
     where = places(data_dir)
     try:
         profile = load_profile(where)
-        decision = today_for(where, profile, builtin_library(), date.today())
+        decision = today_for(where, profile, person_library(where, profile), date.today())
     except (RunRefused, ProfileProblem, OSError) as error:
         return f"Today: cannot tell ({error})."
     if not profile.asked:
@@ -147,13 +182,13 @@ def today_line(data_dir: str | None) -> str:
 
 
 def _today(args: argparse.Namespace) -> int:
-    from .._core.loader import builtin_library
+    from .._person.own_routine import person_library
 
     where = places_of(args)
     day = args.date or date.today()
     try:
         profile = profile_for(where, None if args.json else terminal_ask(), day)
-        decision = today_for(where, profile, builtin_library(), day)
+        decision = today_for(where, profile, person_library(where, profile), day)
     except RunRefused as error:
         return _fail(str(error), error.status)
     if args.json:
@@ -241,7 +276,7 @@ def format_history(rows: list[SessionRow]) -> str:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .._core.loader import builtin_library
+    from .._person.own_routine import person_library
     from .._person.report import gather, write_report
 
     try:  # before any work, as export does: -o must name a file in a folder that is there
@@ -252,7 +287,7 @@ def _report(args: argparse.Namespace) -> int:
     day = args.date or date.today()
     try:
         profile = load_profile(where)
-        data = gather(where, profile, builtin_library(), day)
+        data = gather(where, profile, person_library(where, profile), day)
     except ProfileProblem as error:
         return _fail(str(error))
     except RunRefused as error:

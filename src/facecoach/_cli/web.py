@@ -31,7 +31,13 @@ __all__ = ["register"]
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this area's subcommands to the parser."""
     p = sub.add_parser("sheet", help="write a printable sheet of a routine, with face pictures")
-    p.add_argument("routine", metavar="ROUTINE", help="a built-in routine id, or a YAML file")
+    p.add_argument(
+        "routine",
+        nargs="?",
+        metavar="ROUTINE",
+        help="a built-in routine id, or a YAML file (default: today's routine, your plan's "
+        "when you chose one)",
+    )
     p.add_argument("--routine", dest="routine_id", metavar="ID", help="which routine in the file")
     p.add_argument("--side", choices=("left", "right"), help="the affected side, for this sheet")
     p.add_argument("-o", "--out", required=True, type=Path, metavar="FILE.html")
@@ -78,19 +84,30 @@ def _fail(message: str, status: int = 1) -> int:
 def _sheet(args: argparse.Namespace) -> int:
     from .._core.loader import RoutineFileError
     from .._core.plan import compile_plan
-    from .._person.history import person_plan
+    from .._person.history import person_plan, today_for
+    from .._person.own_routine import person_library_for
+    from .._person.profile import ProfileProblem, load_profile
     from .._web.sheet import render_sheet
     from .core import UsageProblem, resolve_routine
 
+    where = places_of(args)
     try:
-        routine, library = resolve_routine(args.routine, args.routine_id)
-        mine = person_plan(places_of(args), args.side, library)
+        own = person_library_for(where)
+        spec = args.routine
+        if spec is None:
+            spec = today_for(where, load_profile(where), own, date.today()).routine
+            if spec is None:
+                return _fail("no routine today; name one (see 'facecoach routines')", 2)
+        routine, library = resolve_routine(spec, args.routine_id, own)
+        mine = person_plan(where, args.side, library)
     except RoutineFileError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         return 1
     except UsageProblem as error:
         return _fail(str(error), 2)
+    except ProfileProblem as error:
+        return _fail(str(error))
     except RunRefused as error:
         return _fail(str(error), error.status)
     plan = compile_plan(
@@ -171,7 +188,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _remind(args: argparse.Namespace) -> int:
-    from .._core.loader import builtin_library
+    from .._person.own_routine import person_library
     from .._person.profile import ProfileProblem, load_profile
     from .._person.remind_timer import RemindProblem, install, parse_time, uninstall
 
@@ -215,7 +232,7 @@ def _remind(args: argparse.Namespace) -> int:
         )
         return _fail(why, 3)
     try:
-        days = coming_days_for(where, profile, builtin_library(), date.today())
+        days = coming_days_for(where, profile, person_library(where, profile), date.today())
         write_calendar(args.ics, days)
     except RunRefused as error:
         return _fail(str(error), error.status)
@@ -231,11 +248,11 @@ def _notify(where: Places, profile: Profile) -> int:
     import shutil
     import subprocess
 
-    from .._core.loader import builtin_library
     from .._person.history import today_for
+    from .._person.own_routine import person_library
 
     try:
-        decision = today_for(where, profile, builtin_library(), date.today())
+        decision = today_for(where, profile, person_library(where, profile), date.today())
     except RunRefused as error:
         return _fail(str(error), error.status)
     if not decision.due or decision.routine is None:

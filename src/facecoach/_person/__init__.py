@@ -44,6 +44,20 @@ from .history import (
     reading,
     today_for,
 )
+from .own_routine import (
+    ROTATION,
+    Chosen,
+    PlanProblem,
+    choose_routine,
+    copy_path,
+    person_library,
+    person_library_for,
+)
+from .plan_fields import (
+    ALERT_MAX,
+    parse_clock,
+    plan_fields,
+)
 from .profile import (
     DAY_NAMES,
     SIDES,
@@ -112,6 +126,7 @@ from .schedule import (
     decide,
     frequency,
     next_routine,
+    planned_routine,
     rotation_routines,
 )
 from .schema import (
@@ -125,6 +140,7 @@ from .store import (
 )
 
 __all__ = [
+    "ALERT_MAX",
     "DAY_NAMES",
     "GROW_AFTER",
     "GROW_FACTOR",
@@ -132,6 +148,7 @@ __all__ = [
     "NOT_A_TREATMENT",
     "REFUSED",
     "RESTART_DAYS",
+    "ROTATION",
     "SCHEMA_VERSION",
     "SIDES",
     "STAGES",
@@ -140,6 +157,7 @@ __all__ = [
     "WEEKS",
     "Adaptation",
     "Ask",
+    "Chosen",
     "CorruptDatabase",
     "ExerciseSession",
     "Frequency",
@@ -149,6 +167,7 @@ __all__ = [
     "Outcome",
     "Past",
     "PersonPlan",
+    "PlanProblem",
     "Profile",
     "ProfileProblem",
     "Question",
@@ -175,8 +194,10 @@ __all__ = [
     "calendar_bytes",
     "check_gate",
     "check_place",
+    "choose_routine",
     "coming_days",
     "coming_days_for",
+    "copy_path",
     "decide",
     "describe",
     "factor_floor",
@@ -194,10 +215,15 @@ __all__ = [
     "make_private",
     "migrate",
     "next_routine",
+    "parse_clock",
     "parse_days",
     "parse_time",
     "past_of",
+    "person_library",
+    "person_library_for",
     "person_plan",
+    "plan_fields",
+    "planned_routine",
     "plots",
     "prepare_run",
     "profile_for",

@@ -106,6 +106,7 @@ def today_for(where: Places, profile: Profile, library: Library, day: date) -> T
         library=library,
         history=history,
         today=day,
+        plan=profile.routine,
     )
 
 

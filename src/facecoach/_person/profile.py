@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal, TextIO, cast
 
 from .._paths import Places, write_text_atomic
+from .plan_fields import plan_fields
 
 __all__ = [
     "DAY_NAMES",
@@ -96,6 +97,17 @@ class Profile:
     """After-care, once restarted: how often to keep it up."""
     asked: bool = False
     """The first-run questions have been put (so they are not put again)."""
+    routine: str | None = None
+    """The person's own plan: this routine every session day instead of the rotation."""
+    routine_file: str | None = None
+    """Where the plan's routine was copied from (a copy is kept in the data folder);
+    None for a built-in routine."""
+    routine_since: date | None = None
+    """When the plan was chosen."""
+    remind_at: str = "09:00"
+    """The time of day of reminders (HH:MM, local time)."""
+    alert_minutes: int = 15
+    """How long before a calendar reminder's event its alert goes off."""
 
     def __post_init__(self) -> None:
         if self.stage is not None and not isinstance(self.stage, Stage):
@@ -121,6 +133,11 @@ class Profile:
             "stage_since": self.stage_since.isoformat() if self.stage_since else None,
             "upkeep": self.upkeep,
             "asked": self.asked,
+            "routine": self.routine,
+            "routine_file": self.routine_file,
+            "routine_since": self.routine_since.isoformat() if self.routine_since else None,
+            "remind_at": self.remind_at,
+            "alert_minutes": self.alert_minutes,
         }
 
     @classmethod
@@ -151,6 +168,10 @@ class Profile:
             since = date.fromisoformat(since_raw) if isinstance(since_raw, str) else None
         except ValueError:
             raise ProfileProblem(f"{where}: stage_since: expected YYYY-MM-DD") from None
+        try:
+            plan = plan_fields(data)
+        except ValueError as error:
+            raise ProfileProblem(f"{where}: {error}") from None
         return cls(
             side=cast("SideName | None", side),
             stage=Stage(stage) if stage is not None else None,
@@ -158,6 +179,7 @@ class Profile:
             stage_since=since,
             upkeep=cast(UpkeepName, upkeep),
             asked=bool(data.get("asked", False)),
+            **plan,
         )
 
 
@@ -352,4 +374,13 @@ def describe(profile: Profile) -> Sequence[str]:
     lines = [f"side: {side}", f"stage: {stage}", f"preferred days: {days}"]
     if profile.stage == Stage.AFTER_CARE:
         lines.append(f"upkeep: {profile.upkeep}")
+    if profile.routine is None:
+        lines.append("plan: the built-in rotation (areas of the face in turn)")
+    else:
+        origin = f", copied from {profile.routine_file}" if profile.routine_file else " (built in)"
+        since = f" on {profile.routine_since.isoformat()}" if profile.routine_since else ""
+        lines.append(f"plan: {profile.routine}{origin}{since}")
+    lines.append(
+        f"reminders: at {profile.remind_at}, calendar alert {profile.alert_minutes} minutes before"
+    )
     return lines

@@ -67,6 +67,7 @@ def coming_days(
             library=library,
             history=past,
             today=day,
+            plan=profile.routine,
         )
         if not decision.due or decision.routine is None:
             continue

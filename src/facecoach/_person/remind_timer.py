@@ -9,13 +9,14 @@ and ``uninstall`` takes away everything ``install`` made.
 from __future__ import annotations
 
 import os
-import re
 import shlex
 import shutil
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from .plan_fields import parse_clock
 
 __all__ = ["Installed", "RemindProblem", "install", "parse_time", "uninstall", "units_dir"]
 
@@ -39,10 +40,10 @@ class Installed:
 
 def parse_time(text: str) -> tuple[int, int]:
     """``HH:MM`` as (hour, minute); ``ValueError`` otherwise."""
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+    clock = parse_clock(text)
+    if clock is None:
         raise ValueError(f"{text!r} is not a time like 09:30")
-    return int(match[1]), int(match[2])
+    return clock
 
 
 def units_dir() -> Path:

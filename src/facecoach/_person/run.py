@@ -143,7 +143,8 @@ def prepare_run(
     Raises ``RunRefused``: status 3 for the safety gate or a session already
     running, 1 for a damaged history or profile. A live run is always
     recorded; a simulation only with ``record``. ``library`` gives the
-    library to choose today's routine from (the built-in one by default).
+    library to choose today's routine from (by default the built-in one and
+    the person's own routine, ``person_library``).
     """
     profile = profile_for(where, ask, today)
     try:
@@ -160,9 +161,10 @@ def prepare_run(
         started=started or datetime.now().isoformat(timespec="seconds"),
     )
     if routine is None:
-        from .._core.loader import builtin_library
+        from .own_routine import person_library
 
-        decision = today_for(where, profile, (library or builtin_library)(), today)
+        chosen = library() if library is not None else person_library(where, profile)
+        decision = today_for(where, profile, chosen, today)
         if decision.routine is None:
             raise RunRefused(decision.said_with_command(), REFUSED, " ".join(decision.reasons))
         ctx.routine = decision.routine

@@ -26,6 +26,7 @@ __all__ = [
     "decide",
     "frequency",
     "next_routine",
+    "planned_routine",
     "rotation_routines",
 ]
 
@@ -186,6 +187,19 @@ def next_routine(library: Library, history: Sequence[Past]) -> tuple[str | None,
     return chosen.id, why
 
 
+def planned_routine(
+    library: Library, history: Sequence[Past], plan: str | None
+) -> tuple[str | None, str]:
+    """The person's own routine when they chose one, else the rotation's (``next_routine``)."""
+    if plan is None:
+        return next_routine(library, history)
+    routine = library.routines.get(plan)
+    if routine is None:
+        chosen, why = next_routine(library, history)
+        return chosen, f"Your plan's routine {plan} is not available; {why[0].lower()}{why[1:]}"
+    return plan, f"Your plan: {routine.name}, chosen in your profile (instead of the rotation)."
+
+
 # ------------------------------------------------------------ the decision
 
 
@@ -198,8 +212,13 @@ def decide(
     library: Library,
     history: Sequence[Past],
     today: date,
+    plan: str | None = None,
 ) -> Today:
-    """Whether ``today`` is a session day, which routine, and why."""
+    """Whether ``today`` is a session day, which routine, and why.
+
+    ``plan`` is the person's own routine (from the profile): it is the routine
+    of every session day instead of the rotation's choice.
+    """
     freq = frequency(stage, stage_since, upkeep, today)
     target = freq.label if freq else ""
     if stage == Stage.NOT_YET:
@@ -215,7 +234,7 @@ def decide(
             stage=stage,
             command="facecoach profile --stage recent",
         )
-    routine, why_routine = next_routine(library, history)
+    routine, why_routine = planned_routine(library, history, plan)
     counted = sorted({p.day for p in history if p.counts and p.day <= today})
     done = [p for p in history if p.counts and p.day == today]
     if done:

@@ -104,7 +104,10 @@ class _App(Pages, VoicePages):
         return HTMLResponse(body, status_code=status, headers=_HEADERS)
 
     def library(self) -> Library:
-        return library_of(self.settings.files)
+        try:
+            return library_of(self.settings.files, self.settings.where)
+        except RunRefused:  # the plan's copy is damaged: Today says its routine is not there
+            return library_of(self.settings.files)
 
     # ------------------------------------------------------------ Today
 

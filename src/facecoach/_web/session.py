@@ -32,6 +32,7 @@ from .._core.routine import Library
 from .._live import LiveLoop, LiveState, SoundOptions, View, run_live
 from .._paths import Places
 from .._person import RunRefused, prepare_run
+from .._person.own_routine import person_library_for
 
 __all__ = [
     "BUTTONS",
@@ -59,8 +60,11 @@ BUTTONS: tuple[tuple[str, Command, str], ...] = (
 """The session buttons: label, command, key. Pause turns into Resume while paused."""
 
 
-def library_of(files: Sequence[str]) -> Library:
-    """The built-in library plus the person's own files."""
+def library_of(files: Sequence[str], where: Places | None = None) -> Library:
+    """The built-in library plus the person's own files; with ``where``, also the
+    routine chosen as their plan (``RunRefused`` when its copy cannot be read)."""
+    if where is not None:
+        return person_library_for(where, files)
     return load_library(list(files)) if files else builtin_library()
 
 
@@ -295,7 +299,7 @@ class SessionRunner:
             why = self.blocked()
             if why:
                 raise RunRefused(why, 3)
-            library = library_of(self.files)
+            library = library_of(self.files, self.where)
             ctx = prepare_run(
                 self.where,
                 routine,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from icalendar import Calendar
 from facecoach._cli import main
 from facecoach._core.loader import builtin_library
 from facecoach._person.profile import Profile
-from facecoach._person.remind import calendar_bytes, coming_days
+from facecoach._person.remind import ReminderTime, SessionDay, calendar_bytes, coming_days
 from facecoach._person.remind_timer import parse_time, units_dir
 from facecoach._person.schedule import Past
 
@@ -50,15 +50,76 @@ def test_no_days_before_movement_returns() -> None:
     assert coming_days(Profile(), builtin_library(), [], MONDAY) == []
 
 
-def test_the_calendar_has_one_all_day_event_per_session_day() -> None:
+def test_the_calendar_has_a_timed_event_with_an_alert_per_session_day() -> None:
     days = coming_days(Profile(stage="long-standing"), builtin_library(), [], MONDAY, weeks=1)
-    parsed = Calendar.from_ical(calendar_bytes(days))
+    data = calendar_bytes(days, ReminderTime(18, 30, 10))
+    _strict_ical(data)
+    parsed = Calendar.from_ical(data)
     events = list(parsed.walk("VEVENT"))
     assert len(events) == 7
     first = events[0]
-    assert first.decoded("dtstart") == MONDAY
+    start = first.decoded("dtstart")
+    assert start == datetime(2026, 11, 30, 18, 30) and start.tzinfo is None  # floating
+    assert first.decoded("duration") == timedelta(minutes=days[0].minutes) > timedelta(0)
     assert str(first["summary"]).startswith("facecoach: ")
     assert len({str(e["uid"]) for e in events}) == 7
+    assert all(e.decoded("dtstamp").tzinfo is not None for e in events)  # DTSTAMP is UTC
+    alarms = [list(e.walk("VALARM")) for e in events]
+    assert all(len(a) == 1 for a in alarms)
+    assert {str(a[0]["action"]) for a in alarms} == {"DISPLAY"}
+    assert {a[0].decoded("trigger") for a in alarms} == {timedelta(minutes=-10)}
+
+
+def _strict_ical(data: bytes) -> None:
+    """RFC 5545 by hand: CRLF lines of at most 75 octets, folded with one space,
+    balanced BEGIN/END, and the properties every event and alarm needs."""
+    assert data.endswith(b"\r\n")
+    lines = data.split(b"\r\n")[:-1]
+    assert all(b"\n" not in line and b"\r" not in line for line in lines)
+    assert all(len(line) <= 75 for line in lines), max(lines, key=len)
+    text = data.decode("utf-8")  # a fold never splits a character
+    unfolded = text.replace("\r\n ", "").split("\r\n")[:-1]
+    stack: list[str] = []
+    seen: dict[str, set[str]] = {}
+    for line in unfolded:
+        name, _, value = line.partition(":")
+        if name == "BEGIN":
+            stack.append(value)
+            seen[value] = set()
+        elif name == "END":
+            assert stack.pop() == value
+            need = {
+                "VEVENT": {"UID", "DTSTAMP", "DTSTART", "SUMMARY"},
+                "VALARM": {"ACTION", "TRIGGER", "DESCRIPTION"},
+                "VCALENDAR": {"VERSION", "PRODID"},
+            }.get(value, set())
+            assert need <= seen[value], (value, need - seen[value])
+        else:
+            seen[stack[-1]].add(name.split(";")[0])
+    assert stack == []
+
+
+def test_user_text_is_escaped_and_folded() -> None:
+    name = "Anna's plan; week 2, gently\nsecond line: " + "ééé " * 30
+    day = SessionDay(MONDAY, "anna", name, "Your plan.", 12)
+    data = calendar_bytes([day], ReminderTime(7, 5, 0))
+    _strict_ical(data)
+    assert b"\\;" in data and b"\\," in data and b"\\n" in data
+    event = next(iter(Calendar.from_ical(data).walk("VEVENT")))
+    assert str(event["summary"]) == f"facecoach: {name}"
+    assert next(iter(event.walk("VALARM"))).decoded("trigger") == timedelta(0)
+
+
+def test_remind_remembers_the_time_and_the_alert(tmp_path: Path) -> None:
+    assert main(["profile", "--stage", "long-standing", "--side", "left"]) == 0
+    out = tmp_path / "days.ics"
+    assert main(["remind", "--ics", str(out), "--at", "18:30", "--alert-minutes", "20"]) == 0
+    assert main(["remind", "--ics", str(out)]) == 0
+    event = next(iter(Calendar.from_ical(out.read_bytes()).walk("VEVENT")))
+    assert event.decoded("dtstart").time() == time(18, 30)
+    assert next(iter(event.walk("VALARM"))).decoded("trigger") == timedelta(minutes=-20)
+    assert main(["remind", "--ics", str(out), "--at", "25:00"]) == 2
+    assert main(["remind", "--ics", str(out), "--alert-minutes", "-5"]) == 2
 
 
 def test_remind_ics_command_writes_a_private_file(tmp_path: Path) -> None:

@@ -69,7 +69,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     what.add_argument("--install", action="store_true", help="a daily notice on session days")
     what.add_argument("--uninstall", action="store_true", help="take the daily notice away")
     what.add_argument("--notify", action="store_true", help=argparse.SUPPRESS)
-    p.add_argument("--at", default="09:00", metavar="HH:MM", help="time of the notice (09:00)")
+    p.add_argument(
+        "--at",
+        metavar="HH:MM",
+        help="your time for sessions, for the calendar's events and the notice "
+        "(remembered; 09:00 until you choose)",
+    )
+    p.add_argument(
+        "--alert-minutes",
+        type=int,
+        metavar="N",
+        help="with --ics: the calendar alerts N minutes before (remembered; 15 until you choose)",
+    )
     p.set_defaults(handler=_remind)
 
 
@@ -189,7 +200,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _remind(args: argparse.Namespace) -> int:
     from .._person.own_routine import person_library
-    from .._person.profile import ProfileProblem, load_profile
+    from .._person.plan_fields import ALERT_MAX
+    from .._person.profile import ProfileProblem, load_profile, save_profile
     from .._person.remind_timer import RemindProblem, install, parse_time, uninstall
 
     where = places_of(args)
@@ -199,11 +211,26 @@ def _remind(args: argparse.Namespace) -> int:
         except RemindProblem as error:
             return _fail(str(error))
         return 0
-    if args.install:
+    if args.at is not None:
         try:
-            hour, minute = parse_time(args.at)
+            parse_time(args.at)
         except ValueError as error:
             return _fail(f"--at: {error}", 2)
+    if args.alert_minutes is not None and not 0 <= args.alert_minutes <= ALERT_MAX:
+        return _fail(f"--alert-minutes {args.alert_minutes}: give 0 to {ALERT_MAX} minutes", 2)
+    try:
+        profile = load_profile(where)
+    except ProfileProblem as error:
+        return _fail(str(error))
+    chosen = replace(
+        profile,
+        remind_at=args.at.strip() if args.at is not None else profile.remind_at,
+        alert_minutes=profile.alert_minutes if args.alert_minutes is None else args.alert_minutes,
+    )
+    hour, minute = parse_time(chosen.remind_at)
+    if args.notify:
+        return _notify(where, profile)
+    if args.install:
         command = [sys.executable, "-m", "facecoach"]
         if args.data_dir:
             command += ["--data-dir", str(Path(args.data_dir).resolve())]
@@ -215,14 +242,8 @@ def _remind(args: argparse.Namespace) -> int:
         for path in done.files:
             print(f"  {path}")
         print("Take it away with: facecoach remind --uninstall")
-        return 0
-    try:
-        profile = load_profile(where)
-    except ProfileProblem as error:
-        return _fail(str(error))
-    if args.notify:
-        return _notify(where, profile)
-    from .._person.remind import coming_days_for, write_calendar
+        return _remember(where, profile, chosen, save_profile)
+    from .._person.remind import ReminderTime, coming_days_for, write_calendar
 
     if profile.stage in (None, "not-yet"):
         why = (
@@ -231,15 +252,36 @@ def _remind(args: argparse.Namespace) -> int:
             else "your stage is not set (facecoach profile --stage ...), so no days can be planned"
         )
         return _fail(why, 3)
+    when = ReminderTime(hour, minute, chosen.alert_minutes)
     try:
         days = coming_days_for(where, profile, person_library(where, profile), date.today())
-        write_calendar(args.ics, days)
+        write_calendar(args.ics, days, when)
     except RunRefused as error:
         return _fail(str(error), error.status)
     except OSError as error:
         return _fail(f"cannot write {args.ics}: {error.strerror or error}")
     first = days[0].day.isoformat() if days else "none"
-    print(f"Calendar written to {args.ics}: {len(days)} session days in 8 weeks (first: {first}).")
+    print(
+        f"Calendar written to {args.ics}: {len(days)} session days in 8 weeks (first: {first}), "
+        f"each at {chosen.remind_at} with an alert {chosen.alert_minutes} minutes before."
+    )
+    print("Open the file with your calendar (or send it to your phone) to add them.")
+    return _remember(where, profile, chosen, save_profile)
+
+
+def _remember(
+    where: Places,
+    before: Profile,
+    after: Profile,
+    save: Callable[[Places, Profile], object],
+) -> int:
+    """Keep a time or alert given on the command line for the next time."""
+    if after == before:
+        return 0
+    try:
+        save(where, after)
+    except OSError as error:
+        print(f"facecoach: could not remember the time: {error}", file=sys.stderr)
     return 0
 
 

@@ -4,24 +4,32 @@ The days come from the same schedule as ``facecoach today``: the stage's
 frequency, the preferred days and the history. Looking ahead, each coming
 session day is assumed to be kept (with the routine the rotation gives it),
 so the days that follow are spaced the way ``today`` would space them.
+
+In the calendar file each session is an event at the person's time of day
+(``Profile.remind_at``) with an alert some minutes before. The times are
+*floating* (no time zone, RFC 5545 section 3.3.5): a session at 18:30 stays
+at 18:30 wherever the phone or computer is, which is what a daily habit
+wants; a calendar shows it in its own zone.
 """
 
 from __future__ import annotations
 
-import os
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
+from .._core.plan import compile_plan
 from .._core.routine import Library
-from .._paths import Places
+from .._paths import Places, output_path, write_bytes_private
 from .history import past_of, reading
 from .profile import Profile
 from .schedule import Past, decide
 
 __all__ = [
     "WEEKS",
+    "ReminderTime",
     "SessionDay",
     "calendar_bytes",
     "coming_days",
@@ -41,6 +49,17 @@ class SessionDay:
     routine: str
     routine_name: str
     why: str
+    minutes: int = 0
+    """How long the routine takes, in whole minutes (rounded up; 0 when unknown)."""
+
+
+@dataclass(frozen=True)
+class ReminderTime:
+    """When the calendar's events start, and how long before their alert goes off."""
+
+    hour: int = 9
+    minute: int = 0
+    alert_minutes: int = 15
 
 
 def coming_days(
@@ -56,6 +75,7 @@ def coming_days(
     """
     past = list(history)
     days: list[SessionDay] = []
+    minutes: dict[str, int] = {}
     next_id = max((p.session for p in past), default=0) + 1
     for offset in range(weeks * 7):
         day = start + timedelta(days=offset)
@@ -74,7 +94,11 @@ def coming_days(
         routine = library.routines.get(decision.routine)
         name = routine.name if routine is not None else decision.routine
         areas = frozenset(a.value for a in library.areas_of(routine)) if routine else frozenset()
-        days.append(SessionDay(day, decision.routine, name, decision.reasons[0]))
+        if routine is not None and routine.id not in minutes:
+            seconds = compile_plan(routine, library).total_seconds
+            minutes[routine.id] = max(1, math.ceil(seconds / 60))
+        length = minutes.get(decision.routine, 0)
+        days.append(SessionDay(day, decision.routine, name, decision.reasons[0], length))
         past.append(Past(next_id, day, decision.routine, True, areas))
         next_id += 1
     return days
@@ -89,36 +113,50 @@ def coming_days_for(
     return coming_days(profile, library, history, start, weeks)
 
 
-def calendar_bytes(days: Sequence[SessionDay], *, made: datetime | None = None) -> bytes:
-    """An iCalendar file with one all-day event per session day."""
-    from icalendar import Calendar, Event
+def calendar_bytes(
+    days: Sequence[SessionDay],
+    when: ReminderTime | None = None,
+    *,
+    made: datetime | None = None,
+) -> bytes:
+    """An iCalendar file: one event per session day at ``when``, each with an alert."""
+    from icalendar import Alarm, Calendar, Event
 
+    at = when or ReminderTime()
     stamp = made or datetime.now(timezone.utc)
     calendar = Calendar()
     calendar.add("prodid", "-//facecoach//session days//EN")
     calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "facecoach session days")
     for item in days:
+        start = datetime.combine(item.day, time(at.hour, at.minute))  # floating: no tzinfo
         event = Event()
-        event.add("uid", f"{item.day.isoformat()}-{item.routine}@facecoach.local")
+        # one event per day: a calendar that imports a newer file replaces it, not doubles it
+        event.add("uid", f"{item.day.isoformat()}@session.facecoach.local")
         event.add("dtstamp", stamp)
-        event.add("dtstart", item.day)
-        event.add("dtend", item.day + timedelta(days=1))
+        event.add("dtstart", start)
+        event.add("duration", timedelta(minutes=item.minutes or 15))
         event.add("summary", f"facecoach: {item.routine_name}")
         event.add(
             "description",
-            f"A session day: {item.routine_name} ({item.routine}). {item.why} "
+            f"A session day: {item.routine_name} ({item.routine}), about "
+            f"{item.minutes or 15} minutes. {item.why} Start it with: facecoach run. "
             "Gently: light pressure, a gentle pull, never pain.",
         )
         event.add("transp", "TRANSPARENT")
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"facecoach in {at.alert_minutes} minutes: {item.routine_name}")
+        alarm.add("trigger", timedelta(minutes=-at.alert_minutes))
+        event.add_component(alarm)
         calendar.add_component(event)
     data: bytes = calendar.to_ical()
     return data
 
 
-def write_calendar(path: Path, days: Sequence[SessionDay]) -> None:
+def write_calendar(
+    path: Path, days: Sequence[SessionDay], when: ReminderTime | None = None
+) -> None:
     """Write the calendar file (readable by the user only: it tells about their health)."""
-    data = calendar_bytes(days)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb", opener=lambda name, flags: os.open(name, flags, 0o600)) as f:
-        f.write(data)
+    write_bytes_private(output_path(path), calendar_bytes(days, when))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -40,8 +41,9 @@ def expected_side(exercise: Exercise, person: str) -> set[str]:
 
 
 def on_side(x: float, side: str) -> bool:
-    # the person's left is on the viewer's right: larger x
-    return x > MIDDLE if side == "left" else x < MIDDLE if side == "right" else x == MIDDLE
+    # the person's left is on the viewer's right: larger x; fingertips on the middle
+    # line sit in a row across it
+    return x > MIDDLE if side == "left" else x < MIDDLE if side == "right" else abs(x - MIDDLE) < 20
 
 
 @pytest.mark.parametrize("exercise", BUILTIN, ids=lambda e: e.id)
@@ -139,3 +141,90 @@ def test_bad_points_name_the_line(tmp_path: Path, points: str, message: str) -> 
     assert len(problems) == 1, problems
     assert problems[0].startswith(f"{path}:6: ")
     assert message in problems[0]
+
+
+NUMBER_WORDS = {"one": 1, "a": 1, "two": 2, "three": 3, "four": 4}
+
+
+@pytest.mark.parametrize("exercise", BUILTIN, ids=lambda e: e.id)
+def test_dots_match_the_fingertips_the_setup_names(exercise: Exercise) -> None:
+    """ "Rest two fingertips ..." draws two dots at each place (a single point, one side)."""
+    words = exercise.setup.lower().split()
+    said = [
+        NUMBER_WORDS[w]
+        for w, nxt in itertools.pairwise(words)
+        if w in NUMBER_WORDS and nxt.startswith("fingertip")
+    ]
+    if said and "each" not in exercise.setup:  # "a fingertip on each cheekbone": one a side
+        assert exercise.fingers * len(exercise.points) == said[0], exercise.setup
+    root = parse(face_svg(exercise, "left"))
+    per_side: dict[str, int] = {}
+    for dot in dots(root):
+        key = dot.get("data-side") or ""
+        per_side[key] = per_side.get(key, 0) + 1
+    for side, count in per_side.items():
+        assert count == exercise.fingers * len(exercise.points), (side, count)
+
+
+def test_cheek_stretch_shows_two_fingertips_and_an_arrow_to_the_ear() -> None:
+    exercise = builtin_library().exercises["cheek-stretch"]
+    root = parse(face_svg(exercise, "left"))
+    found = dots(root)
+    assert len(found) == 2 and {d.get("data-side") for d in found} == {"left"}
+    arrows = [e for e in root.iter(f"{SVG}path") if e.get("class") == "arrow"]
+    heads = [e for e in root.iter(f"{SVG}path") if e.get("class") == "head"]
+    assert len(arrows) == 1 and len(heads) == 1
+    # the person's left ear is on the viewer's right: the arrow goes right and a little up
+    start, end = (arrows[0].get("d") or "").removeprefix("M").split(" L")
+    (x0, y0), (x1, y1) = (tuple(map(float, p.split())) for p in (start, end))
+    assert x1 > x0 + 15 and y1 < y0
+    desc = root.find(f"{SVG}desc")
+    assert desc is not None and "two fingertips" in (desc.text or "")
+    assert "towards the ear" in (desc.text or "")
+
+
+@pytest.mark.parametrize("exercise", BUILTIN, ids=lambda e: e.id)
+def test_an_arrow_wherever_the_exercise_says_which_way(exercise: Exercise) -> None:
+    root = parse(face_svg(exercise, "right"))
+    arrows = [e for e in root.iter(f"{SVG}path") if e.get("class") in ("arrow", "head")]
+    assert bool(arrows) == bool(exercise.move)
+    for arrow in arrows:  # inside the picture
+        numbers = [float(v) for v in (arrow.get("d") or "").replace("M", " ").replace(
+            "L", " ").replace("Z", " ").replace("A", " ").split()]  # fmt: skip
+        assert all(-1 <= v <= 320 for v in numbers)
+
+
+def test_side_labels_start_inside_the_picture() -> None:
+    root = parse(face_svg(builtin_library().exercises["brow-lift"], "left"))
+    labels = {e.text: e for e in root.iter(f"{SVG}text") if e.get("class") == "side"}
+    right, left = labels["Your right"], labels["Your left"]
+    assert float(right.get("x") or 0) >= 2 and right.get("text-anchor") is None  # starts at x
+    assert left.get("text-anchor") == "end" and float(left.get("x") or 0) <= 238
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("    fingers: 5\n", "fingers"),
+        ("    move: sideways\n", "unknown value 'sideways'"),
+        ("    move_at: eyelid\n", "move_at needs a 'move:'"),
+        ("    move: along\n", "list two points"),
+    ],
+)
+def test_bad_fingers_and_moves_name_the_line(tmp_path: Path, extra: str, message: str) -> None:
+    path = _file(tmp_path, "[brow-inner]")
+    text = path.read_text(encoding="utf-8").replace("    steps:\n", extra + "    steps:\n")
+    path.write_text(text, encoding="utf-8")
+    problems = [str(p) for p in check_files([path])]
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{path}:7: ") and message in problems[0]
+
+
+def test_fingers_and_move_are_read_from_a_file(tmp_path: Path) -> None:
+    path = _file(tmp_path, "[brow-inner, brow-outer]")
+    text = path.read_text(encoding="utf-8").replace(
+        "    steps:\n", "    fingers: 2\n    move: down\n    move_at: eyelid\n    steps:\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    exercise = load_library([path]).exercises["brow-lift"]
+    assert (exercise.fingers, exercise.move, exercise.move_at) == (2, "down", "eyelid")

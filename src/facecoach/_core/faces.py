@@ -8,12 +8,14 @@ description in words, for screen readers and for anyone who cannot see it.
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass
 from html import escape
 
 from .routine import Area, Exercise, Side
 
-__all__ = ["POINT_WORDS", "FaceView", "face_svg", "face_view", "sides_of"]
+__all__ = ["MOVE_WORDS", "POINT_WORDS", "FaceView", "face_svg", "face_view", "sides_of"]
 
 WIDTH, HEIGHT, MIDDLE = 240, 320, 120
 
@@ -81,10 +83,45 @@ _STYLE = (
     ".skin{fill:#f6e3d3;stroke:#5a4636;stroke-width:2}"
     ".line{fill:none;stroke:#5a4636;stroke-width:2.5;stroke-linecap:round}"
     ".area{fill:#f0a830;fill-opacity:.5;stroke:#b36b00;stroke-width:2;stroke-dasharray:5 3}"
-    ".point{fill:#1d4f91;stroke:#fff;stroke-width:2.5}"
+    ".point{fill:#1d4f91;stroke:#fff;stroke-width:2}"
     ".num{fill:#fff;font:bold 11px sans-serif;text-anchor:middle}"
-    ".side{fill:#222;font:bold 14px sans-serif;text-anchor:middle}"
+    ".side{fill:#222;font:bold 15px sans-serif}"
+    ".arrow{fill:none;stroke:#0b6b3a;stroke-width:4;stroke-linecap:round}"
+    ".head{fill:#0b6b3a}"
 )
+
+_DOT = 8.0
+"""Radius of a fingertip dot."""
+_GAP = 17.0
+"""Between the centres of fingertips side by side."""
+_ARROW = 30.0
+"""Length of a movement arrow."""
+# the person's right ear (the viewer's left); "to-ear" arrows point at it
+_EAR = (38, 132)
+# places whose fingertips sit one above the other when the arrow does not decide
+_UPRIGHT = {"temple", "eye-corner", "cheek", "nose-side", "mouth-corner", "jaw", "neck"}
+# each way as a direction on the person's right side (the viewer's left): x grows
+# towards the middle of the face, y grows downwards
+_WAYS: dict[str, tuple[float, float]] = {
+    "up": (0.0, -1.0),
+    "down": (0.0, 1.0),
+    "in": (1.0, 0.0),
+    "out": (-1.0, 0.0),
+    "up-out": (-0.71, -0.71),
+    "up-in": (0.5, -0.87),
+}
+MOVE_WORDS: dict[str, str] = {
+    "up": "upwards",
+    "down": "downwards",
+    "in": "towards the middle of the face",
+    "out": "outwards, away from the middle of the face",
+    "up-out": "up and out",
+    "up-in": "up and towards the middle",
+    "to-ear": "towards the ear",
+    "circles": "in small circles",
+    "along": "from the first dots to the next",
+}
+"""Each way of ``move:`` in plain words (for descriptions)."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +134,12 @@ class FaceView:
     side_known: bool
     """False when the exercise is one-sided but the person's side is not set."""
     points: tuple[str, ...]
+    fingers: int = 1
+    """Fingertips on each point (a dot each)."""
+    move: str = ""
+    """The way the movement or stretch goes ("": no arrow)."""
+    move_at: str = ""
+    """The point the arrow starts from ("": the fingertips)."""
 
 
 def sides_of(exercise_side: Side, person_side: str | None) -> tuple[tuple[str, ...], bool]:
@@ -116,7 +159,15 @@ def sides_of(exercise_side: Side, person_side: str | None) -> tuple[tuple[str, .
 def face_view(exercise: Exercise, person_side: str | None) -> FaceView:
     """What the picture of ``exercise`` shows for a person with this affected side."""
     sides, known = sides_of(exercise.side, person_side)
-    return FaceView(exercise.area, sides, known, exercise.points)
+    return FaceView(
+        exercise.area,
+        sides,
+        known,
+        exercise.points,
+        exercise.fingers,
+        exercise.move,
+        exercise.move_at,
+    )
 
 
 def _x(x: int, side: str) -> int:
@@ -151,6 +202,120 @@ def _point_at(name: str, side: str) -> tuple[int, int]:
     return _x(x, side), y
 
 
+def _way(view: FaceView, name: str, side: str) -> tuple[float, float] | None:
+    """The arrow's direction at point ``name`` on ``side``, in the picture's frame."""
+    if view.move == "to-ear":
+        x, y = _point_at(name, side)
+        ex, ey = _x(_EAR[0], side), _EAR[1]
+        length = math.hypot(ex - x, ey - y) or 1.0
+        return (ex - x) / length, (ey - y) / length
+    way = _WAYS.get(view.move)
+    if way is None:
+        return None
+    dx, dy = way
+    return (dx if side == "right" else -dx), dy
+
+
+def _fingertips(view: FaceView, name: str, side: str) -> list[tuple[float, float]]:
+    """Where each fingertip dot of one point goes: a row across the arrow's way."""
+    x, y = _point_at(name, side)
+    n = view.fingers
+    if n == 1:
+        return [(x, y)]
+    way = _way(view, name, side) if not view.move_at else None
+    if way is not None:
+        across = (-way[1], way[0])
+    else:
+        across = (0.0, 1.0) if name in _UPRIGHT else (1.0, 0.0)
+    first = -(n - 1) / 2
+    return [
+        (round(x + (first + k) * _GAP * across[0], 1), round(y + (first + k) * _GAP * across[1], 1))
+        for k in range(n)
+    ]
+
+
+def _head(tip: tuple[float, float], way: tuple[float, float]) -> str:
+    """An arrowhead at ``tip`` pointing along ``way``."""
+    size = 9.0
+    bx, by = tip[0] - way[0] * size, tip[1] - way[1] * size
+    nx, ny = -way[1] * size * 0.6, way[0] * size * 0.6
+    corners = ((tip[0], tip[1]), (bx + nx, by + ny), (bx - nx, by - ny))
+    return '<path class="head" d="M{:.1f} {:.1f} L{:.1f} {:.1f} L{:.1f} {:.1f} Z"/>'.format(
+        *(v for corner in corners for v in corner)
+    )
+
+
+def _line(start: tuple[float, float], end: tuple[float, float]) -> list[str]:
+    length = math.hypot(end[0] - start[0], end[1] - start[1]) or 1.0
+    way = ((end[0] - start[0]) / length, (end[1] - start[1]) / length)
+    stop = (end[0] - way[0] * 6, end[1] - way[1] * 6)  # the line ends inside the head
+    return [
+        f'<path class="arrow" d="M{start[0]:.1f} {start[1]:.1f} L{stop[0]:.1f} {stop[1]:.1f}"/>',
+        _head(end, way),
+    ]
+
+
+def _arrows(view: FaceView) -> list[str]:
+    """The movement arrows: from the fingertips (or ``move_at``) the way the face moves."""
+    if not view.move or (not view.points and not view.move_at):
+        return []
+    parts: list[str] = []
+    drawn: set[tuple[int, int]] = set()
+    for side in view.sides:
+        if view.move == "along":
+            for a, b in itertools.pairwise(view.points):
+                (ax, ay), (bx, by) = _point_at(a, side), _point_at(b, side)
+                length = math.hypot(bx - ax, by - ay) or 1.0
+                ux, uy = (bx - ax) / length, (by - ay) / length
+                gap = _DOT + 4
+                parts += _line((ax + ux * gap, ay + uy * gap), (bx - ux * gap, by - uy * gap))
+            continue
+        names = (view.move_at,) if view.move_at else view.points
+        for name in names:
+            start = _point_at(name, side)
+            if start in drawn:
+                continue
+            drawn.add(start)
+            if view.move == "circles":
+                parts += _circle(start)
+                continue
+            way = _way(view, name, side)
+            if way is None:
+                continue
+            x, y = start
+            if view.move_at:  # from a place with no dot on it
+                parts += _line((x, y), (x + way[0] * _ARROW, y + way[1] * _ARROW))
+            elif view.move == "in":  # little room inwards: the arrow comes to the dots
+                reach = _DOT + 3
+                parts += _line(
+                    (x - way[0] * (reach + _ARROW), y - way[1] * (reach + _ARROW)),
+                    (x - way[0] * reach, y - way[1] * reach),
+                )
+            else:
+                reach = _DOT + 3  # the fingertips lie in a row across the way
+                parts += _line(
+                    (x + way[0] * reach, y + way[1] * reach),
+                    (x + way[0] * (reach + _ARROW), y + way[1] * (reach + _ARROW)),
+                )
+    return parts
+
+
+def _circle(centre: tuple[int, int]) -> list[str]:
+    """A round arrow about the fingertips: small circles."""
+    cx, cy = centre
+    r = 30.0
+    start = (cx + r * math.cos(math.radians(200)), cy + r * math.sin(math.radians(200)))
+    end = (cx + r * math.cos(math.radians(120)), cy + r * math.sin(math.radians(120)))
+    # clockwise on screen from 200 degrees round to 120 (most of a circle)
+    path = (
+        f'<path class="arrow" d="M{start[0]:.1f} {start[1]:.1f} '
+        f'A{r:.0f} {r:.0f} 0 1 1 {end[0]:.1f} {end[1]:.1f}"/>'
+    )
+    tangent = (-math.sin(math.radians(120)), math.cos(math.radians(120)))
+    tip = (end[0] + tangent[0] * 4, end[1] + tangent[1] * 4)
+    return [path, _head(tip, tangent)]
+
+
 def _describe(exercise: Exercise, view: FaceView) -> str:
     if not view.side_known:
         where = "your affected side (set your side in your profile to see which)"
@@ -160,13 +325,20 @@ def _describe(exercise: Exercise, view: FaceView) -> str:
         where = f"your {view.sides[0]} side"
     text = f"The {view.area.value} is shaded, on {where}."
     if view.points:
-        spots = "; ".join(f"{n}: {POINT_WORDS[p]}" for n, p in enumerate(view.points, start=1))
+        many = {2: "two fingertips on ", 3: "three fingertips on ", 4: "four fingertips on "}
+        each = many.get(view.fingers, "")
+        spots = "; ".join(
+            f"{n}: {each}{POINT_WORDS[p]}" for n, p in enumerate(view.points, start=1)
+        )
         text += f" Fingertips: {spots}."
+    if view.move:
+        text += f" The arrow shows the way it moves: {MOVE_WORDS[view.move]}."
     return text
 
 
 def face_svg(exercise: Exercise, person_side: str | None, *, ident: str = "") -> str:
-    """A front-view face for ``exercise``: its area shaded on its side, its points numbered.
+    """A front-view face for ``exercise``: its area shaded on its side, a numbered dot for
+    each fingertip, and an arrow the way the movement or stretch goes.
 
     ``ident`` makes the element ids unique when several pictures share a page.
     """
@@ -189,21 +361,23 @@ def face_svg(exercise: Exercise, person_side: str | None, *, ident: str = "") ->
         parts.append(
             f'<ellipse class="area" data-side="{side}" cx="{x}" cy="{cy}" rx="{rx}" ry="{ry}"/>'
         )
+    parts += _arrows(view)
     drawn: set[tuple[int, int]] = set()
     for number, name in enumerate(view.points, start=1):
         for side in view.sides:
-            x, y = _point_at(name, side)
-            if (x, y) in drawn:
+            if _point_at(name, side) in drawn:
                 continue
-            drawn.add((x, y))
+            drawn.add(_point_at(name, side))
             where = "middle" if name in _MIDDLE else side
-            parts.append(
-                f'<circle class="point" data-point="{name}" data-side="{where}" '
-                f'cx="{x}" cy="{y}" r="8"/>'
-                f'<text class="num" x="{x}" y="{y + 4}">{number}</text>'
-            )
-    # labels in words, so the side never rests on the picture alone
-    parts.append('<text class="side" x="34" y="22">Your right</text>')
-    parts.append(f'<text class="side" x="{WIDTH - 34}" y="22">Your left</text>')
+            for dot_x, dot_y in _fingertips(view, name, side):
+                parts.append(
+                    f'<circle class="point" data-point="{name}" data-side="{where}" '
+                    f'cx="{dot_x:g}" cy="{dot_y:g}" r="{_DOT:g}"/>'
+                    f'<text class="num" x="{dot_x:g}" y="{dot_y + 4:g}">{number}</text>'
+                )
+    # labels in words, so the side never rests on the picture alone; each starts
+    # inside its own edge, so neither is cut off
+    parts.append('<text class="side" x="4" y="18">Your right</text>')
+    parts.append(f'<text class="side" x="{WIDTH - 4}" y="18" text-anchor="end">Your left</text>')
     parts.append("</svg>")
     return "".join(parts)

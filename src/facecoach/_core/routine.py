@@ -8,6 +8,7 @@ from enum import Enum
 
 __all__ = [
     "AREAS",
+    "MOVES",
     "POINTS",
     "Area",
     "Exercise",
@@ -55,6 +56,11 @@ POINTS: tuple[str, ...] = (
     "collarbone",
 )
 """Named places for the fingertips (``points:``), on the exercise's side of the face."""
+
+MOVES = ("up", "down", "in", "out", "up-out", "up-in", "to-ear", "circles", "along")
+"""Ways a movement or stretch goes (``move:``), drawn as an arrow on the face pictures:
+``in`` is towards the middle of the face, ``out`` away from it, ``to-ear`` towards the
+ear on the same side, ``along`` from the first point to the next."""
 
 
 class ExerciseKind(str, Enum):
@@ -108,6 +114,12 @@ class Exercise:
     """Say "halfway" in holds longer than 10 seconds."""
     points: tuple[str, ...] = ()
     """Where the fingertips rest (names from ``POINTS``), for the face pictures."""
+    fingers: int = 1
+    """How many fingertips rest on each point (1-4), as the setup line says."""
+    move: str = ""
+    """The way the movement or stretch goes (one of ``MOVES``; "": none drawn)."""
+    move_at: str = ""
+    """The point the arrow starts from ("": from the fingertips)."""
 
 
 @dataclass(frozen=True)

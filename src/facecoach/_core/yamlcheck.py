@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from .nodes import MAX_NODES, expanded_size
-from .routine import POINTS, Area, Exercise, ExerciseKind, Routine, RoutineItem, Side, Step
+from .routine import MOVES, POINTS, Area, Exercise, ExerciseKind, Routine, RoutineItem, Side, Step
 from .yamlfields import Checker, Problem, TooBig, optional
 
 __all__ = ["Document", "Problem", "parse_document"]
@@ -28,6 +28,9 @@ _EXERCISE_KEYS = (
     "setup",
     "steps",
     "points",
+    "fingers",
+    "move",
+    "move_at",
     "ready",
     "halfway",
 )
@@ -115,6 +118,10 @@ def _exercise(c: Checker, node: yaml.Node) -> Exercise | None:
     min_hold = optional(fields, "min_hold", lambda n: c.number(n, f"{what}: min_hold", 1, 60), 3.0)
     setup = optional(fields, "setup", lambda n: c.text(n, f"{what}: setup", placeholders=True), "")
     points = _points(c, fields["points"], what) if "points" in fields else ()
+    fingers = optional(
+        fields, "fingers", lambda n: c.number(n, f"{what}: fingers", 1, 4, whole=True), 1.0
+    )
+    move, move_at = _move(c, fields, what, points)
     ready = c.number(fields["ready"], f"{what}: ready", 0, 15) if "ready" in fields else None
     halfway = optional(fields, "halfway", lambda n: c.flag(n, f"{what}: halfway"), False)
     steps: list[Step] = []
@@ -150,6 +157,9 @@ def _exercise(c: Checker, node: yaml.Node) -> Exercise | None:
         steps=tuple(steps),
         source=f"{c.path}:{c.line(node)}",
         points=points,
+        fingers=int(fingers or 1),
+        move=move,
+        move_at=move_at,
         ready=ready,
         halfway=bool(halfway),
     )
@@ -165,6 +175,22 @@ def _points(c: Checker, node: yaml.Node, what: str) -> tuple[str, ...]:
         elif name is not None:
             names.append(name)
     return tuple(names)
+
+
+def _move(
+    c: Checker, fields: dict[str, yaml.Node], what: str, points: tuple[str, ...]
+) -> tuple[str, str]:
+    """``move:`` (a way from ``MOVES``) and ``move_at:`` (the point its arrow starts from)."""
+    move = c.choice_of(fields["move"], f"{what}: move", MOVES) if "move" in fields else None
+    at = c.choice_of(fields["move_at"], f"{what}: move_at", POINTS) if "move_at" in fields else None
+    if at is not None and "move" not in fields:
+        c.problem(fields["move_at"], f"{what}: move_at needs a 'move:' to say which way")
+    if move == "along" and len(points) < 2:
+        c.problem(
+            fields["move"],
+            f"{what}: move 'along' goes from the first point to the next; list two points",
+        )
+    return move or "", at or ""
 
 
 def _step(c: Checker, node: yaml.Node, what: str) -> Step | None:

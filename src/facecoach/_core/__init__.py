@@ -43,6 +43,7 @@ from .events import (
     TooTightRecord,
 )
 from .faces import (
+    MOVE_WORDS,
     POINT_WORDS,
     FaceView,
     face_svg,
@@ -101,6 +102,7 @@ from .ports import (
 )
 from .routine import (
     AREAS,
+    MOVES,
     POINTS,
     Area,
     Exercise,
@@ -162,6 +164,8 @@ __all__ = [
     "MAX_ROUTINE_SECONDS",
     "MAX_SPOKEN_CHARS",
     "MAX_SPOKEN_WORDS",
+    "MOVES",
+    "MOVE_WORDS",
     "POINTS",
     "POINT_WORDS",
     "READY_SECONDS",

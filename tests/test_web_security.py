@@ -4,18 +4,24 @@ POST, a path outside its files; and it runs the same gate and profile as the com
 from __future__ import annotations
 
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 
+import httpx
 import pytest
 from starlette.testclient import TestClient
 
 from facecoach._paths import places
-from facecoach._person import load_profile
+from facecoach._person.profile import load_profile
+from facecoach._web import session_page
 from facecoach._web.app import make_app
+from facecoach._web.headers import SECURITY_HEADERS
 from facecoach._web.security import cookie_name
 from web_support import TOKEN, settings_for
 
 ORIGIN = {"origin": "http://127.0.0.1:8123"}
+BASE = "http://127.0.0.1:8123"
+STATIC = resources.files("facecoach._web") / "static"
 
 
 @pytest.fixture
@@ -107,6 +113,62 @@ def test_paths_outside_the_app_are_refused(signed_in: TestClient, path: str) -> 
     assert response.status_code in (401, 404)
     assert "root:" not in response.text and "[project]" not in response.text
     assert "import" not in response.text
+
+
+def _has_the_browser_rules(response: httpx.Response) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        if name != "cache-control":
+            assert response.headers.get(name) == value, (response.status_code, name)
+
+
+def test_every_answer_carries_the_browser_rules(client: TestClient) -> None:
+    refusals = [
+        client.get("/"),  # 401
+        client.get("/?token=guess"),  # 403
+        client.get("/", headers={"host": "evil.example"}),  # 421
+        client.get(f"/?token={TOKEN}"),  # 303 with the cookie
+    ]
+    assert [r.status_code for r in refusals] == [401, 403, 421, 303]
+    client.cookies.set(cookie_name(8123), TOKEN)
+    answers = [
+        client.get("/"),
+        client.get("/static/app.js"),
+        client.get("/static/app.css"),
+        client.get("/static/nothing.js"),
+        client.get("/no-such-page"),
+        client.get("/session/start"),  # 405
+        client.post("/profile", headers={"origin": "http://evil.example"}),  # 403
+        client.post("/profile", headers={**ORIGIN, "content-length": "99999"}),  # 413
+        client.get("/voice/status"),
+    ]
+    assert [r.status_code for r in answers] == [200, 200, 200, 404, 404, 405, 403, 413, 200]
+    for response in refusals + answers:
+        _has_the_browser_rules(response)
+        assert response.headers["cache-control"] == "no-store"
+
+
+def test_static_files_are_served_with_their_types(signed_in: TestClient) -> None:
+    script = signed_in.get("/static/app.js")
+    assert "javascript" in script.headers["content-type"]
+    assert script.content == (STATIC / "app.js").read_bytes()
+    assert signed_in.get("/static/app.css").headers["content-type"].startswith("text/css")
+    assert signed_in.post("/static/app.js", headers=ORIGIN).status_code == 405
+
+
+def test_a_fault_in_the_app_is_a_page_in_plain_words_with_the_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a fault in facecoach itself")
+
+    monkeypatch.setattr(session_page, "page", broken)
+    web = make_app(settings_for(tmp_path))
+    with TestClient(web.asgi, base_url=BASE, raise_server_exceptions=False) as client:
+        client.cookies.set(cookie_name(8123), TOKEN)
+        response = client.get("/session")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text and "Traceback" not in response.text
+    _has_the_browser_rules(response)
 
 
 def test_pages_carry_a_strict_policy(signed_in: TestClient) -> None:

@@ -21,7 +21,7 @@ from facecoach._voice.enroll import Enrolment, Take, enrolment_prompts, load_enr
 from facecoach._voice.langpack import load_pack
 from facecoach._voice.settings import VoiceSettings
 from facecoach._voice.whisper_rules import Scored, Verdict
-from facecoach._web.app import ServeSettings, WebApp, make_app
+from facecoach._web.app import WebApp, make_app
 from facecoach._web.ears import (
     FROM_FILE,
     NOT_ENGLISH,
@@ -33,6 +33,7 @@ from facecoach._web.ears import (
 )
 from facecoach._web.enrolment import EnrolmentRunner, EnrolmentStatus
 from facecoach._web.security import cookie_name
+from facecoach._web.settings import ServeSettings
 from web_support import TOKEN, OpenMic, ScriptedTakes, quiet_mic, settings_for
 
 ORIGIN = {"origin": "http://127.0.0.1:8123"}

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
-from facecoach._live import SoundOptions
 from facecoach._paths import places
+from facecoach._sound.settings import SoundOptions
 from facecoach._voice.mic import AudioBlock, MemorySource
 from facecoach._voice.whisper_rules import Verdict
-from facecoach._web.app import ServeSettings
 from facecoach._web.serve import Server, start_in_thread
+from facecoach._web.settings import ServeSettings
 
 TOKEN = "test-token-0123456789"
 

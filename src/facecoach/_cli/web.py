@@ -170,10 +170,10 @@ def _serve(args: argparse.Namespace) -> int:
 
         return list(make(voice, where, say=print)) if voice is not None else []
 
-    from .._web.app import ServeSettings
     from .._web.ears import whisper_ears
     from .._web.security import new_token
     from .._web.serve import serve
+    from .._web.settings import ServeSettings
 
     hearing = None
     if voice is not None and voice.mic_file is None:

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .._live import SoundOptions
 from .._paths import Places
+from .._sound.settings import SoundOptions
 
 if TYPE_CHECKING:
     from .._voice.headset import HearingCheck
@@ -44,9 +44,10 @@ def headset_check(
 
 
 def _say_test_line(options: SoundOptions, where: Places, line: str) -> str:
-    from .._live import TEXT_MODE
-    from .._live.wiring import speak_line
-    from .._sound import DeviceProblem, OutputUnavailable, TtsUnavailable
+    from .._live.wiring import TEXT_MODE, speak_line
+    from .._sound.devices import DeviceProblem
+    from .._sound.output import OutputUnavailable
+    from .._sound.speech import TtsUnavailable
 
     if options.text_only:
         return "Sound is off (text mode): sessions show every line on the screen instead."

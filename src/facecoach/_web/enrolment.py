@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from .._live import SoundOptions
 from .._paths import Places
+from .._sound.settings import SoundOptions
 from .._voice.takes import first_verdict
 from .ears import (
     ENROLMENT_LANG,

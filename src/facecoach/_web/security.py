@@ -2,34 +2,34 @@
 
 An ASGI middleware in front of every route:
 
-- the Host header must name this machine (127.0.0.1 or localhost), which
-  defeats DNS rebinding;
+- the Host header must name this machine (127.0.0.1 or localhost) at the
+  app's own port, which defeats DNS rebinding;
 - the secret token must come with the request, in the ``token`` query
   parameter (the printed link) or in the cookie set on the first visit:
   none is 401, a wrong one 403;
 - a request that changes anything must be a POST whose Origin (or, without
-  one, Referer) is this app itself.
+  one, Referer) is this app itself;
+- a WebSocket is refused before it opens (the app has none).
+
+A header that cannot be parsed is a refusal, never an error.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable, MutableMapping
-from http.cookies import SimpleCookie
-from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
+
+from starlette.requests import cookie_parser
+
+from .asgi import ASGIApp, Receive, Scope, Send, send_page
 
 __all__ = ["LOCAL_HOSTS", "Guard", "cookie_name", "new_token"]
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 _SAFE = ("GET", "HEAD")
+_POLICY_VIOLATION = 1008
+"""The WebSocket close code for "not allowed" (servers answer the upgrade with 403)."""
 
 
 def new_token() -> str:
@@ -46,52 +46,47 @@ def _headers(scope: Scope) -> dict[str, str]:
     return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
 
 
-def _host_name(value: str) -> str:
-    if value.startswith("["):
-        return value.split("]")[0] + "]"
-    return value.rsplit(":", 1)[0] if ":" in value else value
-
-
-_PAGE = (
-    "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
-    "<style>body{{font:1.3rem/1.5 sans-serif;max-width:38rem;margin:2rem auto;padding:0 1rem}}"
-    "</style></head><body><main><h1>{title}</h1><p>{text}</p></main></body></html>"
-)
-
-
-async def _refuse(send: Send, status: int, title: str, text: str) -> None:
-    body = _PAGE.format(title=title, text=text).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"text/html; charset=utf-8"),
-                (b"content-length", str(len(body)).encode()),
-                (b"cache-control", b"no-store"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+def _port_number(text: str) -> int | None:
+    """``text`` as a TCP port, or None when it is not one (``evil``, ``99999``, ``٣``)."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 5):
+        return None
+    port = int(text)
+    return port if 0 < port < 65536 else None
 
 
 class Guard:
-    """The middleware. ``port`` is where the app listens (for the cookie and Origin)."""
+    """The middleware. ``port`` is where the app listens (for the cookie, Host and Origin)."""
 
     def __init__(self, app: ASGIApp, *, token: str, port: int) -> None:
         self.app = app
         self.token = token
         self.port = port
 
+    def _port_ok(self, port: int | None) -> bool:
+        if self.port == 0:  # not bound yet: any port of this machine
+            return port is not None
+        return port == self.port
+
+    def _host_ok(self, value: str) -> bool:
+        name, colon, port = value.partition(":")
+        if name.lower() not in LOCAL_HOSTS:
+            return False
+        return self._port_ok(_port_number(port) if colon else 80)
+
     def _origin_ok(self, headers: dict[str, str]) -> bool:
         origin = headers.get("origin") or headers.get("referer")
         if not origin or origin == "null":
             return False
-        parts = urlsplit(origin)
+        try:
+            parts = urlsplit(origin)
+            port = parts.port
+        except ValueError:  # a broken IPv6 literal, a port that is not a number
+            return False
         return (
             parts.scheme == "http"
+            and parts.username is None
             and parts.hostname in LOCAL_HOSTS
-            and (parts.port or 80) == self.port
+            and self._port_ok(port or 80)
         )
 
     def _token_ok(self, given: str) -> bool:
@@ -102,11 +97,11 @@ class Guard:
             await self.app(scope, receive, send)
             return
         if scope["type"] != "http":
-            await _refuse(send, 403, "Not allowed", "Only plain web pages are served here.")
+            await send({"type": "websocket.close", "code": _POLICY_VIOLATION})
             return
         headers = _headers(scope)
-        if _host_name(headers.get("host", "")) not in LOCAL_HOSTS:
-            await _refuse(
+        if not self._host_ok(headers.get("host", "")):
+            await send_page(
                 send,
                 421,
                 "Wrong address",
@@ -115,12 +110,12 @@ class Guard:
             return
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         from_link = query.get("token", [""])[0]
-        cookie = SimpleCookie(headers.get("cookie", ""))
-        morsel = cookie.get(cookie_name(self.port))
-        given = from_link or (morsel.value if morsel is not None else "")
+        given = from_link or cookie_parser(headers.get("cookie", "")).get(
+            cookie_name(self.port), ""
+        )
         given = given or headers.get("x-facecoach-token", "")
         if not given:
-            await _refuse(
+            await send_page(
                 send,
                 401,
                 "Please open the link facecoach gave you",
@@ -130,7 +125,7 @@ class Guard:
             )
             return
         if not self._token_ok(given):
-            await _refuse(
+            await send_page(
                 send,
                 403,
                 "This link is out of date",
@@ -140,7 +135,7 @@ class Guard:
             return
         method = scope["method"]
         if method not in _SAFE and (method != "POST" or not self._origin_ok(headers)):
-            await _refuse(
+            await send_page(
                 send, 403, "Not allowed", "Changes can only be made from facecoach's own pages."
             )
             return
@@ -152,7 +147,9 @@ class Guard:
     async def _keep_token(self, scope: Scope, send: Send, query: dict[str, list[str]]) -> None:
         """First visit by the link: set the cookie and go to the same page without the token."""
         rest = {k: v for k, v in query.items() if k != "token"}
-        target = scope["path"] + (f"?{urlencode(rest, doseq=True)}" if rest else "")
+        # quoted, and one leading slash: never a header break, never another site (//host)
+        target = "/" + quote(scope["path"].lstrip("/"))
+        target += f"?{urlencode(rest, doseq=True)}" if rest else ""
         cookie = (
             f"{cookie_name(self.port)}={self.token}; Path=/; HttpOnly; SameSite=Strict; "
             "Max-Age=31536000"
@@ -164,7 +161,6 @@ class Guard:
                 "headers": [
                     (b"location", target.encode()),
                     (b"set-cookie", cookie.encode()),
-                    (b"cache-control", b"no-store"),
                     (b"content-length", b"0"),
                 ],
             }

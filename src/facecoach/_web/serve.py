@@ -10,8 +10,9 @@ from dataclasses import replace
 
 import uvicorn
 
-from .app import ServeSettings, WebApp, make_app
+from .app import WebApp, make_app
 from .security import new_token
+from .settings import ServeSettings
 
 __all__ = ["Server", "bind", "serve", "start_in_thread"]
 

@@ -25,14 +25,18 @@ from rich.console import Console
 
 from .._core.commands import Command
 from .._core.events import Effect
-from .._core.loader import builtin_library, load_library
+from .._core.loader import builtin_library
 from .._core.plan import Plan, PlanStep, StepKind, compile_plan
 from .._core.ports import CommandSource, HeardCommand, SpeechGate
 from .._core.routine import Library
-from .._live import LiveLoop, LiveState, SoundOptions, View, run_live
+from .._live.loop import LiveLoop
+from .._live.view import LiveState
+from .._live.views import View
+from .._live.wiring import run_live
 from .._paths import Places
-from .._person import RunRefused, prepare_run
-from .._person.own_routine import person_library_for
+from .._person.errors import RunRefused
+from .._person.run import prepare_run
+from .._sound.settings import SoundOptions
 
 __all__ = [
     "BUTTONS",
@@ -41,7 +45,6 @@ __all__ = [
     "VoiceFactory",
     "WebRemote",
     "WebView",
-    "library_of",
     "step_labels",
 ]
 
@@ -58,14 +61,6 @@ BUTTONS: tuple[tuple[str, Command, str], ...] = (
     ("Stop", Command.STOP, "s"),
 )
 """The session buttons: label, command, key. Pause turns into Resume while paused."""
-
-
-def library_of(files: Sequence[str], where: Places | None = None) -> Library:
-    """The built-in library plus the person's own files; with ``where``, also the
-    routine chosen as their plan (``RunRefused`` when its copy cannot be read)."""
-    if where is not None:
-        return person_library_for(where, files)
-    return load_library(list(files)) if files else builtin_library()
 
 
 class WebRemote:
@@ -262,7 +257,8 @@ class SessionRunner:
 
     where: Places
     options: SoundOptions
-    files: Sequence[str] = ()
+    library: Callable[[], Library] = builtin_library
+    """The exercises and routines to run from (the built-in ones and the person's files)."""
     voice: VoiceFactory | None = None
     publish: Callable[[Snapshot], None] = lambda snapshot: None
     today: Callable[[], date] = date.today
@@ -299,7 +295,7 @@ class SessionRunner:
             why = self.blocked()
             if why:
                 raise RunRefused(why, 3)
-            library = library_of(self.files, self.where)
+            library = self.library()
             ctx = prepare_run(
                 self.where,
                 routine,

@@ -9,20 +9,29 @@ rules ``facecoach enroll`` reports against.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from anyio import to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from .ears import ENROLMENT_LANG
-from .enrolment import TAKES_PER_PHRASE, EnrolmentRefused, EnrolmentRunner
-from .pages import HEADERS
+from .enrolment import TAKES_PER_PHRASE, EnrolmentRefused
+from .state import page, web_state
 
 if TYPE_CHECKING:
     from .._paths import Places
 
-__all__ = ["VoicePages", "VoiceSummary", "voice_summary"]
+__all__ = [
+    "VoiceSummary",
+    "voice",
+    "voice_forget",
+    "voice_page",
+    "voice_start",
+    "voice_status",
+    "voice_stop",
+    "voice_summary",
+]
 
 
 @dataclass(frozen=True)
@@ -70,64 +79,61 @@ def voice_summary(where: Places) -> VoiceSummary | None:
     return VoiceSummary(len(enrolment.takes), tuple(report), suggested)
 
 
-class VoicePages:
-    """The Your voice page and its buttons; mixed into the app's state."""
+async def voice(request: Request) -> Response:
+    notice = ""
+    if request.query_params.get("forgotten"):
+        notice = "Your voice was forgotten: the coach listens in its usual way again."
+    return await to_thread.run_sync(voice_page, request, notice)
 
-    enrolment: EnrolmentRunner
 
-    def page(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
-        """A template as a response with the app's headers."""
-        raise NotImplementedError
+def voice_page(request: Request, notice: str = "", status: int = 200) -> Response:
+    """What the kept enrolment says, and the running one's progress."""
+    runner = web_state(request).enrolment
+    progress = runner.status
+    return page(
+        request,
+        "voice.html",
+        status,
+        title="Your voice",
+        notice=notice,
+        summary=voice_summary(runner.where),
+        progress=progress,
+        running=progress.running,
+        off=runner.off if runner.ears is None else "",
+        takes_per_phrase=TAKES_PER_PHRASE,
+    )
 
-    async def voice(self, request: Request) -> Response:
-        notice = ""
-        if request.query_params.get("forgotten"):
-            notice = "Your voice was forgotten: the coach listens in its usual way again."
-        return await to_thread.run_sync(self.voice_page, request, notice)
 
-    def voice_page(self, request: Request, notice: str = "", status: int = 200) -> Response:
-        runner = self.enrolment
-        progress = runner.status
-        return self.page(
-            request,
-            "voice.html",
-            status,
-            title="Your voice",
-            notice=notice,
-            summary=voice_summary(runner.where),
-            progress=progress,
-            running=progress.running,
-            off=runner.off if runner.ears is None else "",
-            takes_per_phrase=TAKES_PER_PHRASE,
-        )
+async def voice_status(request: Request) -> Response:
+    return JSONResponse(web_state(request).enrolment.status.to_json())
 
-    async def voice_status(self, request: Request) -> Response:
-        return JSONResponse(self.enrolment.status.to_json(), headers=HEADERS)
 
-    async def voice_start(self, request: Request) -> Response:
-        try:
-            await to_thread.run_sync(self.enrolment.start)
-        except EnrolmentRefused as refusal:
-            return await to_thread.run_sync(self.voice_page, request, str(refusal), 409)
-        return RedirectResponse("/voice", status_code=303, headers=HEADERS)
+async def voice_start(request: Request) -> Response:
+    try:
+        await to_thread.run_sync(web_state(request).enrolment.start)
+    except EnrolmentRefused as refusal:
+        return await to_thread.run_sync(voice_page, request, str(refusal), 409)
+    return RedirectResponse("/voice", status_code=303)
 
-    async def voice_stop(self, request: Request) -> Response:
-        await to_thread.run_sync(self.enrolment.stop)
-        return RedirectResponse("/voice", status_code=303, headers=HEADERS)
 
-    async def voice_forget(self, request: Request) -> Response:
-        from .._voice.enroll import forget_enrolment
+async def voice_stop(request: Request) -> Response:
+    await to_thread.run_sync(web_state(request).enrolment.stop)
+    return RedirectResponse("/voice", status_code=303)
 
-        if self.enrolment.active:
-            notice = "facecoach is learning your voice now: stop that first."
-            return await to_thread.run_sync(self.voice_page, request, notice, 409)
-        try:
-            gone = forget_enrolment(self.enrolment.where)
-        except OSError as error:
-            notice = f"Your voice could not be forgotten ({error.strerror or error})."
-            return await to_thread.run_sync(self.voice_page, request, notice, 500)
-        if not gone:
-            return await to_thread.run_sync(
-                self.voice_page, request, "There was no saved voice to forget."
-            )
-        return RedirectResponse("/voice?forgotten=1", status_code=303, headers=HEADERS)
+
+async def voice_forget(request: Request) -> Response:
+    from .._voice.enroll import forget_enrolment
+
+    runner = web_state(request).enrolment
+    if runner.active:
+        notice = "facecoach is learning your voice now: stop that first."
+        return await to_thread.run_sync(voice_page, request, notice, 409)
+    try:
+        gone = forget_enrolment(runner.where)
+    except OSError as error:
+        notice = f"Your voice could not be forgotten ({error.strerror or error})."
+        return await to_thread.run_sync(voice_page, request, notice, 500)
+    if not gone:
+        notice = "There was no saved voice to forget."
+        return await to_thread.run_sync(voice_page, request, notice)
+    return RedirectResponse("/voice?forgotten=1", status_code=303)

@@ -2,11 +2,11 @@
 
 ``RoutineFiles`` reads the files given to ``serve --file`` and the copy of
 the plan's routine (``person_library_for``) when the app starts, and again
-only when one of them, or the profile, changes. A file that turns into something that is not a routine
-file (edited to junk, deleted, replaced by a pipe) does not take the pages
-down: the last good library stays in use, the terminal is told once which
-file and why, and every page shows ``problem`` as a banner until the file
-is good again.
+only when one of them, or the profile, changes. A file that turns into
+something that is not a routine file (edited to junk, deleted, replaced by a
+pipe) does not take the pages down: the last good library stays in use,
+the terminal is told once which file and why, and every page shows
+``problem`` as a banner until the file is good again.
 """
 
 from __future__ import annotations
@@ -58,7 +58,10 @@ def _stamp(paths: Sequence[str]) -> _Stamp:
 class RoutineFiles:
     """The built-in library plus ``paths``, with the last good copy kept."""
 
-    def __init__(self, paths: Sequence[str], tell: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self, where: Places, paths: Sequence[str], tell: Callable[[str], None] | None = None
+    ) -> None:
+        self.where = where
         self.paths = tuple(paths)
         self.problem = ""
         """What is wrong with the files now, for the pages' banner ("" when nothing)."""

@@ -91,6 +91,7 @@ from .recorder import (
 )
 from .remind import (
     WEEKS,
+    ReminderTime,
     SessionDay,
     calendar_bytes,
     coming_days,
@@ -106,11 +107,23 @@ from .remind_timer import (
     units_dir,
 )
 from .report import (
+    ExerciseLine,
     ReportData,
+    TightEvent,
+    Written,
+    exercise_lines,
+    exercise_table,
     gather,
-    plots,
     render_html,
     write_report,
+)
+from .report_plots import (
+    GAP_DAYS,
+    broken_line,
+    factor_series,
+    factor_used,
+    plots,
+    weeks_of,
 )
 from .run import (
     NOT_A_TREATMENT,
@@ -142,6 +155,7 @@ from .store import (
 __all__ = [
     "ALERT_MAX",
     "DAY_NAMES",
+    "GAP_DAYS",
     "GROW_AFTER",
     "GROW_FACTOR",
     "MIGRATIONS",
@@ -159,6 +173,7 @@ __all__ = [
     "Ask",
     "Chosen",
     "CorruptDatabase",
+    "ExerciseLine",
     "ExerciseSession",
     "Frequency",
     "HistoryFull",
@@ -174,6 +189,7 @@ __all__ = [
     "Recorder",
     "Refusal",
     "RemindProblem",
+    "ReminderTime",
     "ReportData",
     "RunContext",
     "RunRefused",
@@ -187,10 +203,13 @@ __all__ = [
     "StageName",
     "Store",
     "StoreProblem",
+    "TightEvent",
     "Today",
     "UpkeepName",
+    "Written",
     "adapt",
     "ask_first_run",
+    "broken_line",
     "calendar_bytes",
     "check_gate",
     "check_place",
@@ -200,7 +219,11 @@ __all__ = [
     "copy_path",
     "decide",
     "describe",
+    "exercise_lines",
+    "exercise_table",
     "factor_floor",
+    "factor_series",
+    "factor_used",
     "factors_of",
     "floors_of",
     "frequency",
@@ -238,6 +261,7 @@ __all__ = [
     "today_for",
     "uninstall",
     "units_dir",
+    "weeks_of",
     "write_calendar",
     "write_report",
 ]

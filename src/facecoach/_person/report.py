@@ -1,38 +1,68 @@
 """The progress report: one self-contained HTML file with plots (matplotlib, Agg).
 
-Four plots, each an embedded PNG: sessions per week against the stage's
-target, minutes per face area, "too tight" per week, and each exercise's
-hold factor over time; then the table of sessions. Nothing is fetched from
-anywhere: the file opens offline, and can be mailed to a therapist.
+Four plots, each an embedded PNG (``report_plots``): sessions per week
+against the stage's target, minutes per face area, "too tight" per week by
+exercise, and each eased exercise's holds over time; then a table per
+exercise a therapist can read (holds as written and as now adapted, sessions
+done, "too tight" count and last date) and the table of sessions. Every
+"too tight" comes from the history's own trail of them (one row each, with
+the hold factor the session eased to). Nothing is fetched from anywhere: the
+file opens offline, and can be mailed to a therapist.
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import io
-from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 from .._core.frames import amount
+from .._core.plan import adapted_hold
 from .._core.routine import AREAS, Library
 from .._paths import Places, output_path, write_bytes_private
 from .adapt import Outcome, floors_of, replay
 from .history import reading
 from .profile import Profile, describe
-from .schedule import frequency
+from .report_plots import plots
 from .store import ExerciseSession, SessionRow
 
-__all__ = ["ReportData", "gather", "plots", "render_html", "write_report"]
+__all__ = [
+    "ExerciseLine",
+    "ReportData",
+    "TightEvent",
+    "Written",
+    "exercise_lines",
+    "exercise_table",
+    "gather",
+    "render_html",
+    "write_report",
+]
 
-_WEEKS_SHOWN = 52
 _TABLE_ROWS = 400
-_MAX_LINES = 7
-_COLOURS = ["#2f6f8f", "#c0703a", "#5b8c4a", "#8a5a9e", "#b8465f", "#4d4d4d", "#d4a72c"]
+
+
+@dataclass(frozen=True)
+class TightEvent:
+    """One "too tight", from the history's trail of them."""
+
+    session: int
+    day: date
+    exercise: str
+    factor: float
+    """How much that session eased the exercise's holds from then on (of the holds
+    it began with, which earlier "too tight"s may already have shortened)."""
+
+
+@dataclass(frozen=True)
+class Written:
+    """An exercise as its file writes it: the hold lengths and the floor."""
+
+    name: str
+    holds: tuple[float, ...]
+    min_hold: float
 
 
 @dataclass(frozen=True)
@@ -47,16 +77,27 @@ class ReportData:
     """(session id, exercise, factor from then on), as adaptation replays the history."""
     areas: dict[str, str]
     """Exercise id -> face area, for exercises whose summary lacks one."""
+    tight: Sequence[TightEvent] = ()
+    """Every "too tight", oldest first."""
+    written: Mapping[str, Written] = field(default_factory=dict)
+    """Exercise id -> its name and written holds (exercises of the loaded library)."""
+
+    def name(self, exercise: str) -> str:
+        """The exercise's name, or its id when its file is not loaded."""
+        known = self.written.get(exercise)
+        return known.name if known is not None else exercise
 
 
 def gather(where: Places, profile: Profile, library: Library, day: date) -> ReportData:
     """Read what the report needs (an empty report when there is no history yet)."""
     sessions: list[SessionRow] = []
     exercises: list[ExerciseSession] = []
+    trail: list[tuple[int, str, float]] = []
     with reading(where) as store:
         if store is not None:
             sessions = store.sessions()
             exercises = store.exercise_sessions()
+            trail = store.too_tight_events()
     outcomes = [
         Outcome(e.session_id, e.exercise, e.too_tight)
         for e in exercises
@@ -64,184 +105,23 @@ def gather(where: Places, profile: Profile, library: Library, day: date) -> Repo
     ]
     factors = replay(outcomes, floors_of(library))
     areas = {eid: ex.area.value for eid, ex in library.exercises.items()}
-    return ReportData(day, profile, sessions, exercises, factors, areas)
+    day_of = {s.id: date.fromisoformat(s.day) for s in sessions}
+    tight = [
+        TightEvent(session, day_of[session], exercise, factor)
+        for session, exercise, factor in trail
+        if session in day_of
+    ]
+    written = {
+        eid: Written(ex.name, tuple(st.hold for st in ex.steps if st.hold), ex.min_hold)
+        for eid, ex in library.exercises.items()
+    }
+    return ReportData(day, profile, sessions, exercises, factors, areas, tight, written)
 
 
 def write_report(path: Path, data: ReportData) -> None:
     """Render the report and write it to ``path``: private (0600), never into a
     folder that is not there (``PlaceProblem`` naming it)."""
     write_bytes_private(output_path(path), render_html(data).encode("utf-8"))
-
-
-# ------------------------------------------------------------ plots
-
-
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def _weeks(data: ReportData) -> list[date]:
-    if not data.sessions:
-        return [_monday(data.day)]
-    first = _monday(date.fromisoformat(data.sessions[0].day))
-    last = _monday(max(data.day, date.fromisoformat(data.sessions[-1].day)))
-    weeks = []
-    # at least a couple of months, so that a few sessions do not fill the picture
-    week = min(max(first, last - timedelta(weeks=_WEEKS_SHOWN - 1)), last - timedelta(weeks=7))
-    while week <= last:
-        weeks.append(week)
-        week += timedelta(weeks=1)
-    return weeks
-
-
-def _png(fig: Any) -> str:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def _figure(height: float = 3.2) -> Any:
-    from matplotlib.figure import Figure  # Agg canvas, no global pyplot state
-
-    fig = Figure(figsize=(9, height))
-    return fig, fig.add_subplot()
-
-
-def _sessions_per_week(data: ReportData) -> str:
-    weeks = _weeks(data)
-    counted = Counter(_monday(date.fromisoformat(s.day)) for s in data.sessions if s.counts)
-    fig, ax = _figure()
-    xs = list(range(len(weeks)))
-    p = data.profile
-    if p.stage:
-        lows, heights = [], []
-        for week in weeks:
-            freq = frequency(p.stage, p.stage_since, p.upkeep, week + timedelta(days=6))
-            low, high = (freq.low, freq.high) if freq else (0.0, 0.0)
-            # a target of exactly N still shows, as a thin band around N
-            lows.append(low if high > low else low - 0.08)
-            heights.append(high - low if high > low else 0.16)
-        ax.bar(
-            xs,
-            heights,
-            1.0,
-            bottom=lows,
-            color=_COLOURS[1],
-            alpha=0.4,
-            zorder=1,
-            label=f"target ({p.stage})",
-        )
-    ax.bar(
-        xs, [counted.get(w, 0) for w in weeks], 0.6, color=_COLOURS[0], zorder=2, label="sessions"
-    )
-    _week_ticks(ax, weeks)
-    ax.set_ylabel("sessions")
-    ax.set_ylim(0, max(7.5, max(counted.values(), default=0) + 0.5))
-    ax.set_title("Sessions per week" + ("" if p.stage else " (stage not set: no target)"))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
-    return _png(fig)
-
-
-def _week_ticks(ax: Any, weeks: Sequence[date]) -> None:
-    step = max(1, len(weeks) // 12)
-    ticks = list(range(0, len(weeks), step))
-    ax.set_xticks(ticks)
-    ax.set_xticklabels([weeks[i].strftime("%d %b\n%Y") for i in ticks], fontsize=8)
-    ax.set_xlim(-0.6, len(weeks) - 0.4)
-
-
-def _minutes_per_area(data: ReportData) -> str:
-    minutes: dict[str, float] = defaultdict(float)
-    recent: dict[str, float] = defaultdict(float)
-    since = data.day - timedelta(days=28)
-    simulated = {s.id for s in data.sessions if s.simulated}
-    for e in data.exercises:
-        if e.session_id in simulated:  # practice time is real practice only
-            continue
-        area = e.area or data.areas.get(e.exercise, "other")
-        minutes[area] += e.seconds / 60
-        if date.fromisoformat(e.day) > since:
-            recent[area] += e.seconds / 60
-    names = [a for a in AREAS if a in minutes] + sorted(set(minutes) - set(AREAS))
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(9, 2.8))
-    left, right = fig.subplots(1, 2, sharey=True)
-    ys = list(range(len(names)))
-    for ax, values, colour, title in (
-        (left, minutes, _COLOURS[0], "all sessions"),
-        (right, recent, _COLOURS[2], "last 4 weeks"),
-    ):
-        ax.barh(ys, [values.get(a, 0.0) for a in names], 0.6, color=colour)
-        ax.set_title(f"Minutes per face area: {title}", fontsize=10)
-        ax.set_xlabel("minutes")
-    left.set_yticks(ys)
-    left.set_yticklabels(names)
-    left.invert_yaxis()
-    return _png(fig)
-
-
-def _too_tight(data: ReportData) -> str:
-    weeks = _weeks(data)
-    per_week = Counter[date]()
-    for s in data.sessions:
-        per_week[_monday(date.fromisoformat(s.day))] += s.too_tight
-    fig, ax = _figure(2.6)
-    ax.bar(range(len(weeks)), [per_week.get(w, 0) for w in weeks], color=_COLOURS[4])
-    _week_ticks(ax, weeks)
-    ax.set_ylabel('"too tight"')
-    ax.set_ylim(0, max(3, max(per_week.values(), default=0) + 1))
-    ax.set_title('"Too tight" heard, per week')
-    return _png(fig)
-
-
-def _factors(data: ReportData) -> str:
-    day_of = {s.id: date.fromisoformat(s.day) for s in data.sessions}
-    start = _weeks(data)[0]
-    series: dict[str, list[tuple[date, float]]] = defaultdict(list)
-    for session, exercise, factor in data.factors:
-        series[exercise].append((day_of.get(session, data.day), factor))
-    # the window of the weekly plots; an exercise enters it at the factor it had then
-    shown: dict[str, list[tuple[date, float]]] = {}
-    for exercise, points in series.items():
-        before = [f for d, f in points if d < start]
-        inside = [(d, f) for d, f in points if d >= start]
-        if inside:
-            shown[exercise] = [(start, before[-1] if before else 1.0), *inside]
-
-    # the most eased exercises: more lines would hide each other
-    def lowest(item: tuple[str, list[tuple[date, float]]]) -> float:
-        return min(f for _, f in item[1])
-
-    picked = sorted(shown.items(), key=lowest)[:_MAX_LINES]
-    fig, ax = _figure(3.0)
-    for i, (exercise, points) in enumerate(sorted(picked)):
-        xs = [d for d, _ in points] + [data.day]
-        ys = [f for _, f in points] + [points[-1][1]]
-        ax.step(xs, ys, where="post", color=_COLOURS[i % len(_COLOURS)], label=exercise)
-    if not picked:
-        ax.text(
-            0.5,
-            0.5,
-            'No "too tight" in this period: every hold as written.',
-            ha="center",
-            va="center",
-            transform=ax.transAxes,
-        )
-    else:
-        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=8)
-    ax.set_ylim(0, 1.05)
-    ax.set_ylabel("hold factor")
-    more = len(shown) - len(picked)
-    note = f"; {more} more exercises changed" if more > 0 else ""
-    ax.set_title(f"Hold factors over time (1.0 = as written{note})")
-    from matplotlib.dates import DateFormatter
-
-    ax.set_xlim(start, data.day + timedelta(days=1))
-    # matplotlib's stubs leave this constructor untyped
-    ax.xaxis.set_major_formatter(DateFormatter("%d %b\n%Y"))  # type: ignore[no-untyped-call]
-    ax.tick_params(axis="x", labelsize=8)
-    return _png(fig)
 
 
 # ------------------------------------------------------------ page
@@ -254,18 +134,9 @@ h1{font-size:1.6em;margin-bottom:.2em} h2{font-size:1.2em;margin-top:1.6em}
 .note{color:#555;font-size:.92em} img{max-width:100%;height:auto}
 table{border-collapse:collapse;width:100%;font-size:.9em}
 th,td{border-bottom:1px solid #ddd;padding:.25em .5em;text-align:left}
-td.n,th.n{text-align:right} tr.sim td{color:#777}
+td.n,th.n{text-align:right} tr.sim td{color:#777} td.d{white-space:nowrap}
+caption{text-align:left;caption-side:top;padding-bottom:.4em}
 """
-
-
-def plots(data: ReportData) -> list[tuple[str, str]]:
-    """The report's plots: (title, PNG as base64), also shown by the web app."""
-    return [
-        ("Sessions per week", _sessions_per_week(data)),
-        ("Minutes per face area", _minutes_per_area(data)),
-        ("Too tight", _too_tight(data)),
-        ("Hold factors", _factors(data)),
-    ]
 
 
 def render_html(data: ReportData) -> str:
@@ -274,7 +145,8 @@ def render_html(data: ReportData) -> str:
     counted = [s for s in data.sessions if s.counts]
     real = [s for s in data.sessions if not s.simulated]
     minutes = sum(s.seconds for s in real) / 60
-    tight = sum(s.too_tight for s in real)
+    real_ids = {s.id for s in real}
+    tight = sum(1 for t in data.tight if t.session in real_ids)
     simulated = len(data.sessions) - len(real)
     aside = f"; {amount(simulated, 'simulated session')} listed, never counted" if simulated else ""
     parts = [
@@ -293,12 +165,111 @@ def render_html(data: ReportData) -> str:
     ]
     for title, png in plots(data):
         parts.append(f"<h2>{e(title)}</h2><img alt='{e(title)}' src='data:image/png;base64,{png}'>")
-    parts.append(_table(data.sessions))
+    parts.append(exercise_table(data))
+    parts.append(_table(data.sessions, Counter(t.session for t in data.tight)))
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
-def _table(sessions: Sequence[SessionRow]) -> str:
+@dataclass(frozen=True)
+class ExerciseLine:
+    """One exercise's row of the therapist's table."""
+
+    exercise: str
+    name: str
+    area: str
+    written: tuple[float, ...]
+    """The holds as the file writes them (empty when its file is not loaded)."""
+    now: tuple[float, ...]
+    """The holds the next session uses (after "too tight", never below the floor)."""
+    factor: float
+    sessions: int
+    """Sessions that did at least one step of it."""
+    last_done: str
+    too_tight: int
+    last_too_tight: str
+
+
+def exercise_lines(data: ReportData) -> list[ExerciseLine]:
+    """Every exercise the history has done or eased, in face order then by name."""
+    factor: dict[str, float] = {}
+    for _, exercise, value in data.factors:
+        factor[exercise] = value
+    sessions: Counter[str] = Counter()
+    last_done: dict[str, str] = {}
+    for e in data.exercises:
+        if e.steps > 0:
+            sessions[e.exercise] += 1
+            last_done[e.exercise] = max(e.day, last_done.get(e.exercise, ""))
+    tight: Counter[str] = Counter(t.exercise for t in data.tight)
+    last_tight = {t.exercise: t.day.isoformat() for t in data.tight}
+    lines = []
+    for exercise in set(sessions) | set(tight):
+        known = data.written.get(exercise)
+        written = tuple(sorted(set(known.holds))) if known else ()
+        f = factor.get(exercise, 1.0)
+        now = tuple(adapted_hold(h, known.min_hold, f) for h in written) if known else ()
+        area = data.areas.get(exercise, "")
+        lines.append(
+            ExerciseLine(
+                exercise,
+                data.name(exercise),
+                area,
+                written,
+                now,
+                f,
+                sessions[exercise],
+                last_done.get(exercise, ""),
+                tight[exercise],
+                last_tight.get(exercise, ""),
+            )
+        )
+    order = {a: i for i, a in enumerate(AREAS)}
+    return sorted(lines, key=lambda x: (order.get(x.area, len(order)), x.name))
+
+
+def _seconds(values: Sequence[float]) -> str:
+    if not values:
+        return "not known (its file is not loaded)"
+    words = [f"{v:.0f}" if abs(v - round(v)) < 0.05 else f"{v:.1f}" for v in values]
+    return ", ".join(words) + " s"
+
+
+def exercise_table(data: ReportData) -> str:
+    """The table per exercise, for a therapist: holds written and adapted, "too tight"."""
+    e = html.escape
+    lines = exercise_lines(data)
+    if not lines:
+        return "<h2>Exercises</h2><p>No exercise done yet.</p>"
+    head = (
+        "<h2>Exercises</h2><table><caption class='note'>Holds now: what the next session "
+        "uses, shortened after &ldquo;too tight&rdquo; and lengthened again slowly after "
+        "sessions without it.</caption><tr><th scope='col'>exercise</th><th scope='col'>area"
+        "</th><th scope='col'>holds as written</th><th scope='col'>holds now</th>"
+        "<th scope='col' class='n'>sessions done</th><th scope='col'>last done</th>"
+        "<th scope='col' class='n'>&ldquo;too tight&rdquo;</th>"
+        "<th scope='col'>last &ldquo;too tight&rdquo;</th></tr>"
+    )
+    rows = []
+    for line in lines:
+        if not line.written:
+            now = "&ndash;"
+        elif line.factor < 1.0:
+            now = f"{e(_seconds(line.now))} ({line.factor * 100:.0f} %)"
+        else:
+            now = "as written"
+        rows.append(
+            f"<tr><th scope='row'>{e(line.name)}</th><td>{e(line.area)}</td>"
+            f"<td>{e(_seconds(line.written))}</td><td>{now}</td>"
+            f"<td class='n'>{line.sessions}</td><td class='d'>{e(line.last_done) or '&ndash;'}</td>"
+            f"<td class='n'>{line.too_tight}</td>"
+            f"<td class='d'>{e(line.last_too_tight) or '&ndash;'}</td>"
+            "</tr>"
+        )
+    return head + "".join(rows) + "</table>"
+
+
+def _table(sessions: Sequence[SessionRow], tight: Mapping[int, int]) -> str:
     e = html.escape
     rows = list(reversed(sessions))[:_TABLE_ROWS]
     head = (
@@ -309,7 +280,7 @@ def _table(sessions: Sequence[SessionRow]) -> str:
         f"<tr{' class=sim' if s.simulated else ''}><td>{e(s.day)}</td><td>{e(s.routine)}</td>"
         f"<td class='n'>{s.seconds / 60:.1f}</td>"
         f"<td class='n'>{s.completed_steps}/{s.planned_steps}</td>"
-        f"<td class='n'>{s.too_tight}</td>"
+        f"<td class='n'>{tight.get(s.id, 0)}</td>"
         f"<td>{e(s.status)}{' (simulated)' if s.simulated else ''}</td></tr>"
         for s in rows
     ]

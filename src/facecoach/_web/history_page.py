@@ -22,7 +22,8 @@ async def history(request: Request) -> Response:
 
 
 def _history(request: Request) -> Response:
-    from .._person.report import gather, plots
+    from .._person.report import gather
+    from .._person.report_plots import plots
 
     state = web_state(request)
     where = state.settings.where

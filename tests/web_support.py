@@ -17,7 +17,7 @@ from facecoach._paths import places
 from facecoach._sound.settings import SoundOptions
 from facecoach._voice.mic import AudioBlock, MemorySource
 from facecoach._voice.whisper_rules import Verdict
-from facecoach._web.serve import Server, start_in_thread
+from facecoach._web.serve import HEAD_SECONDS, Server, start_in_thread
 from facecoach._web.settings import ServeSettings
 
 TOKEN = "test-token-0123456789"
@@ -60,9 +60,11 @@ def settings_for(tmp_path: Path, port: int = 8123) -> ServeSettings:
 
 
 @contextmanager
-def served(settings: ServeSettings) -> Iterator[tuple[Server, str]]:
+def served(
+    settings: ServeSettings, head_seconds: float = HEAD_SECONDS
+) -> Iterator[tuple[Server, str]]:
     """The app on a free port in a thread; yields the server and the link with the token."""
-    server, thread, link = start_in_thread(replace(settings, port=0))
+    server, thread, link = start_in_thread(replace(settings, port=0), head_seconds)
     deadline = time.monotonic() + 20
     while not server.started and thread.is_alive() and time.monotonic() < deadline:
         time.sleep(0.02)

@@ -33,7 +33,7 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DESKTOP = {"width": 1280, "height": 800}
+DESKTOP = {"width": 1366, "height": 650}
 PHONE = {"width": 390, "height": 844}
 
 pytestmark = pytest.mark.skipif(
@@ -96,9 +96,36 @@ def go(page: Any, name: str) -> None:
 
 
 def shoot(page: Any, folder: Path, name: str) -> None:
-    for size, label in ((DESKTOP, "1280x800"), (PHONE, "390x844")):
+    for size, label in ((DESKTOP, "1366x650"), (PHONE, "390x844")):
         page.set_viewport_size(size)
         page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)
+
+
+def assert_in_reach(page: Any, pause: str) -> None:
+    """Too tight, Pause (or Continue) and Stop are wholly in the window at a laptop's and a
+    phone's size, with the page scrolled to its top and to its bottom."""
+    expect = sync_api.expect
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        for end in ("0", "document.documentElement.scrollHeight"):
+            page.evaluate(f"() => window.scrollTo(0, {end})")
+            for name in ("Too tight", pause, "Stop"):
+                button = page.locator(".dock").get_by_role("button", name=name, exact=True)
+                expect(button).to_be_in_viewport(ratio=1)
+    page.set_viewport_size(DESKTOP)
+
+
+def assert_labels_readable(page: Any, picture: Any) -> None:
+    """At a phone's size the picture's side labels are whole and at least 12 px high."""
+    page.set_viewport_size(PHONE)
+    picture.scroll_into_view_if_needed()
+    frame = picture.bounding_box()
+    assert frame is not None and frame["width"] >= 250, frame  # above the words, not beside
+    for label in ("Your right", "Your left"):
+        box = picture.locator("text.side", has_text=label).bounding_box()
+        assert box is not None and box["height"] >= 12, (label, box)
+        assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
     page.set_viewport_size(DESKTOP)
 
 
@@ -143,6 +170,11 @@ def test_a_session_from_the_browser(browser: Any, tmp_path: Path, axe_script: Pa
         expect(page).to_have_url(f"{link.split('/?')[0]}/session")
         expect(page.locator("#status")).to_contain_text("Session running")
         expect(page.locator("#saying")).not_to_be_empty()
+        assert_in_reach(page, "Pause")
+        # no microphone in this test: the page names the buttons, not the words to say
+        expect(page.locator("#hint-buttons")).to_be_visible()
+        expect(page.locator("#hint-voice")).to_be_hidden()
+        expect(page.locator("#now-pic svg[role=img]").first).to_be_visible()
 
         # Too tight: heard at once, and the ease-off line is shown
         page.get_by_role("button", name="Too tight").click()
@@ -152,7 +184,9 @@ def test_a_session_from_the_browser(browser: Any, tmp_path: Path, axe_script: Pa
         # Pause and resume
         page.get_by_role("button", name="Pause").click()
         expect(page.locator("#status")).to_contain_text("Paused")
-        expect(page.locator("#pause")).to_have_text("Resume")
+        expect(page.locator("#pause")).to_have_text("Continue")
+        expect(page.locator("#status")).to_have_text("Paused. Press Continue to go on.")
+        assert_in_reach(page, "Continue")
         shoot(page, shots, "session-paused")
         check_accessibility(page, axe_script, "session", findings)
         page.locator("#pause").click()
@@ -170,11 +204,25 @@ def test_a_session_from_the_browser(browser: Any, tmp_path: Path, axe_script: Pa
         expect(page.locator("#timer-kind")).to_have_text("Hold", timeout=30_000)  # first hold
         expect(page.locator("#timer")).to_be_visible()
         expect(page.locator("#rep")).to_have_text("Time 1 of 2")
+        picture = page.locator("#now-pic figure:visible")
+        expect(picture).to_have_attribute("data-exercise", "test-cheek-lift")
+        expect(picture.locator("figcaption")).to_contain_text("left cheekbone")
+        assert_in_reach(page, "Pause")
         shoot(page, shots, "session-hold")
 
         # Stop, then find the session in History
         page.get_by_role("button", name="Stop").click()
         expect(page.locator("#finished")).to_contain_text("Session stopped")
+        # a clear end: every button disabled, the words of a running session gone, a way back
+        for name in ("Too tight", "Pause", "Stop", "Next"):
+            expect(page.get_by_role("button", name=name, exact=True)).to_be_disabled()
+        expect(page.get_by_role("heading", name="The session has ended")).to_be_visible()
+        expect(page.locator("#coming")).to_be_hidden()
+        expect(page.get_by_text("The session goes on if you close this page")).to_be_hidden()
+        expect(page.locator("#now-pic figure:visible")).to_have_count(0)
+        expect(page.get_by_role("link", name="Back to Today")).to_be_visible()
+        shoot(page, shots, "session-ended")
+        check_accessibility(page, axe_script, "session-ended", findings)
         go(page, "History")
         row = page.get_by_role("row").filter(has_text="test-short")
         expect(row).to_contain_text("stopped")
@@ -186,6 +234,7 @@ def test_a_session_from_the_browser(browser: Any, tmp_path: Path, axe_script: Pa
         page.get_by_text("Show the exercises of Short test routine").click()
         section = page.get_by_role("region", name="Short test routine")
         expect(section.locator("svg[role=img]")).to_be_visible()
+        assert_labels_readable(page, section.locator("svg[role=img]").first)
         shoot(page, shots, "routines")
         check_accessibility(page, axe_script, "routines", findings)
 

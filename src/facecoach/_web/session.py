@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from markupsafe import Markup
 from rich.console import Console
 
 from .._core.commands import Command
@@ -28,7 +29,7 @@ from .._core.events import Effect
 from .._core.loader import builtin_library
 from .._core.plan import Plan, PlanStep, StepKind, compile_plan
 from .._core.ports import CommandSource, HeardCommand, SpeechGate
-from .._core.routine import Library
+from .._core.routine import Library, Routine
 from .._live.loop import LiveLoop
 from .._live.view import LiveState
 from .._live.views import View
@@ -37,14 +38,18 @@ from .._paths import Places
 from .._person.errors import RunRefused
 from .._person.run import prepare_run
 from .._sound.settings import SoundOptions
+from .sheet import sheet_blocks
 
 __all__ = [
     "BUTTONS",
+    "DOCKED",
+    "Picture",
     "SessionRunner",
     "Snapshot",
     "VoiceFactory",
     "WebRemote",
     "WebView",
+    "session_status",
     "step_labels",
 ]
 
@@ -60,7 +65,10 @@ BUTTONS: tuple[tuple[str, Command, str], ...] = (
     ("Help", Command.HELP, "h"),
     ("Stop", Command.STOP, "s"),
 )
-"""The session buttons: label, command, key. Pause turns into Resume while paused."""
+"""The session buttons: label, command, key. Pause turns into Continue while paused
+(the word a person says to go on)."""
+DOCKED = (Command.TOO_TIGHT, Command.PAUSE, Command.STOP)
+"""The buttons that stay in reach at the bottom of the window, however far the page scrolls."""
 
 
 class WebRemote:
@@ -108,11 +116,28 @@ class Snapshot:
     finished: str = ""
     message: str = ""
     output: str = ""
+    exercise_id: str = ""
+    """The exercise of the current step ("" before the first and after the last)."""
+    listening: bool = False
+    """Voice commands are on (a microphone listens) in this session."""
     version: int = 0
 
     def to_json(self) -> dict[str, Any]:
         """Plain values for the page."""
         return asdict(self)
+
+
+def session_status(snap: Snapshot) -> str:
+    """The Session page's status line (the page's script words it the same way)."""
+    if snap.state == "paused":
+        if snap.listening:
+            return 'Paused. Press Continue or say "continue" to go on.'
+        return "Paused. Press Continue to go on."
+    if snap.state == "finished":
+        return "The session has ended."
+    if snap.state == "idle":
+        return "No session is running."
+    return f"Session running: {snap.routine}"
 
 
 def _heard_words(heard: HeardCommand) -> str:
@@ -134,6 +159,7 @@ class WebView:
         publish: Callable[[Snapshot], None],
         name: str,
         labels: Sequence[tuple[str, str]] = (),
+        listening: bool = False,
     ) -> None:
         self.loop = loop
         self.inner = inner
@@ -141,6 +167,7 @@ class WebView:
         self.state = LiveState(loop.plan, loop.session, output=loop.out.name)
         self.name = name
         self.labels = list(labels)
+        self.listening = listening
         self.heard_text = ""
         self.message_text = ""
         self.version = 0
@@ -179,6 +206,8 @@ class WebView:
             finished=finished,
             message=self.message_text,
             output=state.output,
+            exercise_id=step.exercise if step is not None and state.finished is None else "",
+            listening=self.listening,
             version=self.version,
         )
 
@@ -243,12 +272,37 @@ def step_labels(plan: Plan, library: Library) -> list[tuple[str, str]]:
     return labels
 
 
+def _pictures(
+    routine: Routine, library: Library, side: str | None, factors: dict[str, float]
+) -> tuple[Picture, ...]:
+    """One picture per exercise of ``routine``, drawn for the person's side."""
+    seen: dict[str, Picture] = {}
+    blocks = sheet_blocks(routine, library, person_side=side, hold_factors=factors, prefix="now")
+    for block in blocks:
+        if block.exercise_id not in seen:
+            seen[block.exercise_id] = Picture(
+                block.exercise_id, block.name, block.picture, block.setup
+            )
+    return tuple(seen.values())
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An exercise's face picture and its setup line, for the Session page."""
+
+    exercise_id: str
+    name: str
+    svg: Markup
+    setup: str
+
+
 @dataclass
 class _Running:
     thread: threading.Thread
     remote: WebRemote
     loop: LiveLoop | None = None
     view: WebView | None = None
+    listening: bool = False
 
 
 @dataclass
@@ -268,6 +322,8 @@ class SessionRunner:
     """Why no session may start now, in words ("": it may): a voice enrolment
     has the microphone. Asked under ``start_lock``."""
     latest: Snapshot = field(default_factory=Snapshot)
+    pictures: tuple[Picture, ...] = ()
+    """The face pictures of the routine started last, one per exercise."""
     _running: _Running | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -310,14 +366,13 @@ class SessionRunner:
                 chosen = library.routines.get(ctx.routine)
                 if chosen is None:
                     raise RunRefused(f"There is no routine called {ctx.routine}.", 2)
+                factors = ctx.hold_factors(library)
                 plan = compile_plan(
-                    chosen,
-                    library,
-                    person_side=ctx.person_side,
-                    hold_factors=ctx.hold_factors(library),
+                    chosen, library, person_side=ctx.person_side, hold_factors=factors
                 )
                 recorder = ctx.recorder(plan, library)
                 labels = step_labels(plan, library)
+                pictures = _pictures(chosen, library, ctx.person_side, factors)
             except BaseException:
                 ctx.close()
                 raise
@@ -325,7 +380,9 @@ class SessionRunner:
             running = _Running(threading.Thread(target=lambda: None), remote)
 
             def attach(loop: LiveLoop) -> None:
-                view = WebView(loop, loop.view, self._publish, chosen.name, labels)
+                view = WebView(
+                    loop, loop.view, self._publish, chosen.name, labels, running.listening
+                )
                 loop.view = view
                 running.loop, running.view = loop, view
                 self._publish(view.snapshot(0.0))
@@ -339,11 +396,13 @@ class SessionRunner:
                     force_terminal=False,
                 )
                 try:
+                    gated = list(self.voice()) if self.voice else []
+                    running.listening = bool(gated)
                     run_live(
                         plan,
                         replace(self.options, keyboard=False),
                         command_sources=[remote],
-                        gated_sources=list(self.voice()) if self.voice else [],
+                        gated_sources=gated,
                         recorder=recorder,
                         console=console,
                         on_loop=attach,
@@ -357,6 +416,7 @@ class SessionRunner:
                 target=work, name="facecoach-web-session", daemon=True
             )
             self._running = running
+            self.pictures = pictures
             self.latest = Snapshot(state="starting", routine=chosen.name)
             running.thread.start()
             return chosen.name

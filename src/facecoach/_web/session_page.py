@@ -6,16 +6,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from .._core.commands import Command
-from .session import BUTTONS
+from .session import BUTTONS, DOCKED, session_status
 from .state import form_of, form_value, page, web_state
 
 __all__ = ["command", "events", "session"]
-
-_STATUS = {
-    "paused": 'Paused. Press Resume or say "continue" to go on.',
-    "finished": "The session is over.",
-    "idle": "No session is running.",
-}
 
 
 async def session(request: Request) -> Response:
@@ -26,9 +20,11 @@ async def session(request: Request) -> Response:
         "session.html",
         title="Session",
         snap=snap,
-        status_text=_STATUS.get(snap.state, f"Session running: {snap.routine}"),
+        status_text=session_status(snap),
         active=runner.active,
         buttons=BUTTONS,
+        docked=DOCKED,
+        pictures=runner.pictures,
     )
 
 

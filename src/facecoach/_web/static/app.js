@@ -18,11 +18,33 @@
     if (el && el.textContent !== text) { el.textContent = text; }
   }
 
+  // the same words as session_status() in session.py
   function statusText(snap) {
-    if (snap.state === "paused") { return "Paused. Press Resume or say \"continue\" to go on."; }
-    if (snap.state === "finished") { return "The session is over."; }
+    if (snap.state === "paused") {
+      return snap.listening ? "Paused. Press Continue or say \"continue\" to go on."
+        : "Paused. Press Continue to go on.";
+    }
+    if (snap.state === "finished") { return "The session has ended."; }
     if (snap.state === "running" || snap.state === "starting") { return "Session running: " + snap.routine; }
     return "No session is running.";
+  }
+
+  function showPicture(id) {
+    document.querySelectorAll("#now-pic figure").forEach((figure) => {
+      figure.hidden = figure.dataset.exercise !== id;
+    });
+  }
+
+  function showEnd(ended) {
+    const box = $("ended");
+    if (!box) { return; }
+    const was = !box.hidden;
+    box.hidden = !ended;
+    document.querySelectorAll("#remote button, .dock button").forEach((b) => { b.disabled = ended; });
+    if (ended && !was) {  // the pressed button is now disabled: bring focus to the end
+      const heading = $("ended-h");
+      if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+    }
   }
 
   function drawTimer() {
@@ -54,17 +76,20 @@
     setText("finished", snap.finished || "");
     const timer = $("timer");
     if (timer) {
-      timer.hidden = !snap.timer;
+      timer.hidden = !snap.timer || snap.state === "finished";
       setText("timer-kind", TIMER_WORDS[snap.timer] || "Wait");
       const bar = $("bar");
       if (bar) { bar.setAttribute("aria-valuemax", String(Math.round(snap.timer_total))); }
     }
     left = snap.timer_left; total = snap.timer_total; stamp = performance.now();
     const pause = $("pause");
-    if (pause) { pause.textContent = state === "paused" ? "Resume" : "Pause"; }
-    if (remote && state === "finished") {
-      remote.querySelectorAll("button").forEach((b) => { b.disabled = true; });
-    }
+    if (pause) { pause.textContent = state === "paused" ? "Continue" : "Pause"; }
+    live.dataset.listening = snap.listening ? "yes" : "no";
+    const voice = $("hint-voice");
+    const buttons = $("hint-buttons");
+    if (voice && buttons) { voice.hidden = !snap.listening; buttons.hidden = !!snap.listening; }
+    if (state === "finished") { showPicture(""); } else if (snap.exercise_id) { showPicture(snap.exercise_id); }
+    showEnd(state === "finished");
     drawTimer();
   }
 

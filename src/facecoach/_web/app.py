@@ -32,6 +32,7 @@ from .events import Broadcast
 from .headers import SecurityHeaders
 from .library import RoutineFiles
 from .limits import BodyLimit
+from .progress_page import CHECK_BODY_LIMIT, PROGRESS_ROUTES
 from .security import Guard
 from .session import SessionRunner
 from .settings import ServeSettings
@@ -67,6 +68,7 @@ ROUTES = [
     Route("/voice/forget", voice_page.voice_forget, methods=["POST"]),
     Route("/routines", routines_page.routines),
     Route("/sheet/{routine}", routines_page.sheet),
+    *PROGRESS_ROUTES,
     Mount("/static", StaticFiles(packages=[("facecoach._web", "static")]), name="static"),
 ]
 
@@ -118,7 +120,7 @@ def make_app(settings: ServeSettings) -> WebApp:
         routes=ROUTES,
         middleware=[
             Middleware(Guard, token=settings.token, port=settings.port),
-            Middleware(BodyLimit),
+            Middleware(BodyLimit, wider={"/progress/check": CHECK_BODY_LIMIT}),
         ],
         exception_handlers={Exception: _went_wrong},
         lifespan=lifespan,

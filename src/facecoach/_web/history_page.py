@@ -10,6 +10,7 @@ from .._person.errors import RunRefused
 from .._person.history import history_view
 from .._person.profile import ProfileProblem, load_profile
 from .damage import DAMAGE, damage_words
+from .progress_page import progress_context
 from .state import page, web_state
 
 __all__ = ["ENDINGS", "history"]
@@ -57,6 +58,7 @@ def _history(request: Request) -> Response:
         plots=drawn,
         summary=summary,
         endings=ENDINGS,
+        **progress_context(where, rows),
     )
 
 

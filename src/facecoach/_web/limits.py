@@ -8,6 +8,8 @@ away mid-body gets no answer and leaves nothing in the log.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import anyio
 
 from .asgi import ASGIApp, Message, Receive, Scope, Send, send_page
@@ -25,15 +27,25 @@ _NO_BODY = ("GET", "HEAD", "OPTIONS")
 class BodyLimit:
     """The middleware; the app behind it sees whole bodies of at most ``limit`` bytes."""
 
-    def __init__(self, app: ASGIApp, *, limit: int = BODY_LIMIT, seconds: float = BODY_SECONDS):
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limit: int = BODY_LIMIT,
+        seconds: float = BODY_SECONDS,
+        wider: Mapping[str, int] | None = None,
+    ):
         self.app = app
         self.limit = limit
         self.seconds = seconds
+        self.wider = dict(wider or {})
+        """Exact paths that take more than ``limit`` (a posted progress check)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in _NO_BODY:
             await self.app(scope, receive, send)
             return
+        limit = self.wider.get(scope["path"], self.limit)
         lengths = [v for k, v in scope["headers"] if k.lower() == b"content-length"]
         if lengths:
             text = lengths[0].decode("latin-1").strip()
@@ -46,7 +58,7 @@ class BodyLimit:
                     close=True,
                 )
                 return
-            if int(text) > self.limit:
+            if int(text) > limit:
                 await _too_long(send)
                 return
         body = bytearray()
@@ -56,7 +68,7 @@ class BodyLimit:
                 if message["type"] == "http.disconnect":
                     return  # nobody is left to answer
                 body += message.get("body", b"")
-                if len(body) > self.limit:
+                if len(body) > limit:
                     await _too_long(send)
                     return
                 if not message.get("more_body", False):

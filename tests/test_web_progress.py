@@ -1,0 +1,153 @@
+"""The Progress page and its routes without a browser: what is kept (measures only,
+private), deleting, bad posts, the app's security rules, and the page without the
+face model."""
+
+from __future__ import annotations
+
+import json
+import stat
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from facecoach._paths import places
+from facecoach._person.progress import POINTS, CheckResult, Measure
+from facecoach._person.progress_store import (
+    ProgressFileProblem,
+    delete_check,
+    forget_checks,
+    keep_check,
+    load_checks,
+    progress_file,
+)
+from facecoach._web.app import make_app
+from facecoach._web.progress_assets import FACE_MESH_FILES, face_mesh_folder, face_mesh_problem
+from facecoach._web.security import cookie_name
+from test_progress_measures import PERSON_LEFT_BROW, face, flipped, frame, lowered
+from web_support import TOKEN, settings_for
+
+ORIGIN = {"origin": "http://127.0.0.1:8123"}
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    web = make_app(settings_for(tmp_path))
+    with TestClient(web.asgi, base_url="http://127.0.0.1:8123", follow_redirects=False) as c:
+        c.cookies.set(cookie_name(8123), TOKEN)
+        yield c
+
+
+def _posted(pts: dict[int, tuple[float, float]], mirrored: bool) -> dict[str, object]:
+    f = frame(flipped(pts) if mirrored else pts, mirrored=mirrored)
+    return {
+        "mirrored": mirrored,
+        "width": f.width,
+        "height": f.height,
+        "points": [[n, *f.points[n]] for n in POINTS],
+    }
+
+
+def _check_body(brow_drop: float = 4.0) -> dict[str, object]:
+    rest = lowered(face(), PERSON_LEFT_BROW, brow_drop)
+    return {"expressions": {"rest": [_posted(rest, i % 2 == 1) for i in range(8)]}}
+
+
+def test_the_page_says_in_one_sentence_why_there_is_no_check(client: TestClient) -> None:
+    page = client.get("/progress")
+    assert page.status_code == 200
+    assert "face model files, which are not installed" in page.text
+    assert "progress-start" not in page.text
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval';" in csp
+    assert "http" not in csp  # no outside source of any kind
+    assert client.get("/progress/model/face_mesh.js").status_code == 404
+    assert client.get("/progress/model/..%2Fprofile.yaml").status_code == 404
+
+
+def test_a_posted_check_keeps_measures_only_privately(client: TestClient, tmp_path: Path) -> None:
+    client.post("/profile", data={"side": "left"}, headers=ORIGIN)
+    reply = client.post("/progress/check", json=_check_body(), headers=ORIGIN)
+    assert reply.status_code == 200, reply.text
+    sentences = reply.json()["sentences"]
+    assert any("Brow height at rest" in s and "left side sits lower" in s for s in sentences)
+    assert any("(your affected side)" in s for s in sentences)
+    where = places(tmp_path / "data")
+    path = progress_file(where)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    kept = json.loads(path.read_text())
+    assert set(kept[0]) == {"when", "side", "frames", "measures"}  # no landmark, no image
+    assert kept[0]["side"] == "left"
+    brow = next(m for m in kept[0]["measures"] if m["key"] == "brow_rest")
+    assert brow["left"] - brow["right"] == pytest.approx(-4 * 100 / 95)
+    page = client.get("/progress")
+    assert "Symmetry over the weeks" in page.text and "<svg" in page.text
+    assert "affected (left) side minus your right side" in page.text
+    history = client.get("/history")
+    assert history.status_code == 200 and "Symmetry over the weeks" in history.text
+
+
+def test_bad_posts_are_refused_with_a_reason(client: TestClient) -> None:
+    cases = [
+        b"not json",
+        json.dumps({"expressions": {"frown": []}}).encode(),
+        json.dumps({"expressions": {"rest": [{"points": [[9999, 0, 0, 0]]}]}}).encode(),
+        json.dumps({"expressions": {"rest": [{"points": [[33, "x", 0, 0]]}]}}).encode(),
+    ]
+    for body in cases:
+        reply = client.post("/progress/check", content=body, headers=ORIGIN)
+        assert reply.status_code == 400, body
+        assert reply.json()["error"].startswith("The check was not understood")
+    empty = client.post("/progress/check", json={"expressions": {"rest": []}}, headers=ORIGIN)
+    assert empty.status_code == 422
+    assert "not seen clearly enough" in empty.json()["error"]
+
+
+def test_changes_need_this_apps_own_origin(client: TestClient) -> None:
+    assert client.post("/progress/check", json=_check_body()).status_code == 403
+    other = {"origin": "http://evil.example"}
+    assert client.post("/progress/forget", headers=other).status_code == 403
+    client.cookies.clear()
+    assert client.get("/progress").status_code == 401
+
+
+def test_delete_one_check_and_forget_them_all(client: TestClient, tmp_path: Path) -> None:
+    where = places(tmp_path / "data")
+    result = CheckResult((Measure("brow_rest", 30.0, 32.0, 0.3),), {"rest": 8}, {})
+    first = keep_check(where, result, datetime(2026, 11, 2, 10, 0), "left")
+    keep_check(where, result, datetime(2026, 11, 9, 10, 0), "left")
+    reply = client.post("/progress/delete", data={"check": first.key}, headers=ORIGIN)
+    assert reply.status_code == 303
+    assert [c.key for c in load_checks(where)] == ["2026-11-09T10:00:00"]
+    assert (
+        client.post("/progress/delete", data={"check": "nope"}, headers=ORIGIN).status_code == 404
+    )
+    assert client.post("/progress/forget", headers=ORIGIN).status_code == 303
+    assert not progress_file(where).exists()
+    assert forget_checks(where) is False
+    assert delete_check(where, first.key) is False
+
+
+def test_a_damaged_checks_file_is_named_not_a_traceback(client: TestClient, tmp_path: Path) -> None:
+    where = places(tmp_path / "data")
+    progress_file(where).parent.mkdir(parents=True, exist_ok=True)
+    progress_file(where).write_text(
+        '[{"when": "2026-11-02T10:00:00", "measures": [{"key": "brow_rest"}]}]'
+    )
+    with pytest.raises(ProgressFileProblem, match="check 1"):
+        load_checks(where)
+    page = client.get("/progress")
+    assert page.status_code == 200 and "progress-checks.json" in page.text
+
+
+def test_model_files_are_served_only_when_all_match(tmp_path: Path) -> None:
+    where = places(tmp_path)
+    folder = face_mesh_folder(where)
+    folder.mkdir(parents=True)
+    for name, (size, _digest) in FACE_MESH_FILES.items():
+        (folder / name).write_bytes(b"\0" * size)
+    assert "not the expected ones" in face_mesh_problem(where)
+    (folder / "face_mesh.js").unlink()
+    assert "not installed" in face_mesh_problem(where)

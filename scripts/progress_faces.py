@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -125,7 +125,8 @@ window.meshReady = (async () => {
     const t0 = performance.now();
     await mesh.send({image: canvas});
     const ms = performance.now() - t0;
-    return {ms, points: latest ? points.map((n) => [n, latest[n].x, latest[n].y, latest[n].z]) : null};
+    const got = latest && points.map((n) => [n, latest[n].x, latest[n].y, latest[n].z]);
+    return {ms, points: got || null};
   };
   return true;
 })();
@@ -140,8 +141,10 @@ def _site(model: Path, folder: Path) -> Iterator[str]:
     (folder / "harness.js").write_text(_HARNESS_JS, encoding="utf-8")
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
-        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map}
-        extensions_map[".wasm"] = "application/wasm"
+        extensions_map: ClassVar[dict[str, str]] = {
+            **http.server.SimpleHTTPRequestHandler.extensions_map,
+            ".wasm": "application/wasm",
+        }
 
         def log_message(self, *args: Any) -> None:
             pass
@@ -186,7 +189,9 @@ class BrowserMesh:
 
 
 @contextmanager
-def browser_mesh(model: Path, scratch: Path, chromium: str = "/usr/bin/chromium") -> Iterator[BrowserMesh]:
+def browser_mesh(
+    model: Path, scratch: Path, chromium: str = "/usr/bin/chromium"
+) -> Iterator[BrowserMesh]:
     """A ``BrowserMesh`` ready to use; the model's files from ``model``."""
     from playwright.sync_api import sync_playwright
 

@@ -282,7 +282,7 @@ def test_a_stop_is_said_in_words(plan: Plan, source: str) -> None:
     effects = session.handle(Heard(1.0, Command.STOP, "stop", source))  # type: ignore[arg-type]
     if source == "voice":  # confirmed by saying it again
         assert [e.text for e in effects if isinstance(e, Speak)] == [
-            "Say stop again to end the session."
+            "To end the session, say stop again within five seconds."
         ]
         effects = session.handle(Heard(2.0, Command.STOP, "stop", "voice"))
     spoken = [e for e in effects if isinstance(e, Speak)]

@@ -32,6 +32,7 @@ from facecoach._core import (
     parse_scripted,
     simulate,
 )
+from facecoach._core.events import StopSpeech
 
 SAMPLE = Path(__file__).parent / "fixtures" / "core" / "sample.yaml"
 
@@ -197,6 +198,133 @@ def test_the_time_to_confirm_a_stop_counts_from_the_end_of_the_question(plan: Pl
     session.handle(SpeechDone(5.0, asked.utterance))  # a slow line: heard in full at 5 s
     session.handle(Heard(10.0, Command.STOP, "stop", "voice"))  # 9 s after, 5 s after the line
     assert session.ended
+
+
+def _said_at_once(session: Session, t: float, effects: list[Any]) -> None:
+    """Report every line in ``effects`` as said in no time, and what follows."""
+    for effect in effects:
+        if isinstance(effect, Speak):
+            _said_at_once(session, t, session.handle(SpeechDone(t, effect.utterance)))
+
+
+def _run_until(session: Session, t: float, done: Any) -> float:
+    """Tick ``session`` (lines said in no time) until ``done()``; the time then."""
+    while not done():
+        deadline = session.next_deadline
+        assert deadline is not None
+        t = deadline
+        _said_at_once(session, t, session.handle(Tick(t)))
+    return t
+
+
+def _in_a_hold(plan: Plan) -> tuple[Session, float]:
+    """A session two seconds into its first hold, and that time."""
+    session = Session(plan)
+    _said_at_once(session, 0.0, session.start(0.0))
+    t = _run_until(session, 0.0, lambda: session.state is SessionState.HOLDING)
+    return session, t + 2.0
+
+
+def _asked(effects: list[Any]) -> Speak:
+    (asked,) = [e for e in effects if isinstance(e, Speak)]
+    return asked
+
+
+def test_a_spoken_stop_in_a_hold_stands_still_while_it_waits(plan: Plan) -> None:
+    session, t = _in_a_hold(plan)
+    left = session.remaining(t)
+    effects = session.handle(Heard(t, Command.STOP, "stop", "voice"))
+    asked = _asked(effects)
+    assert asked.text == session.lines.confirm_stop
+    assert "five seconds" in asked.text
+    assert [e.reason for e in effects if isinstance(e, ClockPaused)] == ["stop"]
+    assert session.state is SessionState.CONFIRMING and session.paused
+    session.handle(SpeechDone(t + 3.0, asked.utterance))
+    # the wait counts from the end of the question; the hold's time stands still
+    assert session.next_deadline == pytest.approx(t + 3.0 + 5.0)
+    assert session.handle(Tick(t + 7.9)) == []
+    assert session.remaining(t + 7.9) == left
+    effects = session.handle(Heard(t + 7.9, Command.STOP, "stop", "voice"))
+    assert session.ended and any(isinstance(e, Finish) for e in effects)
+
+
+def test_silence_after_a_spoken_stop_goes_on_where_it_was_and_says_so(plan: Plan) -> None:
+    session, t = _in_a_hold(plan)
+    left = session.remaining(t)
+    asked = _asked(session.handle(Heard(t, Command.STOP, "stop", "voice")))
+    session.handle(SpeechDone(t + 3.0, asked.utterance))
+    deadline = session.next_deadline
+    assert deadline == pytest.approx(t + 8.0)
+    effects = session.handle(Tick(deadline))
+    assert any(isinstance(e, ClockResumed) for e in effects)
+    assert [e.text for e in effects if isinstance(e, Speak)] == [session.lines.not_stopped]
+    assert session.state is SessionState.HOLDING
+    assert session.remaining(deadline) == pytest.approx(left)  # the hold goes on, not over
+    # a later stop is a first stop again
+    session.handle(Heard(deadline + 1.0, Command.STOP, "stop", "voice"))
+    assert session.state is SessionState.CONFIRMING
+
+
+def test_the_s_key_ends_a_session_waiting_for_its_second_stop(plan: Plan) -> None:
+    session, t = _in_a_hold(plan)
+    session.handle(Heard(t, Command.STOP, "stop", "voice"))
+    effects = session.handle(Heard(t + 1.0, Command.STOP, "s", "keyboard"))
+    assert session.ended
+    assert [e.reason for e in effects if isinstance(e, Finish)] == ["stop"]
+
+
+def test_a_stop_asked_during_a_line_says_the_line_again_when_it_goes_on(plan: Plan) -> None:
+    session = Session(plan)
+    (line,) = [e for e in session.start(0.0) if isinstance(e, Speak)]
+    effects = session.handle(Heard(1.0, Command.STOP, "stop", "voice"))
+    assert any(isinstance(e, StopSpeech) for e in effects)  # the line is cut, nothing new said
+    asked = _asked(effects)
+    session.handle(SpeechDone(1.5, line.utterance))  # the cut line's report: nothing follows
+    assert session.state is SessionState.CONFIRMING
+    session.handle(SpeechDone(4.0, asked.utterance))
+    effects = session.handle(Tick(9.0))
+    said = [e.text for e in effects if isinstance(e, Speak)]
+    assert said == [session.lines.not_stopped]
+    (going_on,) = [e for e in effects if isinstance(e, Speak)]
+    effects = session.handle(SpeechDone(12.0, going_on.utterance))
+    assert [e.text for e in effects if isinstance(e, Speak)] == [line.text]
+
+
+def test_a_spoken_stop_during_a_pause_leaves_it_paused_when_not_said_again(plan: Plan) -> None:
+    session, t = _in_a_hold(plan)
+    session.handle(Heard(t, Command.PAUSE, "wait", "voice"))
+    asked = _asked(session.handle(Heard(t + 10.0, Command.STOP, "stop", "voice")))
+    session.handle(SpeechDone(t + 13.0, asked.utterance))
+    effects = session.handle(Tick(t + 18.0))
+    assert [e.text for e in effects if isinstance(e, Speak)] == [session.lines.not_stopped_paused]
+    assert [e.reason for e in effects if isinstance(e, ClockPaused)] == ["pause"]
+    assert session.state is SessionState.PAUSED and session.next_deadline is None
+    resumed = session.handle(Heard(t + 30.0, Command.RESUME, "continue", "voice"))
+    assert any(isinstance(e, ClockResumed) for e in resumed)
+    assert session.state is SessionState.HOLDING
+
+
+def test_another_command_while_a_stop_waits_carries_on_and_forgets_the_stop(plan: Plan) -> None:
+    session, t = _in_a_hold(plan)
+    session.handle(Heard(t, Command.STOP, "stop", "voice"))
+    effects = session.handle(Heard(t + 1.0, Command.TOO_TIGHT, "too tight", "voice"))
+    assert any(isinstance(e, Record) and isinstance(e.entry, TooTightRecord) for e in effects)
+    assert session.state is SessionState.SPEAKING  # the ease-off line
+    session.handle(Heard(t + 2.0, Command.STOP, "stop", "voice"))
+    assert session.state is SessionState.CONFIRMING  # asked again, not ended
+
+
+def test_a_whole_session_waits_for_a_spoken_stop_then_runs_to_its_end(plan: Plan) -> None:
+    plain = Session(plan)
+    _said_at_once(plain, 0.0, plain.start(0.0))
+    plain_end = _run_until(plain, 0.0, lambda: plain.ended)
+    session, t = _in_a_hold(plan)
+    asked = _asked(session.handle(Heard(t, Command.STOP, "stop", "voice")))
+    session.handle(SpeechDone(t + 3.0, asked.utterance))
+    end = _run_until(session, t + 3.0, lambda: session.ended)
+    # later by the question (3 s) and the wait (5 s): no step was cut or skipped
+    assert end == pytest.approx(plain_end + 8.0)
+    assert session.holds_done == plain.holds_done
 
 
 def test_help_is_said_over_a_hold_without_ending_it(plan: Plan) -> None:

@@ -149,7 +149,7 @@ def test_the_session_lines_teach_the_enrolled_phrases() -> None:
     assert mine.confirm_stop == usual.confirm_stop
     assert mine.taught[Command.REPEAT] == "say again" and mine.taught[Command.NEXT] == "next"
     assert usual.teaching({Command.STOP: "finish"}).confirm_stop == (
-        "Say finish again to end the session."
+        "To end the session, say finish again within five seconds."
     )
 
 

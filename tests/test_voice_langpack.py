@@ -89,6 +89,87 @@ def test_bad_packs_name_file_line_and_field(text: str, expected: str) -> None:
     assert "\n" not in message
 
 
+WHISPER = """\
+whisper:
+  candidates: 3
+  gate: [-7.0, -9.5]
+  accept: {margin: 5.0, floor: -6.0}
+  commands:
+    too tight: {floor: -9.0, word_checks: false}
+    pause: {strict: [pause]}
+"""
+
+
+def test_a_pack_states_how_whisper_decides_each_command_from_its_general_rule() -> None:
+    from facecoach._voice.whisper_rules import AcceptRule
+
+    tuning = parse_pack(GOOD + WHISPER, "xx.yaml").whisper
+    assert tuning is not None
+    assert (tuning.candidates, tuning.none_candidates, tuning.gate) == (3, 5, (-7.0, -9.5))
+    general = AcceptRule(margin=5.0, floor=-6.0)
+    assert tuning.rule == general
+    rules = dict(tuning.rules)
+    assert rules["too tight"] == AcceptRule(margin=5.0, floor=-9.0).without_word_checks()
+    assert rules["pause"] == AcceptRule(margin=5.0, floor=-6.0, strict=("pause",))
+    assert parse_pack(GOOD, "xx.yaml").whisper is None
+
+
+def test_the_built_in_packs_hold_the_whisper_rules() -> None:
+    from facecoach._voice.whisper import WhisperSettings
+
+    english = WhisperSettings.for_language("en")
+    rules = dict(english.rules)
+    # the safety word: the most tolerant rule, and no word checks
+    assert rules[Command.TOO_TIGHT].floor < english.rule.floor
+    assert rules[Command.TOO_TIGHT].longer_gap == float("inf")
+    assert rules[Command.PAUSE].strict == ("wait",)
+    assert english == WhisperSettings()
+    korean = WhisperSettings.for_language("ko")
+    assert korean.rules == () and korean.gate is None and korean.candidates == 3
+
+
+def test_a_pack_of_ones_own_without_whisper_rules_takes_the_built_in_ones(tmp_path: Path) -> None:
+    from facecoach._voice.whisper import WhisperSettings
+
+    own = load_pack("en").phrases
+    lines = "".join(f"  {c.value}: [{', '.join(p for p, k in own if k is c)}]\n" for c in Command)
+    path = tmp_path / "mine.yaml"
+    path.write_text(f"language: en\nname: Mine\ncommands:\n{lines}", encoding="utf-8")
+    assert WhisperSettings.for_pack(load_pack(path)) == WhisperSettings.for_language("en")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("candidates: 3", "candidates: many"),
+            "xx.yaml:14: whisper.candidates: expected a number",
+        ),
+        (("candidates: 3", "candidates: 2.5"), "xx.yaml:14: whisper.candidates: expected a whole"),
+        (("gate: [-7.0, -9.5]", "gate: [-7.0]"), "xx.yaml:15: whisper.gate: expected two numbers"),
+        (("margin: 5.0", "margins: 5.0"), "xx.yaml:16: whisper.accept: unknown field 'margins'"),
+        (
+            ("floor: -9.0", "floor: .nan"),
+            "xx.yaml:18: whisper.commands.too tight.floor: expected a",
+        ),
+        (("word_checks: false", "word_checks: off"), "xx.yaml:18: whisper.commands.too tight: exp"),
+        (("    pause:", "    paws:"), "xx.yaml:19: whisper.commands: unknown command 'paws'"),
+        (
+            ("strict: [pause]", "strict: [wait]"),
+            "xx.yaml:19: whisper.commands.pause.strict: 'wait'",
+        ),
+        (("  candidates: 3", "  beams: 3"), "xx.yaml:14: whisper: unknown field 'beams'"),
+    ],
+)
+def test_bad_whisper_settings_name_file_line_and_field(
+    change: tuple[str, str], expected: str
+) -> None:
+    with pytest.raises(LanguagePackError) as caught:
+        parse_pack(GOOD + WHISPER.replace(*change), "xx.yaml")
+    message = str(caught.value)
+    assert message.startswith(expected), message
+
+
 def test_unknown_builtin_and_missing_file(tmp_path: Path) -> None:
     with pytest.raises(LanguagePackError, match="no language pack 'fr'; built-in packs: en, ko"):
         load_pack("fr")

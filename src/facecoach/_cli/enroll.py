@@ -83,7 +83,7 @@ def _enroll(args: argparse.Namespace) -> int:
     if not takes:
         print("No takes: nothing kept.")
         return 1
-    general = WhisperSettings.for_language(pack.code)
+    general = WhisperSettings.for_pack(pack)
     default_rules = {c.value: r for c, r in general.rules}
     rules = personal_rules(takes, default_rules, general.rule)
     for line in enrolment_report(takes, pack, rules, general.rule):

@@ -55,13 +55,14 @@ class Session:
         *,
         tick_seconds: int = TICK_SECONDS,
         lines: SessionLines | None = None,
-        stop_confirm_seconds: float = 6.0,
     ) -> None:
         self.plan = plan
         self.steps = plan.steps
         self.tick_seconds = tick_seconds
         self.lines = lines or SessionLines()
-        self._stop_confirm = _StopConfirmation(stop_confirm_seconds)
+        self._stop_confirm = _StopConfirmation()
+        self._pause_reason = ""  # why the clock stopped, while paused
+        self._confirm_in_pause = False  # the wait for a second stop began in a pause
         self.index = 0
         self.factors: dict[str, float] = {}
         """Multipliers from this session's "too tight", per exercise."""
@@ -95,8 +96,9 @@ class Session:
 
     @property
     def paused(self) -> bool:
-        """True while the session clock is stopped."""
-        return self._state is SessionState.PAUSED
+        """True while the session clock is stopped (a pause, or a stop waiting
+        to be said again)."""
+        return self._state in (SessionState.PAUSED, SessionState.CONFIRMING)
 
     @property
     def completed(self) -> int:
@@ -111,6 +113,8 @@ class Session:
     @property
     def next_deadline(self) -> float | None:
         """Session time at which a ``Tick`` is next needed (None: none is)."""
+        if self._state is SessionState.CONFIRMING:
+            return self._stop_confirm.until
         if self._state in (SessionState.PAUSED, SessionState.ENDED):
             return None
         return self._timer.next_time
@@ -149,11 +153,16 @@ class Session:
             case Heard():
                 return self._heard(event)
             case DeviceLost():
-                return [] if self.paused else self._pause(event.t, event.reason)
+                if self._state is SessionState.PAUSED:
+                    return []
+                return self._pause(event.t, event.reason)
             case _:
                 assert_never(event)
 
     def _tick(self, t: float) -> list[Effect]:
+        if self._state is SessionState.CONFIRMING:
+            until = self._stop_confirm.until
+            return self._not_stopped(t) if until is None or until <= t else []
         effects: list[Effect] = []
         while not self.ended and not self.paused:
             mark = self._timer.due_mark(t)
@@ -190,18 +199,20 @@ class Session:
         match command:
             case Command.STOP:
                 if event.source == "voice" and not self._stop_confirm.confirms(t):
-                    asked = self._interject(t, self.lines.confirm_stop, "notice")
-                    self._stop_confirm.question = self._utterance  # the Speak just made
-                    return effects + asked
+                    return effects + self._ask_to_confirm_stop(t)
                 return effects + self._stop(t)
             case Command.PAUSE:
-                return effects + ([] if self.paused else self._pause(t, "pause"))
+                if self._state is SessionState.PAUSED:
+                    return effects
+                return effects + self._pause(t, "pause")
             case Command.RESUME:
-                return effects + (self._resume(t, say=True) if self.paused else [])
+                if not self.paused:
+                    return effects
+                return effects + self._resume(t, say=self.lines.resumed)
             case Command.HELP:
                 return effects + self._interject(t, self.lines.help, "help")
         if self.paused:  # any other command carries on from where we were
-            effects += self._resume(t, say=False)
+            effects += self._resume(t, say=None)
         match command:
             case Command.TOO_TIGHT:
                 return effects + self._too_tight(t)
@@ -280,23 +291,50 @@ class Session:
         effects: list[Effect] = [StopSpeech(), ClockPaused(reason)]
         self._timer.freeze(t)
         self._awaiting = self._interjection = None
+        self._stop_confirm.cancel()
+        self._pause_reason = reason
         self._move(SessionState.PAUSED)
         line = self.lines.pause_line(reason)
         return [*effects, Speak(line, self._next_utterance(), "notice")]
 
-    def _resume(self, t: float, *, say: bool) -> list[Effect]:
-        """Carry on after a pause; with ``say``, acknowledge it in words."""
+    def _resume(self, t: float, *, say: str | None) -> list[Effect]:
+        """Carry on after a pause; ``say``: the line that says so, if any."""
         effects: list[Effect] = [ClockResumed()]
+        self._stop_confirm.cancel()
         step = self.steps[self.index]
         if step.kind is not StepKind.SAY and self._timer.thaw(t):
             self._move(_KIND_STATE[step.kind])
             if say:  # over the running hold or rest, which keeps its time
-                effects.append(Speak(self.lines.resumed, self._next_utterance(), "notice"))
+                effects.append(Speak(say, self._next_utterance(), "notice"))
             return effects
         self._timer.forget()
         if say:  # then the step again from its start
-            return effects + self._say_then_enter(t, self.lines.resumed, "notice")
+            return effects + self._say_then_enter(t, say, "notice")
         return effects + self._enter(t)
+
+    def _ask_to_confirm_stop(self, t: float) -> list[Effect]:
+        """A first spoken stop: stand still, ask for a second one and wait for it."""
+        if self._state is not SessionState.CONFIRMING:  # else it asks again
+            self._confirm_in_pause = self._state is SessionState.PAUSED
+            self._timer.freeze(t)  # in a pause, what the pause kept stays kept
+            self._awaiting = self._interjection = None
+            self._move(SessionState.CONFIRMING)
+        question = self._next_utterance()
+        self._stop_confirm.ask(t, question)
+        return [
+            StopSpeech(),
+            ClockPaused("stop"),
+            Speak(self.lines.confirm_stop, question, "notice"),
+        ]
+
+    def _not_stopped(self, t: float) -> list[Effect]:
+        """No second stop came: back to where the session was, and say so."""
+        self._stop_confirm.cancel()
+        if self._confirm_in_pause:
+            self._move(SessionState.PAUSED)
+            line = self.lines.not_stopped_paused
+            return [ClockPaused(self._pause_reason), Speak(line, self._next_utterance(), "notice")]
+        return self._resume(t, say=self.lines.not_stopped)
 
     def _stop(self, t: float) -> list[Effect]:
         effects: list[Effect] = [StopSpeech()]

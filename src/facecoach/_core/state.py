@@ -12,6 +12,7 @@ from .commands import Command
 from .plan import StepKind
 
 __all__ = [
+    "CONFIRM_SECONDS",
     "EASE_FACTOR",
     "KIND_STATE",
     "TAUGHT",
@@ -31,6 +32,16 @@ EASE_FACTOR = 0.75
 TICK_SECONDS = 3
 """Default: the last this many seconds of a hold tick."""
 
+CONFIRM_SECONDS = 5.0
+"""How long a spoken stop waits for the second one, from the end of the line
+that asks for it (the line says so: ``SessionLines.confirm_stop``)."""
+
+_CONFIRM_IN_WORDS = "five seconds"
+
+QUESTION_ALLOWANCE = 15.0
+"""Longer than the line asking for a second stop can take to say: if the end
+of that line is never reported (a lost device), the wait still ends."""
+
 StopReason = Literal["done", "next", "too_tight", "back", "repeat", "stop"]
 """Why a step ended."""
 
@@ -47,6 +58,8 @@ class SessionState(str, Enum):
     HOLDING = "holding"
     RESTING = "resting"
     PAUSED = "paused"
+    CONFIRMING = "confirming"
+    """A spoken stop waits to be said again; the clock stands still meanwhile."""
     ENDED = "ended"
 
 
@@ -64,9 +77,14 @@ TRANSITIONS: Mapping[SessionState, frozenset[SessionState]] = {
     # an empty plan ends at once
     SessionState.READY: _RUNNING | {SessionState.ENDED},
     # any step may follow any other (next, back, repeat jump around)
-    **{state: _RUNNING | {SessionState.PAUSED, SessionState.ENDED} for state in _RUNNING},
+    **{
+        state: _RUNNING | {SessionState.PAUSED, SessionState.CONFIRMING, SessionState.ENDED}
+        for state in _RUNNING
+    },
     # a pause ends by carrying on (where it was, or where a command leads) or by stopping
-    SessionState.PAUSED: _RUNNING | {SessionState.ENDED},
+    SessionState.PAUSED: _RUNNING | {SessionState.CONFIRMING, SessionState.ENDED},
+    # a stop not said again goes back to where it was (a pause included)
+    SessionState.CONFIRMING: _RUNNING | {SessionState.PAUSED, SessionState.ENDED},
     SessionState.ENDED: frozenset(),
 }
 """Every legal move: ``TRANSITIONS[now]`` holds the states that may come next."""
@@ -123,7 +141,8 @@ def _help_line(taught: Mapping[Command, str]) -> str:
 
 
 def _confirm_stop_line(taught: Mapping[Command, str]) -> str:
-    return f"Say {_spoken(taught[Command.STOP])} again to end the session."
+    stop = _spoken(taught[Command.STOP])
+    return f"To end the session, say {stop} again within {_CONFIRM_IN_WORDS}."
 
 
 def _paused_line(taught: Mapping[Command, str]) -> str:
@@ -142,6 +161,10 @@ class SessionLines:
     """The phrase taught for each command (``TAUGHT``, or a person's own)."""
     help: str = _help_line(TAUGHT)
     confirm_stop: str = _confirm_stop_line(TAUGHT)
+    """Asks for a second spoken stop; the session stands still while it waits."""
+    not_stopped: str = "No second stop, so we carry on from where we were."
+    not_stopped_paused: str = "No second stop, so we stay paused."
+    """Said when the wait for a second stop ends during a pause."""
     paused: str = _paused_line(TAUGHT)
     device_paused: str = "The sound device went away, so we are paused."
     input_paused: str = (
@@ -183,6 +206,8 @@ class SessionLines:
             self.ease_off,
             self.help,
             self.confirm_stop,
+            self.not_stopped,
+            self.not_stopped_paused,
             self.paused,
             self.device_paused,
             self.input_paused,
@@ -204,24 +229,32 @@ KIND_STATE = {
 
 @dataclass
 class StopConfirmation:
-    """A spoken stop is said twice: the second within ``seconds`` of the first,
-    or of the end of the line that asks for it (``question``), whichever is
-    later. The person can only answer once they have heard the question: a
-    slow line, or a line rendered late, must not eat their time to answer."""
+    """A spoken stop is said twice: the second within ``seconds`` of the end of
+    the line that asks for it (``question``). The person can only answer once
+    they have heard the question: a slow line, or a line rendered late, must
+    not eat their time to answer."""
 
-    seconds: float = 6.0
+    seconds: float = CONFIRM_SECONDS
     until: float | None = None
+    """When the wait ends (None: no stop waits)."""
     question: int | None = None
     """The utterance that asks for the second stop."""
 
     def confirms(self, t: float) -> bool:
-        """True for a second stop in time; otherwise this stop starts the wait."""
-        if self.until is not None and t <= self.until:
-            return True
-        self.until = t + self.seconds
-        return False
+        """True when a stop at ``t`` is the second one."""
+        return self.until is not None and t <= self.until
+
+    def ask(self, t: float, question: int) -> None:
+        """A first stop at ``t``; ``question`` asks for the second."""
+        self.question = question
+        self.until = t + self.seconds + QUESTION_ALLOWANCE
 
     def heard(self, utterance: int, t: float) -> None:
         """``utterance`` finished playing at ``t``."""
         if utterance == self.question and self.until is not None:
-            self.until = max(self.until, t + self.seconds)
+            self.until = t + self.seconds
+            self.question = None
+
+    def cancel(self) -> None:
+        """No stop waits any more (the session went on, or paused)."""
+        self.until = self.question = None

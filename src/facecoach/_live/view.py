@@ -37,6 +37,9 @@ from .keys import key_help
 
 __all__ = ["LiveState", "PlainView", "RichView", "clock_text", "make_view", "render"]
 
+_PAUSED_WORDS = {"pause": "paused", "stop": "waiting for stop to be said again (clock paused)"}
+"""How the plain view names a stop of the clock, by its reason."""
+
 
 def clock_text(seconds: float) -> str:
     """``m:ss``."""
@@ -185,7 +188,15 @@ def render(state: LiveState, t: float) -> RenderableType:
     grid.add_row("Time", f"{clock_text(t)} elapsed, about {clock_text(state.remaining(t))} to go")
     grid.add_row("Output", Text(state.output))
     parts: list[Any] = [grid]
-    if state.paused is not None:
+    if state.paused == "stop":
+        stop = state.session.lines.taught[Command.STOP]
+        parts.append(
+            Text(
+                f"STOP? Say {stop} again or press s to end; press p to carry on",
+                style="bold yellow",
+            )
+        )
+    elif state.paused is not None:
         whys = {"device": "output device lost", "input": "microphone stopped"}
         why = whys.get(state.paused, "paused")
         resume = state.session.lines.taught[Command.RESUME]
@@ -218,7 +229,7 @@ class PlainView:
         elif isinstance(effect, StartTimer):
             self._print(t, f"{effect.kind} {effect.seconds:g} s")
         elif isinstance(effect, ClockPaused):
-            self._print(t, "paused" if effect.reason == "pause" else f"paused ({effect.reason})")
+            self._print(t, _PAUSED_WORDS.get(effect.reason, f"paused ({effect.reason})"))
         elif isinstance(effect, ClockResumed):
             self._print(t, "resumed")
         elif isinstance(effect, Finish):

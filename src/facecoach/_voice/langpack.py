@@ -8,14 +8,16 @@ line and the field.
 
 from __future__ import annotations
 
+import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
 import yaml
 
 from .._core.commands import Command
+from .whisper_rules import RULE_FIELDS, AcceptRule, WhisperTuning
 
 __all__ = [
     "LanguagePack",
@@ -26,7 +28,9 @@ __all__ = [
     "parse_pack",
 ]
 
-_KEYS = {"language", "name", "commands", "decoys"}
+_KEYS = {"language", "name", "commands", "decoys", "whisper"}
+_WHISPER_KEYS = {"accept", "commands", "candidates", "none_candidates", "gate"}
+_RULE_KEYS = {*RULE_FIELDS, "word_checks", "strict"}
 
 
 class LanguagePackError(ValueError):
@@ -52,6 +56,8 @@ class LanguagePack:
     """Words that are not commands, offered to the recogniser as alternatives."""
     source: str = ""
     """Where the pack was read from (for messages)."""
+    whisper: WhisperTuning | None = None
+    """How the Whisper engine decides for this language (None: the pack does not say)."""
 
     def command_for(self, text: str) -> Command | None:
         """The command whose phrase is exactly ``text`` (normalised), if any."""
@@ -132,7 +138,8 @@ def parse_pack(text: str, source: str) -> LanguagePack:
     decoys: tuple[str, ...] = ()
     if "decoys" in fields:
         decoys = _decoys(fields["decoys"][1], source, phrases)
-    return LanguagePack(code=code, name=name, phrases=phrases, decoys=decoys, source=source)
+    whisper = _whisper(fields["whisper"][1], source, phrases) if "whisper" in fields else None
+    return LanguagePack(code, name, phrases, decoys, source, whisper)
 
 
 def _sorted_keys() -> str:
@@ -230,3 +237,116 @@ def _decoys(
         if decoy not in out:
             out.append(decoy)
     return tuple(out)
+
+
+def _keys(
+    node: yaml.Node, source: str, field: str, allowed: set[str]
+) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    fields = _mapping(node, source, field)
+    for key, (key_node, _) in fields.items():
+        if key not in allowed:
+            raise LanguagePackError(
+                f"{_at(source, key_node)}: {field}: unknown field {key!r}; "
+                f"expected {', '.join(sorted(allowed))}"
+            )
+    return fields
+
+
+def _number(node: yaml.Node, source: str, field: str) -> float:
+    text = str(node.value) if isinstance(node, yaml.ScalarNode) else ""
+    try:
+        value = float(text)
+    except ValueError:
+        raise LanguagePackError(f"{_at(source, node)}: {field}: expected a number") from None
+    if not math.isfinite(value):
+        raise LanguagePackError(f"{_at(source, node)}: {field}: expected a finite number")
+    return value
+
+
+def _count(node: yaml.Node, source: str, field: str) -> int:
+    value = _number(node, source, field)
+    if value != int(value) or value < 0:
+        raise LanguagePackError(f"{_at(source, node)}: {field}: expected a whole number, 0 or more")
+    return int(value)
+
+
+def _yes_no(node: yaml.Node, source: str, field: str) -> bool:
+    text = str(node.value).lower() if isinstance(node, yaml.ScalarNode) else ""
+    if text not in ("true", "false", "yes", "no"):
+        raise LanguagePackError(f"{_at(source, node)}: {field}: expected true or false")
+    return text in ("true", "yes")
+
+
+def _rule(node: yaml.Node, source: str, field: str, base: AcceptRule) -> AcceptRule:
+    """``base`` with the figures the pack sets at ``node``."""
+    fields = _keys(node, source, field, _RULE_KEYS)
+
+    def figure(key: str, default: float) -> float:
+        return _number(fields[key][1], source, f"{field}.{key}") if key in fields else default
+
+    strict = base.strict
+    if "strict" in fields:
+        strict = tuple(p for p, _ in _phrase_list(fields["strict"][1], source, f"{field}.strict"))
+    rule = AcceptRule(
+        margin=figure("margin", base.margin),
+        floor=figure("floor", base.floor),
+        none_gap=figure("none_gap", base.none_gap),
+        end_floor=figure("end_floor", base.end_floor),
+        longer_gap=figure("longer_gap", base.longer_gap),
+        near_gap=figure("near_gap", base.near_gap),
+        piece_gap=figure("piece_gap", base.piece_gap),
+        strict=strict,
+    )
+    if "word_checks" in fields and not _yes_no(fields["word_checks"][1], source, field):
+        rule = rule.without_word_checks()
+    return rule
+
+
+def _whisper(
+    node: yaml.Node, source: str, phrases: tuple[tuple[str, Command], ...]
+) -> WhisperTuning:
+    fields = _keys(node, source, "whisper", _WHISPER_KEYS)
+    tuning = WhisperTuning()
+    if "accept" in fields:
+        tuning = replace(
+            tuning, rule=_rule(fields["accept"][1], source, "whisper.accept", tuning.rule)
+        )
+    if "candidates" in fields:
+        counted = _count(fields["candidates"][1], source, "whisper.candidates")
+        tuning = replace(tuning, candidates=counted)
+    if "none_candidates" in fields:
+        counted = _count(fields["none_candidates"][1], source, "whisper.none_candidates")
+        tuning = replace(tuning, none_candidates=counted)
+    if "gate" in fields:
+        gate = fields["gate"][1]
+        if isinstance(gate, yaml.ScalarNode) and gate.value in ("", "~", "null", "none"):
+            tuning = replace(tuning, gate=None)
+        elif isinstance(gate, yaml.SequenceNode) and len(gate.value) == 2:
+            first, safety = (_number(n, source, "whisper.gate") for n in gate.value)
+            tuning = replace(tuning, gate=(first, safety))
+        else:
+            raise LanguagePackError(
+                f"{_at(source, gate)}: whisper.gate: expected two numbers "
+                "(any command, the safety word) or none"
+            )
+    rules: list[tuple[str, AcceptRule]] = []
+    if "commands" in fields:
+        known = {p for p, _ in phrases}
+        for key, (key_node, value) in _mapping(
+            fields["commands"][1], source, "whisper.commands"
+        ).items():
+            try:
+                command = Command.parse(key)
+            except ValueError as exc:
+                raise LanguagePackError(
+                    f"{_at(source, key_node)}: whisper.commands: {exc}"
+                ) from exc
+            field = f"whisper.commands.{command.value}"
+            rule = _rule(value, source, field, tuning.rule)
+            unknown = [p for p in rule.strict if p not in known]
+            if unknown:
+                raise LanguagePackError(
+                    f"{_at(source, value)}: {field}.strict: {unknown[0]!r} is not a command phrase"
+                )
+            rules.append((command.value, rule))
+    return replace(tuning, rules=tuple(rules))

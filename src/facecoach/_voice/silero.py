@@ -120,6 +120,10 @@ class VadSettings:
     """Seconds kept from before the start (never from the previous segment)."""
     tail: float = 0.1
     """Seconds kept after the end of speech."""
+    offsets: int = 1
+    """How many models judge the stream, each on frames shifted by a share of
+    a frame (1 or 2): the probability swings with where the 32 ms frames fall,
+    so a second model half a frame later catches speech the first misses."""
     early_silence: float = 0.095
     """Seconds of silence after which ``events`` offers the segment early, so a
     recogniser can decide while the rest of ``end_silence`` is checked. Three
@@ -135,15 +139,23 @@ class SileroSegmenter:
     """Cuts a 16 kHz int16 stream into speech segments with Silero VAD."""
 
     def __init__(self, settings: VadSettings | None = None, vad: SileroVad | None = None) -> None:
+        """``vad``: the model for the first offset (each further offset loads its own)."""
         self.settings = settings or VadSettings()
-        self._vad = vad or SileroVad()
-        self._vad.reset()
         s = self.settings
+        if s.offsets not in (1, 2):
+            raise ValueError(f"offsets: 1 or 2, not {s.offsets}")
+        first = vad or SileroVad()
+        self._vads = [first, *(SileroVad() for _ in range(s.offsets - 1))]
+        for model in self._vads:
+            model.reset()
+        self._hop = FRAME // s.offsets
         self._keep = int((s.preroll + s.max_seconds + s.tail + 0.5) * RATE)
         self._history = np.zeros(0, dtype=np.int16)
         self._history_start = 0
-        self._pending = np.zeros(0, dtype=np.int16)
+        self._window = np.zeros(0, dtype=np.int16)
+        """Audio from ``FRAME`` samples before the next frame's end onward."""
         self._judged = 0
+        """The end of the last frame judged (samples)."""
         self._received = 0
         self._floor = 0
         self._in_speech = False
@@ -177,22 +189,25 @@ class SileroSegmenter:
             self._last_speech - self._start > s.max_seconds * RATE,
         )
 
-    def _judge(self, frame: Samples) -> tuple[str, Segment] | None:
+    def _judge(self, frame: Samples, end: int) -> tuple[str, Segment] | None:
+        """Judge the frame of ``FRAME`` samples that ends at sample ``end``."""
         s = self.settings
-        prob = self._vad(frame.astype(np.float32) / 32768.0)
-        frame_start = self._judged
-        self._judged += FRAME
+        # Frames ending on a multiple of FRAME go to the first model, those
+        # half a frame later to the second: each model sees a gapless stream.
+        model = self._vads[(end // self._hop) % len(self._vads)]
+        prob = model(frame.astype(np.float32) / 32768.0)
+        self._judged = end
         if not self._in_speech:
             if prob >= s.start_threshold:
                 self._in_speech = True
-                self._start = frame_start
-                self._last_speech = self._judged
+                self._start = end - FRAME
+                self._last_speech = end
             return None
         if prob >= s.end_threshold:
-            self._last_speech = self._judged
+            self._last_speech = end
             self._offered = False
             return None
-        silence = self._judged - self._last_speech
+        silence = end - self._last_speech
         if silence >= s.end_silence * RATE:
             return "end", self._close()
         if silence >= s.early_silence * RATE and not self._offered:
@@ -212,15 +227,16 @@ class SileroSegmenter:
             cut = self._history.size - self._keep
             self._history = self._history[cut:]
             self._history_start += cut
-        data = np.concatenate([self._pending, block])
+        data = np.concatenate([self._window, block])
+        origin = self._received - data.size  # the sample ``data`` begins at
         out: list[tuple[str, Segment]] = []
-        at = 0
-        while data.size - at >= FRAME:
-            event = self._judge(data[at : at + FRAME])
-            at += FRAME
+        end = max(self._judged + self._hop, FRAME)
+        while end <= self._received:
+            event = self._judge(data[end - FRAME - origin : end - origin], end)
+            end += self._hop
             if event is not None:
                 out.append(event)
-        self._pending = data[at:].copy()
+        self._window = data[max(0, end - FRAME - origin) :].copy()
         return out
 
     def feed(self, samples: Samples) -> list[Segment]:

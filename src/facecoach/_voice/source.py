@@ -171,7 +171,7 @@ def _enrolled_settings(
         return None, f" (voice enrolment not used: {exc})", {}
     if enrolment is None:
         return None, "", {}
-    general = WhisperSettings.for_language(pack.code)
+    general = WhisperSettings.for_pack(pack)
     rules = personal_rules(enrolment.takes, {c.value: r for c, r in general.rules}, general.rule)
     known = {c.value for c in Command}
     chosen = tuple((Command(c), r) for c, r in rules.items() if c in known)

@@ -16,6 +16,7 @@ resumes after an early offer is scored again when it ends.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import time
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from .._core.commands import Command
-from .langpack import LanguagePack
+from .langpack import LanguagePack, builtin_languages, load_pack
 from .recognizer import RATE, Decision, Samples
 from .segmenter import Segment, SegmentLimits
 from .silero import SileroError, SileroSegmenter, VadSettings
@@ -36,6 +37,7 @@ from .whisper_models import (
     find_whisper_model,
     is_whisper_dir,
 )
+from .whisper_rules import WhisperTuning
 from .whisper_scoring import NONE_WORDS, AcceptRule, PhraseScorer, Verdict, accept
 
 __all__ = [
@@ -60,82 +62,67 @@ def have_whisper() -> bool:
     return all(importlib.util.find_spec(n) is not None for n in names)
 
 
-def _default_rules() -> tuple[tuple[Command, AcceptRule], ...]:
-    # "too tight" is the safety word: a miss costs most, so its rule is the
-    # most tolerant. Fourth round (tune and fresh splits, two runs each):
-    # espeak-ng's "pause" and "go back" lost to "forward" and "no" by 1.5-2.4,
-    # its "say again" ("Shake again") to "okay" by 1.8; letting these commands
-    # trail the best non-command word by more heard 4 more commands and took no
-    # more chatter. The same for help and stop took "how are you" and
-    # "finished"; repeat at -2.5 took "same again". Fifth round: the
-    # longer-word check (AcceptRule.longer_gap: "helpful", "previously") is
-    # off for "too tight", which must not be missed, and so (sixth round) is
-    # the check for a word going on after the phrase (piece_gap). Stop allows
-    # more: "finish" was heard as likelier "finished" by 0.3-0.8 for three
-    # espeak-ng voices, and "finished" is a non-command word anyway.
-    # Seventh round: "wait" does not trail (STRICT_NONE_GAP). It was heard 82
-    # of 82 times on the seen splits, and holding it to beat every
-    # non-command word lost none of them (cached scores of ten runs); with
-    # lips that do not close, "repeat" scored as "wait" 0.6-2.1 behind
-    # "ready", "right" or "three" and was taken for a pause in 5 of 9
-    # renditions (scripts/bench_weak_lips.py).
-    trails = AcceptRule(none_gap=-2.5)
-    pause_trails = AcceptRule(none_gap=-2.5, strict=("wait",))
-    return (
-        (
-            Command.TOO_TIGHT,
-            AcceptRule(margin=7.0, floor=-8.0, none_gap=-3.0, end_floor=-3.5).without_word_checks(),
-        ),
-        (Command.STOP, AcceptRule(longer_gap=0.5)),
-        (Command.PAUSE, pause_trails),
-        (Command.BACK, trails),
-        (Command.REPEAT, AcceptRule(none_gap=-2.0)),
-    )
+@functools.cache
+def _english() -> WhisperTuning:
+    tuning = load_pack("en").whisper
+    if tuning is None:
+        raise WhisperError("the built-in English language pack has lost its whisper settings")
+    return tuning
+
+
+def _rules_of(tuning: WhisperTuning) -> tuple[tuple[Command, AcceptRule], ...]:
+    return tuple((Command(c), r) for c, r in tuning.rules)
 
 
 @dataclass(frozen=True)
 class WhisperSettings:
-    """Tunables of the Whisper engine (chosen on the benchmark's tune split)."""
+    """Tunables of the Whisper engine. The accept rules and how many phrases
+    are scored are data in the language pack (``for_pack``); the defaults
+    are the English pack's."""
 
-    rule: AcceptRule = field(default_factory=AcceptRule)
+    rule: AcceptRule = field(default_factory=lambda: _english().rule)
     """The accept rule of every command without one of its own."""
-    rules: tuple[tuple[Command, AcceptRule], ...] = field(default_factory=_default_rules)
+    rules: tuple[tuple[Command, AcceptRule], ...] = field(
+        default_factory=lambda: _rules_of(_english())
+    )
+    """Commands with a rule of their own (the pack's ``whisper.commands``)."""
     vad: VadSettings = field(default_factory=VadSettings)
     limits: SegmentLimits = field(
         # Silero already passes over cues and beeps; real voices can put 0.95-0.98
-        # of their energy in a few harmonics (4 of 59 Speech Commands clips), so only
-        # pure tones are refused here.
+        # of their energy in a few harmonics, so only pure tones are refused here.
         default_factory=lambda: SegmentLimits(min_seconds=0.1, max_seconds=2.0, max_tone_share=0.99)
     )
-    candidates: int = 2
-    """Command phrases scored per segment, besides the safety word's (3 and 4
-    heard no more of the tune split than 2, and each costs compute)."""
-    none_candidates: int = 5
-    """Non-command words scored per segment (4 until the fifth round: a fifth
-    slot makes room for "too tired" beside the other "too" words)."""
-    gate: tuple[float, float] | None = (-7.5, -10.0)
+    candidates: int = field(default_factory=lambda: _english().candidates)
+    """Command phrases scored per segment, besides the safety word's."""
+    none_candidates: int = field(default_factory=lambda: _english().none_candidates)
+    """Non-command words scored per segment."""
+    gate: tuple[float, float] | None = field(default_factory=lambda: _english().gate)
     """No phrase is scored when, in the free pass, no command phrase's first
-    token has a log-probability of at least the first figure and no safety
-    phrase's of at least the second: on the tune split every command but one
-    (missed anyway, at -6.5) reached -5.9, the safety word -2.9, while 41 % of
-    the everyday speech segments stayed below and so cost no forced pass."""
+    token reaches the first log-probability and no safety phrase's the
+    second: most everyday speech stops there and costs no forced pass."""
     threads: int = 2
 
     @classmethod
+    def for_pack(cls, pack: LanguagePack) -> WhisperSettings:
+        """The settings ``pack`` states; a pack of one's own that states none
+        takes those of the built-in pack of its language."""
+        tuning = pack.whisper
+        if tuning is None and pack.code in builtin_languages():
+            tuning = load_pack(pack.code).whisper
+        if tuning is None:
+            return cls()
+        return cls(
+            rule=tuning.rule,
+            rules=_rules_of(tuning),
+            candidates=tuning.candidates,
+            none_candidates=tuning.none_candidates,
+            gate=tuning.gate,
+        )
+
+    @classmethod
     def for_language(cls, lang: str) -> WhisperSettings:
-        """The settings tuned for ``lang`` (English's unless another was tuned)."""
-        if lang == "ko":
-            return _korean()
-        return cls()
-
-
-def _korean() -> WhisperSettings:
-    # Chosen on the Korean tune split (scripts/bench_korean_whisper.py, a
-    # false accept counting as a miss); the English word checks are off, as
-    # Korean does not build words with English suffixes. Every phrase is
-    # scored (no gate): the gate's figures were found for tiny.en.
-    rule = AcceptRule(margin=6.0, floor=-8.0, none_gap=-1.0, end_floor=-3.5)
-    return WhisperSettings(rule=rule.without_word_checks(), rules=(), candidates=3, gate=None)
+        """The settings of the built-in pack ``lang``."""
+        return cls.for_pack(load_pack(lang))
 
 
 class WhisperRecognizer:
@@ -156,7 +143,7 @@ class WhisperRecognizer:
             raise WhisperError(f"the Whisper engine hears {hears}, not {pack.code!r}")
         if not have_whisper():
             raise WhisperError(f"the Whisper engine needs: pip install 'facecoach[{model.extra}]'")
-        self._settings = settings or WhisperSettings.for_language(pack.code)
+        self._settings = settings or WhisperSettings.for_pack(pack)
         self._pack = pack
         self._timer = timer
         try:

@@ -13,13 +13,21 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-__all__ = ["STRICT_NONE_GAP", "AcceptRule", "Scored", "Verdict", "accept", "near_word"]
+__all__ = [
+    "RULE_FIELDS",
+    "STRICT_NONE_GAP",
+    "AcceptRule",
+    "Scored",
+    "Verdict",
+    "WhisperTuning",
+    "accept",
+    "near_word",
+]
 
 STRICT_NONE_GAP = 0.0
 """How far a ``strict`` phrase may trail the best non-command word: not at
-all. (-1.0, the usual gap, still let 4 of 36 weak-lipped "repeat"s through
-as "wait", 0.6-0.7 behind "right" or "three"; 0.0 lost no "wait" on ten
-cached runs of the seen splits.)"""
+all. A "repeat" said with lips that do not close scores as "wait" only a
+little behind an ordinary word, and must not become a pause."""
 
 NEAR_FROM = 3
 """Letters a word of the free transcript must share with the start of the
@@ -49,37 +57,30 @@ class Scored:
 
 @dataclass(frozen=True)
 class AcceptRule:
-    """When the best command phrase is taken as said (all in nats)."""
+    """When the best command phrase is taken as said (all in nats). The
+    figures each language uses are in its pack (``lang/*.yaml``, ``whisper:``);
+    these defaults are the English pack's general rule."""
 
     margin: float = 6.0
-    """It may score at most this much below the free transcript (5.5 until the
-    fourth round: 6.0 heard one more command of the fresh split, no more chatter)."""
+    """It may score at most this much below the free transcript."""
     floor: float = -6.5
     """It must score above this."""
     none_gap: float = -1.0
-    """It must beat the best non-command word by this (negative: may trail it).
-    Some commands have a looser one (``whisper._default_rules``); for all of
-    them, -1.5 let "how are you" through as help and "finished" as finish."""
+    """It must beat the best non-command word by this (negative: may trail it)."""
     end_floor: float = -2.5
     """The utterance must be this likely to end right after the phrase: "back
-    soon" is not "back" (every command of the tune split scored -1.6 or more)."""
+    soon" is not "back"."""
     longer_gap: float = -1.0
     """A longer word that begins with the phrase's last word, in any casing,
     may be at most this much likelier than that word ("helpful", "continues";
-    only for words of ``LONGER_FROM`` letters or more). 0.0 in the fifth
-    round, when only the lower-case word was compared."""
+    only for words of ``LONGER_FROM`` letters or more)."""
     near_gap: float = 1.5
     """The free transcript may be at most this much likelier than the phrase
     when it has a near word where the phrase has its last word ("Continuing",
-    "Rewound", "Preview"; ``near_word``). Sixth round, seen splits: 11 of 46
-    false accepts gone on fresh3 and fresh4 and no command lost on any of the
-    five; 0.0 to 1.0 lost 1-3 commands."""
+    "Rewound", "Preview"; ``near_word``)."""
     piece_gap: float = -1.0
     """The word may be at most this much likelier to go on right after the
-    phrase than the utterance is to end ("Next" + "us", "Back" + "ache").
-    Sixth round, with ``longer_gap`` -1.0 (seen splits, cached scores): 12 of
-    58 false accepts gone (fresh2 17 to 13, fresh3 31 to 23), one command
-    lost (espeak-ng's "resume" going on by -0.7); -1.5 and -0.5 no better."""
+    phrase than the utterance is to end ("Next" + "us", "Back" + "ache")."""
 
     strict: tuple[str, ...] = ()
     """Phrases that must beat the best non-command word by ``STRICT_NONE_GAP``
@@ -97,6 +98,27 @@ class AcceptRule:
         the safety word, whose miss costs most, and for languages whose
         words are not built with English suffixes."""
         return replace(self, longer_gap=math.inf, piece_gap=math.inf, near_gap=math.inf)
+
+
+RULE_FIELDS = ("margin", "floor", "none_gap", "end_floor", "longer_gap", "near_gap", "piece_gap")
+"""The figures of an ``AcceptRule`` a language pack may set (in nats)."""
+
+
+@dataclass(frozen=True)
+class WhisperTuning:
+    """What a language pack sets for the Whisper engine (its ``whisper:`` part)."""
+
+    rule: AcceptRule = field(default_factory=AcceptRule)
+    """The accept rule of every command without one of its own (``accept:``)."""
+    rules: tuple[tuple[str, AcceptRule], ...] = ()
+    """(command name, its own rule): ``commands:``, each starting from ``rule``."""
+    candidates: int = 2
+    """Command phrases scored per segment, besides the safety word's."""
+    none_candidates: int = 5
+    """Non-command words scored per segment."""
+    gate: tuple[float, float] | None = None
+    """First-token log-probabilities below which no phrase is scored (see
+    ``PhraseScorer``); None scores every segment."""
 
 
 @dataclass(frozen=True)

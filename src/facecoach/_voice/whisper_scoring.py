@@ -54,9 +54,7 @@ WINDOW_FRAMES = 500
 """Mel frames (10 ms each) the encoder sees: 5 s."""
 ENDINGS = (".", "!", "?")
 """Tokens that end an utterance as well as end-of-text. Not the comma: "Back,
-soon." would let "back soon" end after "back" (on the tune split, dropping it
-took false accepts on chatter from 0.49 to 0.12 a minute and recall from 90.6
-to 92.4 %)."""
+soon." would let "back soon" end after "back"."""
 
 LONGER_FROM = 4
 """Letters a phrase's last word needs for longer words that begin with it to
@@ -72,17 +70,11 @@ NONE_WORDS = (
     "same again", "too tired", "go home", "previously", "helpful",
 )  # fmt: skip
 """Common short words that are not commands, scored alongside the phrases so
-that a person talking to themselves has somewhere to go but a command
-("tonight": on the tune split it was taken for "too hard" twice). The last
-five are near-misses of the pack's phrases: with them, "too bad" and "too
-high" are no longer taken for "too much" / "too tight" on the tune split
-(6 false accepts in 9.6 min of tune chatter to 0). Four is as many "too"
-phrases as fit among the ``none_candidates`` scored per segment, which are
-picked by their first token: all four share it. "same again" (fourth
-round): chatter "same again" was taken for "say again" on the fresh split.
-The last four (fifth round, with five ``none_candidates``): taken for too
-tight, resume, back and help on the fresh2 split (17 false accepts left on
-a cached fresh2 run, where the first run had 27 without them)."""
+that a person talking to themselves has somewhere to go but a command. The
+"too" phrases and the last few are near-misses of the pack's phrases
+("tonight" for "too tight", "same again" for "say again", "helpful" for
+"help"); four "too" phrases is as many as fit among the ``none_candidates``,
+which are picked by their first token, and all four share it."""
 
 
 def _log_softmax(row: Any) -> npt.NDArray[np.float64]:

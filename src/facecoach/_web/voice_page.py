@@ -67,7 +67,7 @@ def voice_summary(where: Places) -> VoiceSummary | None:
     if enrolment is None:
         return None
     pack = load_pack(ENROLMENT_LANG)
-    general = WhisperSettings.for_language(pack.code)
+    general = WhisperSettings.for_pack(pack)
     default_rules = {c.value: r for c, r in general.rules}
     rules = personal_rules(enrolment.takes, default_rules, general.rule)
     report = enrolment_report(enrolment.takes, pack, rules, general.rule)

@@ -242,7 +242,7 @@ def test_the_coach_s_own_lines_are_not_obeyed_in_half_duplex() -> None:
 
     lines = (
         "Rest. Next: Cheek stretch.",
-        "Say stop again to end the session.",
+        "To end the session, say stop again within five seconds.",
         "Paused. Say continue when you are ready.",
         "Ease off now. Let the pressure go and breathe.",
     )

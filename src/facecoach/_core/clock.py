@@ -36,6 +36,8 @@ class _Idle:
 
 IDLE = _Idle()
 
+_MOST_CALLS_AT_ONCE = 100_000  # a session has a few at one instant; more is a loop
+
 
 class Scheduler(Protocol):
     """A clock that can call a function at a given time."""
@@ -77,10 +79,19 @@ class SimClock:
         return self._calls[0][0] if self._calls else None
 
     def advance_to(self, t: float) -> None:
-        """Move to ``t`` (never back), running every call due on the way."""
+        """Move to ``t`` (never back), running every call due on the way.
+
+        Raises ``RuntimeError`` when calls keep scheduling calls at one instant
+        without end: a bug that would otherwise spin for ever, made loud.
+        """
+        same = 0
         while self._calls and self._calls[0][0] <= t:
             due, _, fn = heapq.heappop(self._calls)
-            self.now = max(self.now, due)
+            if due > self.now:
+                self.now, same = due, 0
+            same += 1
+            if same > _MOST_CALLS_AT_ONCE:
+                raise RuntimeError(f"simulated time is stuck at {self.now!r}: calls never end")
             fn()
         self.now = max(self.now, t)
 

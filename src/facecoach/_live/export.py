@@ -31,7 +31,7 @@ from .._paths import PRIVATE_FILE
 from .._sound.cues import load_cues
 from .._sound.loudness import TARGET_LUFS, LoudnessMeter, normalising_gain, soft_limit
 from .._sound.memory import MemoryAudioOut
-from .._sound.samples import SAMPLE_RATE, Samples, Sound
+from .._sound.samples import SAMPLE_RATE, Samples, Sound, frames_for
 from .._sound.speech import Speaker, VoiceInfo
 from .loop import LiveLoop, LiveOptions
 
@@ -328,7 +328,7 @@ def export_session(
         folder.mkdir(exist_ok=True)
         ids = {s.exercise_index: s.exercise for s in timed.steps}
         targets = [
-            (round(t * SAMPLE_RATE), folder / f"{n:02d}-{ids[index]}{target.suffix.lower()}")
+            (frames_for(t, SAMPLE_RATE), folder / f"{n:02d}-{ids[index]}{target.suffix.lower()}")
             for n, (index, t) in enumerate(sorted(starts.items()), start=1)
         ]
         targets[0] = (0, targets[0][1])

@@ -51,7 +51,6 @@ class MemoryAudioOut:
         self._scheduler = scheduler
         self._keep = keep
         self._chunks: list[np.ndarray[Any, np.dtype[np.int16]]] = []
-        self._origin = 0.0
         self._filled = 0
         self._report: Reporter | None = None
         self._lost: str | None = None
@@ -72,7 +71,7 @@ class MemoryAudioOut:
     def open(self, report: Reporter) -> None:
         """Start the timeline at the scheduler's now."""
         self._report = report
-        self._origin = self._scheduler()
+        self.mixer.origin = self._scheduler()  # frame 0: one frame count for output and mixer
         self._filled = 0
 
     def play(
@@ -121,16 +120,17 @@ class MemoryAudioOut:
         return Sound((pcm.astype(np.float32) / 32767.0).astype(np.float32), self.rate)
 
     def _now_frame(self) -> int:
-        return round((self._scheduler() - self._origin) * self.rate)
+        return self.mixer.frame_at(self._scheduler())
 
     def _catch_up(self) -> None:
         if self.closed:
             return
         frames = max(0, self._now_frame() - self._filled)
+        progressed = frames > 0
         while True:
             # a sink gets a second at a time, so a long silence never becomes one big block
             n = min(frames, self.rate) if self.sink is not None else frames
-            t0 = self._origin + self._filled / self.rate
+            t0 = self.mixer.time_of(self._filled)
             block, reports = self.mixer.fill(n, t0)
             self._filled += n
             frames -= n
@@ -139,12 +139,17 @@ class MemoryAudioOut:
             if self._keep and n:
                 self._chunks.append((block * 32767.0).round().astype(np.int16))
             for r in reports:
+                progressed = True
                 self.reports.append(r)
                 if self._report is not None:
                     self._report(r)
             if frames <= 0:
                 break
-        wake = self.mixer.next_change(self._origin + self._filled / self.rate)
+        wake = self.mixer.next_change(self.mixer.time_of(self._filled))
+        if wake is not None and not progressed and self.mixer.frame_at(wake) <= self._filled:
+            # Nothing moved, so waking at this frame again would do nothing again:
+            # the next frame always brings the sound closer.
+            wake = self.mixer.time_of(self._filled + 1)
         if wake is not None and wake != self._wake:
             self._wake = wake
             self._scheduler.call_at(wake, self._on_wake)

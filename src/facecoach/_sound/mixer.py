@@ -2,7 +2,9 @@
 
 Sounds are placed on a timeline of output frames. Each ``fill`` call produces
 the next block and says exactly when each sound started and ended, in the
-clock of the block times it was given. Speech replaces speech; cues mix over
+clock of the block times it was given. Every time is turned into a frame one
+way only (``frame_at``: counted from one origin, with ``frames_for``), so a
+sound is never due to one question and not yet due to another. Speech replaces speech; cues mix over
 whatever plays. After a silence a near-silent primer is put in front of the
 next sound, because Bluetooth headsets clip the first few hundred milliseconds
 after they have been idle.
@@ -16,7 +18,7 @@ from typing import Literal
 
 import numpy as np
 
-from .samples import Samples
+from .samples import Samples, frames_for
 from .settings import DEFAULT_PRIMER_SECONDS
 
 __all__ = ["DEFAULT_IDLE_SECONDS", "DEFAULT_PRIMER_SECONDS", "Mixer", "PlayReport", "SoundKind"]
@@ -76,7 +78,7 @@ class Mixer:
         seed: int = 7,
     ) -> None:
         self.rate = rate
-        self.primer_frames = max(0, round(primer_seconds * rate))
+        self.primer_frames = max(0, frames_for(primer_seconds, rate))
         self.idle_seconds = idle_seconds
         self.volume = volume
         self._lock = threading.Lock()
@@ -85,6 +87,8 @@ class Mixer:
         self._cues: list[_Voice] = []
         self._stop_speech = False
         self._last_end: float | None = None  # when the last sound (or primer) ended
+        self.origin: float | None = None
+        """The time of frame 0 (the first block's, unless the output sets it first)."""
         self._rng = np.random.default_rng(seed)
 
     # ------------------------------------------------------------ control
@@ -118,16 +122,30 @@ class Mixer:
         with self._lock:
             return bool(self._pending or self._speech or self._cues)
 
+    def frame_at(self, t: float) -> int:
+        """The frame heard at time ``t``, counted from ``origin``."""
+        if self.origin is None:
+            self.origin = t
+        return frames_for(t - self.origin, self.rate)
+
+    def time_of(self, frame: int) -> float:
+        """When frame number ``frame`` is heard (the inverse of ``frame_at``)."""
+        return (self.origin or 0.0) + frame / self.rate
+
     def next_change(self, t0: float) -> float | None:
-        """When, after a block starting at ``t0``, something starts or ends."""
+        """When, after a block starting at ``t0``, something starts or ends.
+
+        Always the time of a whole frame, the one ``fill`` will start or end it in.
+        """
         with self._lock:
-            times: list[float] = []
+            start = self.frame_at(t0)
+            frames: list[int] = []
             for voice in (self._speech, *self._cues):
                 if voice is not None:
-                    times.append(t0 + (len(voice.samples) + voice.lead_in - voice.pos) / self.rate)
+                    frames.append(start + len(voice.samples) + voice.lead_in - voice.pos)
             for voice in self._pending:
-                times.append(t0 if voice.at is None else max(t0, voice.at))
-            return min(times) if times else None
+                frames.append(start if voice.at is None else max(start, self.frame_at(voice.at)))
+            return self.time_of(min(frames)) if frames else None
 
     # ------------------------------------------------------------ audio thread
 
@@ -137,6 +155,7 @@ class Mixer:
         reports: list[PlayReport] = []
         rate = self.rate
         with self._lock:
+            start = self.frame_at(t0)
             if self._stop_speech:
                 self._stop_speech = False
                 if self._speech is not None:
@@ -150,7 +169,7 @@ class Mixer:
                 # a primer goes in front of the sound, early enough if the sound comes late enough
                 primed = self._needs_primer(at)
                 first = at - (self.primer_frames / rate if primed else 0.0)
-                offset = round((first - t0) * rate)
+                offset = self.frame_at(first) - start
                 if offset >= max(frames, 1):  # a zero-frame fill still starts what is due
                     keep.append(voice)
                 else:

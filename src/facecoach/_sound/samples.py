@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 import wave
@@ -13,12 +14,31 @@ import numpy.typing as npt
 
 from .._paths import PRIVATE_FILE, private_dir
 
-__all__ = ["SAMPLE_RATE", "Samples", "Sound", "normalise", "read_wav", "write_wav"]
+__all__ = [
+    "SAMPLE_RATE",
+    "Samples",
+    "Sound",
+    "frames_for",
+    "normalise",
+    "read_wav",
+    "write_wav",
+]
 
 Samples = npt.NDArray[np.float32]
 
 SAMPLE_RATE = 22050
 """The rate speech engines and cues use; a device may need another."""
+
+
+def frames_for(seconds: float, rate: int) -> int:
+    """``seconds`` as a whole number of frames at ``rate``: the one rounding every path uses.
+
+    Half a frame rounds up, whatever the number's parity (``round`` would round
+    half to even): a time that lies exactly between two frames must land on
+    the same frame whoever asks, or a sound can be "due" to one path and "not
+    yet" to another for ever.
+    """
+    return math.floor(seconds * rate + 0.5)
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,7 +56,7 @@ class Sound:
     @classmethod
     def silence(cls, seconds: float, rate: int = SAMPLE_RATE) -> Sound:
         """``seconds`` of silence."""
-        return cls(np.zeros(max(0, round(seconds * rate)), dtype=np.float32), rate)
+        return cls(np.zeros(max(0, frames_for(seconds, rate)), dtype=np.float32), rate)
 
     def at_rate(self, rate: int) -> Sound:
         """The same sound at another rate (linear interpolation is enough for speech)."""

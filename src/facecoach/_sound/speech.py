@@ -24,7 +24,7 @@ import numpy as np
 
 from .._core.plan import DEFAULT_SPEECH_RATE, estimate_speech_seconds
 from .._paths import PlaceProblem
-from .samples import SAMPLE_RATE, Sound, normalise, read_wav, write_wav
+from .samples import SAMPLE_RATE, Sound, frames_for, normalise, read_wav, write_wav
 from .speech_files import speech_file
 
 __all__ = [
@@ -198,7 +198,7 @@ class FakeSpeaker(CachedSpeaker):
     def _synthesise(self, text: str) -> Sound:
         self.rendered.append(text)
         seconds = self.seconds.get(text, estimate_speech_seconds(text, self.rate))
-        n = round(seconds * self.sample_rate)
+        n = frames_for(seconds, self.sample_rate)
         t = np.arange(n, dtype=np.float32) / self.sample_rate
         tone = 0.0 if self.silent else 0.1 * np.sin(2 * np.pi * 220.0 * t)
         return Sound(np.asarray(tone * np.ones_like(t), dtype=np.float32), self.sample_rate)

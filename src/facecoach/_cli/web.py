@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._paths import Places
+from .._paths import Places, write_text_atomic
 from .._person.errors import RunRefused
 from .options import add_sound_arguments, places_of, sound_options
 from .voice_options import add_run_voice_arguments
@@ -40,6 +40,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--routine", dest="routine_id", metavar="ID", help="which routine in the file")
     p.add_argument("--side", choices=("left", "right"), help="the affected side, for this sheet")
+    p.add_argument(
+        "--name", default="", metavar="NAME", help="the person's name, printed at the top"
+    )
     p.add_argument("-o", "--out", required=True, type=Path, metavar="FILE.html")
     p.set_defaults(handler=_sheet)
 
@@ -130,9 +133,11 @@ def _sheet(args: argparse.Namespace) -> int:
         person_side=mine.person_side,
         hold_factors=mine.hold_factors,
         minutes=plan.total_seconds / 60,
+        name=args.name,
     )
     try:
-        args.out.write_text(page, encoding="utf-8")
+        # private and whole: the sheet may carry the person's name
+        write_text_atomic(args.out, page)
     except OSError as error:
         return _fail(f"cannot write {args.out}: {error.strerror or error}")
     print(

@@ -18,6 +18,8 @@ from .routine import Area, Exercise, Side
 __all__ = ["MOVE_WORDS", "POINT_WORDS", "FaceView", "face_svg", "face_view", "sides_of"]
 
 WIDTH, HEIGHT, MIDDLE = 240, 320, 120
+FACE_HEIGHT = 252
+"""The height of a picture that does not need the neck."""
 
 # (x, y) on the person's right side (the viewer's left); the left side mirrors it.
 _SIDED: dict[str, tuple[int, int]] = {
@@ -316,6 +318,15 @@ def _circle(centre: tuple[int, int]) -> list[str]:
     return [path, _head(tip, tangent)]
 
 
+def _height(view: FaceView) -> int:
+    """The whole drawing for the neck; for the rest, down to just below the chin, so a
+    picture takes less room and its face is as large as before."""
+    low = {"neck", "collarbone"}
+    if view.area is Area.NECK or low & {*view.points, view.move_at}:
+        return HEIGHT
+    return FACE_HEIGHT
+
+
 def _describe(exercise: Exercise, view: FaceView) -> str:
     if not view.side_known:
         where = "your affected side (set your side in your profile to see which)"
@@ -346,7 +357,7 @@ def face_svg(exercise: Exercise, person_side: str | None, *, ident: str = "") ->
     ident = ident or exercise.id
     title = f"Where the fingers go: {exercise.name}"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {_height(view)}" '
         f'role="img" aria-labelledby="{ident}-t {ident}-d" class="face">',
         f'<title id="{ident}-t">{escape(title)}</title>',
         f'<desc id="{ident}-d">{escape(_describe(exercise, view))}</desc>',

@@ -7,7 +7,7 @@ times, and every line the coach says, in order, with each hold or rest.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from markupsafe import Markup
 
@@ -16,7 +16,16 @@ from .._core.plan import adapted_hold, side_word
 from .._core.routine import Library, Routine
 from .render import environment, seconds_text
 
-__all__ = ["SheetBlock", "SheetLine", "render_sheet", "sheet_blocks"]
+__all__ = [
+    "LogWeek",
+    "SheetBlock",
+    "SheetLine",
+    "log_weeks",
+    "render_sheet",
+    "repeat_note",
+    "sheet_blocks",
+    "times_words",
+]
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,54 @@ def sheet_blocks(
     return blocks
 
 
+_COUNTS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def times_words(count: int) -> str:
+    """``three times``, ``once``, ``12 times``: a count of times as a person says it."""
+    if count == 1:
+        return "once"
+    return f"{_COUNTS[count] if 0 <= count < len(_COUNTS) else count} times"
+
+
+def repeat_note(block: SheetBlock) -> str:
+    """``Repeat steps 2-3 three times.`` for an exercise done more than once ("" if once).
+
+    The setup line is step 1 when there is one, so the repeated steps follow it.
+    """
+    if block.reps <= 1 or not block.lines:
+        return ""
+    first = 2 if block.setup else 1
+    last = first + len(block.lines) - 1
+    steps = f"step {first}" if first == last else f"steps {first}\u2013{last}"
+    return f"Repeat {steps} {times_words(block.reps)}."
+
+
+@dataclass(frozen=True)
+class LogWeek:
+    """One row of the sheet's tick-box log: a week from Monday, and which days are past."""
+
+    monday: date
+    days: tuple[tuple[date, bool], ...]
+    """Each day of the week and whether it is before the sheet's date (no box to tick)."""
+
+
+def log_weeks(day: date, weeks: int) -> list[LogWeek]:
+    """The weeks of the log, starting with the week of ``day``."""
+    monday = day - timedelta(days=day.weekday())
+    rows = []
+    for week in range(weeks):
+        start = monday + timedelta(weeks=week)
+        days = tuple((start + timedelta(days=k), start + timedelta(days=k) < day) for k in range(7))
+        rows.append(LogWeek(start, days))
+    return rows
+
+
+def day_words(day: date) -> str:
+    """``4 December 2026``."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def render_sheet(
     routine: Routine,
     library: Library,
@@ -105,15 +162,26 @@ def render_sheet(
     hold_factors: dict[str, float] | None = None,
     day: date | None = None,
     minutes: float | None = None,
+    name: str = "",
+    weeks: int = 6,
 ) -> str:
-    """The whole sheet as one HTML page (pictures inline, nothing to fetch)."""
+    """The whole sheet as one HTML page (pictures inline, nothing to fetch).
+
+    For a therapist to hand out: the person's ``name`` (a line to write it on when
+    ""), the side and the date at the top, a box for notes, every exercise with its
+    picture, and a log of ``weeks`` weeks to tick each session in.
+    """
+    day = day or date.today()
     blocks = sheet_blocks(routine, library, person_side=person_side, hold_factors=hold_factors)
     template = environment().get_template("sheet.html")
     return template.render(
         routine=routine,
         blocks=blocks,
-        side=person_side if person_side in ("left", "right") else None,
-        day=(day or date.today()).isoformat(),
+        notes=[repeat_note(block) for block in blocks],
+        side=person_side if person_side in ("left", "right", "both") else None,
+        name=name.strip(),
+        day=day_words(day),
         minutes=minutes,
         rest_between=seconds_text(routine.rest_between) if routine.rest_between else "",
+        log=log_weeks(day, weeks),
     )

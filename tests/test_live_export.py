@@ -8,6 +8,7 @@ import math
 import subprocess
 import sys
 import textwrap
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,9 @@ import pytest
 import soundfile
 
 from facecoach._cli import main
+from facecoach._core.plan import Plan
 from facecoach._live.export import ExportProblem, check_target, export_session
+from facecoach._live.export_tags import SAFETY_OPENING, with_safety_opening
 from facecoach._sound import FakeSpeaker
 from facecoach._sound.loudness import CEILING_DB, LoudnessMeter, soft_limit
 from sound_fixtures import MINI_YAML, mini_plan
@@ -179,3 +182,65 @@ def test_memory_does_not_grow_with_the_length_of_the_routine(tmp_path: Path) -> 
     long = _peak(tmp_path, 3)  # about 30 minutes
     assert long["seconds"] > 2.5 * short["seconds"]
     assert long["peak_mb"] < short["peak_mb"] + 25, (short, long)
+
+
+# ------------------------------------------------------------ safety opening, tags, chapters
+
+
+def test_the_recording_opens_with_the_safety_words(tmp_path: Path) -> None:
+    speaker = FakeSpeaker()
+    result = export_session(mini_plan(), speaker, tmp_path / "s.wav")
+    first = result.plan.steps[0]
+    assert first.frame == "opening" and first.text.startswith(SAFETY_OPENING)
+    assert "pause the player" in SAFETY_OPENING and "never harder" in SAFETY_OPENING
+    assert sum(1 for s in result.plan.steps if SAFETY_OPENING in s.text) == 1
+
+
+def test_with_safety_opening_adds_a_line_to_a_plan_without_frames() -> None:
+    plan = mini_plan()
+    bare = Plan(plan.routine, plan.name, tuple(s for s in plan.steps if not s.frame))
+    opened = with_safety_opening(bare).with_speech_seconds(lambda text: 2.0)
+    assert opened.steps[0].text == SAFETY_OPENING and opened.steps[1].offset == 2.0
+
+
+@pytest.mark.parametrize("suffix", [".flac", ".ogg", ".mp3", ".wav"])
+def test_the_file_is_tagged_with_a_chapter_per_exercise(tmp_path: Path, suffix: str) -> None:
+    mutagen = pytest.importorskip("mutagen", reason="tags are written with mutagen")
+    plan = mini_plan()
+    out = tmp_path / f"s{suffix}"
+    names = {"brow-lift": "Brow lift against the fingers"}
+    result = export_session(plan, FakeSpeaker(), out, names=names)
+    soundfile.read(str(out))  # still whole audio after tagging
+    tagged = mutagen.File(out)
+    exercises = [s for s in result.plan.steps if s.is_setup]
+    if suffix in (".flac", ".ogg"):
+        tags = {k.lower(): v for k, v in tagged.tags.items()}
+        assert tags["title"] == [f"facecoach: {plan.name}"] and tags["artist"] == ["facecoach"]
+        assert tags["chapter001"] == ["00:00:00.000"]
+        assert tags["chapter001name"] == ["Before you start"]
+        assert tags["chapter002name"] == tags["chapter003name"] == [names["brow-lift"]]
+        hours, minutes, seconds = tags["chapter002"][0].split(":")
+        start = int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+        assert start == pytest.approx(exercises[0].offset, abs=0.002)
+        assert "chapter004" not in tags
+    else:
+        id3 = tagged.tags
+        assert str(id3["TIT2"]) == f"facecoach: {plan.name}" and str(id3["TPE1"]) == "facecoach"
+        chapters = sorted(id3.getall("CHAP"), key=lambda c: c.start_time)
+        assert [str(c.sub_frames["TIT2"]) for c in chapters] == [
+            "Before you start",
+            names["brow-lift"],
+            names["brow-lift"],
+        ]
+        assert chapters[1].start_time == round(exercises[0].offset * 1000)
+        assert all(a.end_time == b.start_time for a, b in pairwise(chapters))
+        assert chapters[-1].end_time == pytest.approx(result.seconds * 1000, abs=1)
+        (toc,) = id3.getall("CTOC")
+        assert toc.child_element_ids == [c.element_id for c in chapters]
+
+
+def test_chapter_files_are_tagged_by_exercise(tmp_path: Path) -> None:
+    mutagen = pytest.importorskip("mutagen", reason="tags are written with mutagen")
+    export_session(mini_plan(), FakeSpeaker(), tmp_path / "mini.ogg", chapters=True)
+    titles = [mutagen.File(p).tags["title"] for p in sorted((tmp_path / "mini").iterdir())]
+    assert titles == [["01 brow-lift"], ["02 brow-lift"]]  # ids when no names are given

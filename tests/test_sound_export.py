@@ -11,6 +11,7 @@ import pytest
 from facecoach._cli import main
 from facecoach._core import Plan, StepKind
 from facecoach._live import export_session, spoken_lines
+from facecoach._live.export_tags import with_safety_opening
 from facecoach._sound import FakeSpeaker, Pyttsx3Speaker, SpeechCache, load_cues, read_wav
 from sound_fixtures import MINI_YAML, mini_plan
 
@@ -74,7 +75,9 @@ def test_plan_agrees_with_the_export_once_lines_are_rendered(tmp_path: Path) -> 
         result = export_session(plan, speaker, tmp_path / "s.wav")
     finally:
         speaker.close()
-    after = compile_plan_total(plan, cached_speech_seconds(options))
+    # the export opens with its safety words; the rest is the plan as timed
+    opened = with_safety_opening(plan)
+    after = compile_plan_total(opened, cached_speech_seconds(options))
     assert after == pytest.approx(result.plan_seconds, abs=0.05)
     assert abs(after - result.seconds) <= 0.5
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from .._core.loader import RoutineFileError
 from .._core.plan import compile_plan
 from .._live.export import FORMATS, ExportProblem, check_target, export_session
+from .._live.export_tags import can_tag
 from .._live.wiring import speaker_for
 from .._paths import places
 from .._person.errors import RunRefused
@@ -104,7 +105,10 @@ def _export(args: argparse.Namespace) -> int:
         hold_factors={} if args.written_holds else person.hold_factors,
     )
     try:
-        result = export_session(plan, speaker, args.out, chapters=args.chapters, progress=_progress)
+        names = {eid: ex.name for eid, ex in library.exercises.items()}
+        result = export_session(
+            plan, speaker, args.out, chapters=args.chapters, progress=_progress, names=names
+        )
     except (TtsUnavailable, ExportProblem) as error:
         return _fail(str(error), 1)
     except OSError as error:
@@ -118,4 +122,10 @@ def _export(args: argparse.Namespace) -> int:
         f"{person.person_side or 'no side set'}), loudness {result.loudness:.1f} LUFS, "
         f"peak {result.peak_db:.1f} dBFS."
     )
+    print(
+        "It opens with how to use it safely: a recording cannot hear 'too tight', "
+        "so pause the player whenever anything feels tight."
+    )
+    if not can_tag():
+        print("(Not tagged with a title and chapters: the mutagen package is not installed.)")
     return 0

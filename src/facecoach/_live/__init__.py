@@ -18,6 +18,15 @@ if TYPE_CHECKING:
         prerender,
         spoken_lines,
     )
+    from .export_tags import (
+        ARTIST,
+        SAFETY_OPENING,
+        Chapter,
+        Tags,
+        can_tag,
+        tag_file,
+        with_safety_opening,
+    )
     from .keys import (
         KEYS,
         KeyboardSource,
@@ -56,6 +65,8 @@ if TYPE_CHECKING:
 # Loaded on first use: importing one module of this package must not pull in
 # numpy, audio libraries or engines for all the others.
 _HOME = {
+    "ARTIST": "export_tags",
+    "Chapter": "export_tags",
     "ExportProblem": "export",
     "ExportResult": "export",
     "FORMATS": "export",
@@ -69,10 +80,13 @@ _HOME = {
     "PacedSession": "paced",
     "PlainView": "view",
     "RichView": "view",
+    "SAFETY_OPENING": "export_tags",
     "SoundOptions": "wiring",
     "TEXT_MODE": "wiring",
+    "Tags": "export_tags",
     "View": "views",
     "cached_speech_seconds": "wiring",
+    "can_tag": "export_tags",
     "check_target": "export",
     "clock_text": "view",
     "export_session": "export",
@@ -85,15 +99,20 @@ _HOME = {
     "speak_line": "wiring",
     "speaker_for": "wiring",
     "spoken_lines": "export",
+    "tag_file": "export_tags",
+    "with_safety_opening": "export_tags",
 }
 
 __getattr__ = lazy_names(__name__, _HOME)
 
 __all__ = [
+    "ARTIST",
     "FORMATS",
     "HELD_UP_SECONDS",
     "KEYS",
+    "SAFETY_OPENING",
     "TEXT_MODE",
+    "Chapter",
     "ExportProblem",
     "ExportResult",
     "KeyboardSource",
@@ -105,8 +124,10 @@ __all__ = [
     "PlainView",
     "RichView",
     "SoundOptions",
+    "Tags",
     "View",
     "cached_speech_seconds",
+    "can_tag",
     "check_target",
     "clock_text",
     "export_session",
@@ -119,4 +140,6 @@ __all__ = [
     "speak_line",
     "speaker_for",
     "spoken_lines",
+    "tag_file",
+    "with_safety_opening",
 ]

@@ -17,7 +17,7 @@ import os
 import tempfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from .._sound.loudness import TARGET_LUFS, LoudnessMeter, normalising_gain, soft
 from .._sound.memory import MemoryAudioOut
 from .._sound.samples import SAMPLE_RATE, Samples, Sound, frames_for
 from .._sound.speech import Speaker, VoiceInfo
+from .export_tags import SAFETY_OPENING, Tags, chapters_of, tag_file, with_safety_opening
 from .loop import LiveLoop, LiveOptions
 
 __all__ = [
@@ -183,7 +184,9 @@ class _Chapters:
 
     def effect(self, t: float, effect: Effect) -> None:
         step = self.loop.session.current if self.loop is not None else None
-        if step is not None and not step.between and step.exercise_index not in self.starts:
+        # the opening line is not the first exercise's: it gets a chapter of its own
+        fresh = step is not None and not step.between and not step.frame
+        if fresh and step is not None and step.exercise_index not in self.starts:
             self.starts[step.exercise_index] = t
 
     def heard(self, t: float, heard: HeardCommand) -> None:
@@ -277,12 +280,14 @@ class _Writer:
             self.frame += stop - pos
             pos = stop
 
-    def finish(self) -> list[Path]:
-        """Close the files and move them into place."""
+    def finish(self, tag: Callable[[Path, int], object] | None = None) -> list[Path]:
+        """Close the files, ``tag(file, index)`` each, and move them into place."""
         if self._file is None:
             self._open_next()
         self._file.close()
-        for temporary, final in self._parts:
+        for index, (temporary, final) in enumerate(self._parts):
+            if tag is not None:
+                tag(temporary, index)  # before the move: a file in place is whole
             os.chmod(temporary, PRIVATE_FILE)  # a session about the person: theirs alone
             os.replace(temporary, final)
         return [final for _, final in self._parts]
@@ -305,15 +310,19 @@ def export_session(
     chapters: bool = False,
     target_lufs: float = TARGET_LUFS,
     progress: Callable[[int, int], None] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> ExportResult:
     """Render ``plan`` start to end into ``path`` (format from its extension).
 
-    With ``chapters``, one numbered file per exercise goes into a folder named
-    like ``path`` without its extension. Raises ``ExportProblem`` before any
-    work when the file cannot be written there.
+    The recording opens with ``SAFETY_OPENING`` and is tagged (title, artist,
+    one chapter per exercise named from ``names``, exercise id -> name). With
+    ``chapters``, one numbered file per exercise goes into a folder named like
+    ``path`` without its extension. Raises ``ExportProblem`` before any work
+    when the file cannot be written there.
     """
     kind = check_target(path, chapters=chapters)
     target = Path(path)
+    plan = with_safety_opening(plan)
     lengths = prerender(speaker, spoken_lines(plan), progress=progress)
     recent = _Recent(speaker)
     timed = plan.with_speech_seconds(
@@ -335,9 +344,11 @@ def export_session(
     else:
         targets = [(0, target)]
     writer = _Writer(targets, kind, gain, SAMPLE_RATE)
+    ids = {s.exercise_index: s.exercise for s in timed.steps}
+    parts = [(t, (names or {}).get(ids[i], ids[i])) for i, t in sorted(starts.items())]
     try:
         finish, _ = _play(timed, recent, sounds, tick_seconds, writer)
-        files = writer.finish()
+        files = writer.finish(_tagger(timed, parts, chapters, writer.frame / SAMPLE_RATE))
     except BaseException:
         writer.abandon()
         raise
@@ -351,3 +362,25 @@ def export_session(
         peak_db=20 * math.log10(peak) if peak > 0 else -math.inf,
         files=tuple(files),
     )
+
+
+def _tagger(
+    plan: Plan, parts: list[tuple[float, str]], chapters: bool, seconds: float
+) -> Callable[[Path, int], object]:
+    """Tags for the one file (a chapter per exercise) or for each chapter's file."""
+    if chapters:  # file n holds exercise n (the first also the opening)
+
+        def each(path: Path, index: int) -> object:
+            name = parts[index][1] if index < len(parts) else plan.name
+            tags = Tags(f"{index + 1:02d} {name}", album=f"facecoach: {plan.name}")
+            return tag_file(path, replace(tags, comment=SAFETY_OPENING))
+
+        return each
+    whole = Tags(
+        f"facecoach: {plan.name}",
+        album="facecoach",
+        comment=SAFETY_OPENING,
+        chapters=chapters_of(parts, "Before you start"),
+        seconds=seconds,
+    )
+    return lambda path, _: tag_file(path, whole)

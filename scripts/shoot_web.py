@@ -76,8 +76,7 @@ def walk(page: Any, link: str, out: Path) -> None:
     shoot(page, out, "profile")
 
     page.goto(f"{base}/routines")
-    for summary in page.locator("summary").all():
-        summary.click()
+    page.locator("summary").first.click()  # one routine's exercises (all would be very long)
     shoot(page, out, "routines")
     print_sheets(page, base, out)
 

@@ -142,6 +142,9 @@ def person_library(where: Places, profile: Profile, files: Sequence[str] = ()) -
     """
     paths = [str(p) for p in files]
     if profile.routine is not None and profile.routine_file is not None:
+        # the copy stands for the file it was made from: the original, edited since,
+        # must not change the plan through another door (or clash with its copy)
+        paths = [p for p in paths if str(Path(p).resolve()) != profile.routine_file]
         copy = copy_path(where)
         again = (
             f"choose it again (facecoach profile --routine {profile.routine_file}) "

@@ -1,4 +1,5 @@
-"""The Profile page: the affected side, the stage of recovery, the days, the upkeep."""
+"""The Profile page: the affected side, the stage of recovery, the days, the upkeep,
+and the plan (the rotation or one chosen routine)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from anyio import to_thread
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from .._core.loader import RoutineFileError
+from .._person.own_routine import ROTATION, PlanProblem
 from .._person.profile import (
     DAY_NAMES,
     STAGES,
@@ -21,6 +24,7 @@ from .._person.profile import (
     save_profile,
 )
 from .damage import DAMAGE, damage_words
+from .plan_choice import choose_plan, plan_choices
 from .state import form_of, form_value, page, web_state
 
 __all__ = ["profile", "profile_page", "save"]
@@ -54,6 +58,8 @@ def profile_page(request: Request, notice: str = "", status: int = 200) -> Respo
         notice = damage_words(error, where, profile_path(where))
         return page(request, "base.html", 500, title="Profile", notice=notice)
     stages = [(s, *STAGE_WORDS[s]) for s in STAGES]
+    state = web_state(request)
+    plans = plan_choices(state.library(), state.settings.files, where)
     days = [(i, name.capitalize()) for i, name in enumerate(DAY_NAMES)]
     return page(
         request,
@@ -66,6 +72,8 @@ def profile_page(request: Request, notice: str = "", status: int = 200) -> Respo
         stages=stages,
         days=days,
         upkeeps=UPKEEPS,
+        plans=plans,
+        plan=saved.routine or ROTATION,
     )
 
 
@@ -97,8 +105,20 @@ def _save(request: Request, form: dict[str, list[str]]) -> Response:
             changed = changed.with_stage(Stage(stage), state.settings.today())
         if upkeep:
             changed = replace(changed, upkeep=upkeep)
+        plan = form_value(form, "plan")
+        if plan:
+            library, files = state.library(), state.settings.files
+            today = state.settings.today()
+            changed = choose_plan(where, changed, plan, library, files, today)
         if changed != saved:
             save_profile(where, replace(changed, asked=True))
+    except PlanProblem as error:
+        return profile_page(request, f"Your plan is unchanged: {error}.", 400)
+    except RoutineFileError as error:
+        said = "; ".join(str(p) for p in error.problems[:2])
+        return profile_page(
+            request, f"Your plan is unchanged: the file has problems ({said}).", 400
+        )
     except (ProfileProblem, OSError) as error:
         return profile_page(request, f"Could not save: {error}", 500)
     except DAMAGE as error:

@@ -132,6 +132,11 @@
       small.width = 32;
       small.height = 24;
       const sctx = small.getContext("2d", { willReadFrequently: true });
+      // The first frame costs seconds (the model's set-up): spend them before any prompt.
+      canvas.width = video.videoWidth || 640;
+      canvas.height = video.videoHeight || 480;
+      ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
+      await mesh.send({ image: canvas });
       const frames = {};
       let lastMirrored = null;
       for (const li of steps) {

@@ -18,7 +18,7 @@ import soundfile
 
 from facecoach._cli import main
 from facecoach._core.plan import Plan
-from facecoach._live.export import ExportProblem, check_target, export_session
+from facecoach._live.export import ExportProblem, check_target, export_session, spoken_lines
 from facecoach._live.export_tags import SAFETY_OPENING, with_safety_opening
 from facecoach._sound import FakeSpeaker
 from facecoach._sound.loudness import CEILING_DB, LoudnessMeter, soft_limit
@@ -244,3 +244,37 @@ def test_chapter_files_are_tagged_by_exercise(tmp_path: Path) -> None:
     export_session(mini_plan(), FakeSpeaker(), tmp_path / "mini.ogg", chapters=True)
     titles = [mutagen.File(p).tags["title"] for p in sorted((tmp_path / "mini").iterdir())]
     assert titles == [["01 brow-lift"], ["02 brow-lift"]]  # ids when no names are given
+
+
+def test_export_tells_how_far_each_stage_has_come(tmp_path: Path) -> None:
+    calls: list[tuple[str, float, float]] = []
+    result = export_session(
+        mini_plan(), FakeSpeaker(), tmp_path / "s.wav", progress=lambda *c: calls.append(c)
+    )
+    stages = [stage for stage, _, _ in calls]
+    assert stages == sorted(stages, key=["lines", "measure", "write"].index)  # in order
+    for stage in ("lines", "measure", "write"):
+        mine = [(done, total) for s, done, total in calls if s == stage]
+        assert [done for done, _ in mine] == sorted(done for done, _ in mine)  # only forward
+        assert mine[-1][0] == mine[-1][1]  # and to the end
+    assert calls[-1][2] == pytest.approx(result.plan_seconds)
+
+
+def test_the_terminal_bars_say_what_is_being_made(tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from facecoach._cli.export import ProgressBars
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=100)
+    out = tmp_path / "walk.ogg"
+    with ProgressBars(out, console=console) as bars:
+        result = export_session(mini_plan(), FakeSpeaker(), out, progress=bars)
+    shown = screen.getvalue()
+    lines = len(spoken_lines(result.plan))
+    minutes, seconds = divmod(round(result.plan_seconds), 60)
+    assert "Making the spoken lines" in shown and f"{lines} of {lines} lines" in shown
+    assert "Measuring the loudness" in shown and "Writing walk.ogg" in shown
+    assert f"{minutes}:{seconds:02d} of {minutes}:{seconds:02d}" in shown

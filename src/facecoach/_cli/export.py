@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from datetime import date
 from pathlib import Path
 
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn
+
 from .._core.loader import RoutineFileError
 from .._core.plan import compile_plan
-from .._live.export import FORMATS, ExportProblem, check_target, export_session
+from .._live.export import FORMATS, ExportProblem, ExportStage, check_target, export_session
 from .._live.export_tags import can_tag
 from .._live.wiring import speaker_for
 from .._paths import places
@@ -20,7 +24,7 @@ from .._person.profile import ProfileProblem, load_profile
 from .._sound.speech import TtsUnavailable
 from .options import SettingsProblem, add_sound_arguments, sound_options
 
-__all__ = ["add_export_command"]
+__all__ = ["ProgressBars", "add_export_command"]
 
 
 def add_export_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -61,10 +65,47 @@ def _fail(text: str, status: int) -> int:
     return status
 
 
-def _progress(done: int, total: int) -> None:
-    if sys.stderr.isatty():
-        end = "\n" if done == total else ""
-        print(f"\rRendering the lines: {done} of {total}", end=end, file=sys.stderr, flush=True)
+def _clock(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+class ProgressBars:
+    """Bars on the terminal, one a stage, each saying what is being made and how far."""
+
+    def __init__(self, out: Path, console: Console | None = None) -> None:
+        self.out = out
+        self._bars = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.fields[amount]}"),
+            console=console or Console(stderr=True),
+        )
+        self._tasks: dict[ExportStage, TaskID] = {}
+
+    def __enter__(self) -> ProgressBars:
+        self._bars.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bars.stop()
+
+    def __call__(self, stage: ExportStage, done: float, total: float) -> None:
+        """Move the bar of ``stage`` (see ``ExportProgress``)."""
+        amount = (
+            f"{int(done)} of {int(total)} lines"
+            if stage == "lines"
+            else f"{_clock(done)} of {_clock(total)}"
+        )
+        task = self._tasks.get(stage)
+        if task is None:
+            what = {
+                "lines": "Making the spoken lines",
+                "measure": "Measuring the loudness",
+                "write": f"Writing {self.out.name}",
+            }[stage]
+            task = self._tasks[stage] = self._bars.add_task(what, total=total, amount=amount)
+        self._bars.update(task, completed=done, total=total, amount=amount)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -104,11 +145,13 @@ def _export(args: argparse.Namespace) -> int:
         person_side=person.person_side,
         hold_factors={} if args.written_holds else person.hold_factors,
     )
+    bars = ProgressBars(args.out) if sys.stderr.isatty() else None
     try:
         names = {eid: ex.name for eid, ex in library.exercises.items()}
-        result = export_session(
-            plan, speaker, args.out, chapters=args.chapters, progress=_progress, names=names
-        )
+        with bars or contextlib.nullcontext():
+            result = export_session(
+                plan, speaker, args.out, chapters=args.chapters, progress=bars, names=names
+            )
     except (TtsUnavailable, ExportProblem) as error:
         return _fail(str(error), 1)
     except OSError as error:

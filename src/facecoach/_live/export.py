@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .._core.clock import SimClock, SimInbox
 from .._core.events import Effect, Finish
@@ -39,7 +39,9 @@ from .loop import LiveLoop, LiveOptions
 __all__ = [
     "FORMATS",
     "ExportProblem",
+    "ExportProgress",
     "ExportResult",
+    "ExportStage",
     "check_target",
     "export_session",
     "prerender",
@@ -53,6 +55,13 @@ FORMATS: Mapping[str, tuple[str, str]] = {
     ".mp3": ("MP3", "MPEG_LAYER_III"),
 }
 """File extension -> (libsndfile format, subtype)."""
+
+ExportStage = Literal["lines", "measure", "write"]
+"""What an export is doing: rendering the lines, measuring the loudness, writing the file."""
+
+ExportProgress = Callable[[ExportStage, float, float], None]
+"""``progress(stage, done, total)``: lines rendered of all ("lines"), or seconds of
+the session's audio mixed of its length ("measure", "write")."""
 
 _KEEP_RENDERED = 16  # lines kept in memory between the two passes' uses
 
@@ -300,6 +309,27 @@ class _Writer:
             temporary.unlink(missing_ok=True)
 
 
+def _counted(
+    sink: Callable[[Samples], None],
+    stage: ExportStage,
+    plan: Plan,
+    progress: ExportProgress | None,
+) -> Callable[[Samples], None]:
+    """``sink``, telling ``progress`` how many seconds of the plan have gone through."""
+    if progress is None:
+        return sink
+    frames = 0
+    total = plan.total_seconds
+
+    def take(block: Samples) -> None:
+        nonlocal frames
+        sink(block)
+        frames += len(block)
+        progress(stage, min(frames / SAMPLE_RATE, total), total)
+
+    return take
+
+
 def export_session(
     plan: Plan,
     speaker: Speaker,
@@ -309,7 +339,7 @@ def export_session(
     tick_seconds: int = TICK_SECONDS,
     chapters: bool = False,
     target_lufs: float = TARGET_LUFS,
-    progress: Callable[[int, int], None] | None = None,
+    progress: ExportProgress | None = None,
     names: Mapping[str, str] | None = None,
 ) -> ExportResult:
     """Render ``plan`` start to end into ``path`` (format from its extension).
@@ -318,19 +348,26 @@ def export_session(
     one chapter per exercise named from ``names``, exercise id -> name). With
     ``chapters``, one numbered file per exercise goes into a folder named like
     ``path`` without its extension. Raises ``ExportProblem`` before any work
-    when the file cannot be written there.
+    when the file cannot be written there. ``progress`` hears how far each
+    stage has come (see ``ExportProgress``).
     """
     kind = check_target(path, chapters=chapters)
     target = Path(path)
     plan = with_safety_opening(plan)
-    lengths = prerender(speaker, spoken_lines(plan), progress=progress)
+    lengths = prerender(
+        speaker,
+        spoken_lines(plan),
+        progress=None if progress is None else lambda done, total: progress("lines", done, total),
+    )
     recent = _Recent(speaker)
     timed = plan.with_speech_seconds(
         lambda text: lengths[text] if text in lengths else recent.render(text).seconds
     )
     sounds = cues if cues is not None else load_cues()
     meter = LoudnessMeter(SAMPLE_RATE)
-    _, starts = _play(timed, recent, sounds, tick_seconds, meter.add)
+    _, starts = _play(
+        timed, recent, sounds, tick_seconds, _counted(meter.add, "measure", timed, progress)
+    )
     gain = normalising_gain(meter.integrated, meter.peak, target=target_lufs)
     if chapters:
         folder = target.with_suffix("")
@@ -347,7 +384,9 @@ def export_session(
     ids = {s.exercise_index: s.exercise for s in timed.steps}
     parts = [(t, (names or {}).get(ids[i], ids[i])) for i, t in sorted(starts.items())]
     try:
-        finish, _ = _play(timed, recent, sounds, tick_seconds, writer)
+        finish, _ = _play(
+            timed, recent, sounds, tick_seconds, _counted(writer, "write", timed, progress)
+        )
         files = writer.finish(_tagger(timed, parts, chapters, writer.frame / SAMPLE_RATE))
     except BaseException:
         writer.abandon()

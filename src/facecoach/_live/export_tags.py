@@ -161,7 +161,7 @@ def _id3(path: Path, suffix: str, tags: Tags) -> None:
     if tags.comment:
         id3.add(COMM(encoding=3, lang="eng", desc="", text=[tags.comment]))
     ids = [f"chp{n}" for n in range(1, len(tags.chapters) + 1)]
-    ends = [c.start for c in tags.chapters[1:]] + [tags.seconds]
+    ends = [c.start for c in tags.chapters[1:]] + [tags.seconds] if tags.chapters else []
     for element, chapter, end in zip(ids, tags.chapters, ends, strict=True):
         id3.add(
             CHAP(

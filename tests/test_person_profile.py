@@ -11,6 +11,7 @@ import pytest
 
 from facecoach._cli import main
 from facecoach._paths import places
+from facecoach._person.errors import RunRefused
 from facecoach._person import (
     Profile,
     ProfileProblem,
@@ -167,6 +168,68 @@ def test_questions_are_asked_once_on_first_run(tmp_path: Path) -> None:
         ask=ask2,  # type: ignore[arg-type]
     ).close()
     assert again == []
+
+
+def test_a_skipped_stage_is_asked_again_at_every_run_with_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    where = places(tmp_path / "fc")
+    first, ask = _scripted("", "")  # Enter at the side, Enter at the stage
+    prepare_run(
+        where,
+        "starter",
+        simulate=True,
+        record=False,
+        side_override=None,
+        today=DAY,
+        ask=ask,  # type: ignore[arg-type]
+    ).close()
+    assert [q.key for q in first] == ["side", "stage"]
+    assert load_profile(where).stage is None and load_profile(where).asked
+    # the next run asks for the stage again (not the side), and a live run can go on
+    again, ask = _scripted("3")
+    capsys.readouterr()
+    prepare_run(
+        where,
+        "starter",
+        simulate=False,
+        record=False,
+        side_override=None,
+        today=DAY,
+        ask=ask,  # type: ignore[arg-type]
+    ).close()
+    assert [q.key for q in again] == ["stage"]
+    assert "needs to know where you are in recovery" in capsys.readouterr().out
+    assert load_profile(where).stage == "long-standing"
+    # once it is known, nothing more is asked
+    after, ask = _scripted("2")
+    prepare_run(
+        where,
+        "starter",
+        simulate=True,
+        record=False,
+        side_override=None,
+        today=DAY,
+        ask=ask,  # type: ignore[arg-type]
+    ).close()
+    assert after == []
+
+
+def test_a_stage_skipped_again_still_refuses_a_live_run(tmp_path: Path) -> None:
+    where = places(tmp_path / "fc")
+    save_profile(where, Profile(side="left", asked=True))
+    asked, ask = _scripted("")
+    with pytest.raises(RunRefused) as refused:
+        prepare_run(
+            where,
+            "starter",
+            simulate=False,
+            record=False,
+            side_override=None,
+            today=DAY,
+            ask=ask,  # type: ignore[arg-type]
+        )
+    assert refused.value.status == 3 and [q.key for q in asked] == ["stage"]
 
 
 def test_no_terminal_no_questions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

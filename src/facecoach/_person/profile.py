@@ -298,14 +298,17 @@ _DAYS_Q = Question(
 )
 
 
-def ask_first_run(profile: Profile, ask: Ask, today: date, *, tries: int = 3) -> Profile:
+def ask_first_run(
+    profile: Profile, ask: Ask, today: date, *, tries: int = 3, side: bool = True
+) -> Profile:
     """Put the first-run questions through ``ask``; returns the updated profile.
 
     A value already set is not asked again. An answer that does not fit is
     asked again, at most ``tries`` times; then the question is skipped.
+    ``side=False`` leaves the side question out (asking a skipped stage again).
     """
     updated = profile
-    if updated.side is None:
+    if side and updated.side is None:
         side = _answer(ask, _SIDE_Q, tries)
         if side is not None:
             updated = replace(updated, side=cast(SideName, side))

@@ -35,13 +35,21 @@ NOT_A_TREATMENT = (
 
 
 def profile_for(where: Places, ask: Ask | None, today: date) -> Profile:
-    """The saved profile; on the first run with someone to ask, ask first and save."""
+    """The saved profile; with someone to ask, first ask what is missing, and save.
+
+    The first run asks every question. A stage skipped then is asked again on
+    every later run with someone to ask, since no live session starts without it.
+    """
     try:
         profile = load_profile(where)
         if ask is not None and not profile.asked:
             print(NOT_A_TREATMENT)
             print("A few questions first (change the answers any time: facecoach profile).")
             profile = ask_first_run(profile, ask, today)
+            save_profile(where, profile)
+        elif ask is not None and profile.stage is None:
+            print("Before a live session, facecoach needs to know where you are in recovery.")
+            profile = ask_first_run(profile, ask, today, side=False)
             save_profile(where, profile)
     except ProfileProblem as error:
         raise RunRefused(str(error), 1) from None

@@ -151,3 +151,12 @@ def test_the_schedule_keeps_the_plan_and_its_frequency() -> None:
     assert gone.routine != "not-here" and "not available" in gone.reasons[-1]
     days = coming_days(Profile(stage="long-standing", routine="daily"), library, [], monday)
     assert {d.routine for d in days} == {"daily"}
+
+
+def test_the_sheet_defaults_to_the_plan(tmp_path: Path) -> None:
+    home, original = _set_up(tmp_path)
+    assert _cli(home, "profile", "--routine", str(original)) == 0
+    sheet = tmp_path / "sheet.html"
+    assert _cli(home, "sheet", "-o", str(sheet)) == 0
+    page = sheet.read_text(encoding="utf-8")
+    assert "plan from the clinic" in page and "Soft pucker" in page

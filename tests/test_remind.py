@@ -199,3 +199,13 @@ def test_bad_times_are_refused(text: str) -> None:
     with pytest.raises(ValueError):
         parse_time(text)
     assert parse_time("07:05") == (7, 5)
+
+
+def test_the_daily_notice_takes_the_remembered_time(fake_bin: Path, tmp_path: Path) -> None:
+    _fake(fake_bin, "systemctl", "exit 0")
+    assert main(["profile", "--stage", "long-standing"]) == 0
+    assert main(["remind", "--ics", str(tmp_path / "d.ics"), "--at", "18:30"]) == 0
+    assert main(["remind", "--install"]) == 0
+    timer = units_dir() / "facecoach-remind.timer"
+    assert "OnCalendar=*-*-* 18:30:00" in timer.read_text()
+    assert main(["remind", "--uninstall"]) == 0

@@ -164,6 +164,7 @@ def test_a_session_from_the_browser(browser: Any, tmp_path: Path, axe_script: Pa
         # Start the short test routine
         go(page, "Today")
         expect(page.get_by_text("Today is a session day")).to_be_visible()
+        expect(page.get_by_text("Voice commands are off, so during a session")).to_be_visible()
         page.get_by_text("Start a different routine").click()
         page.get_by_label("Routine").select_option("test-short")
         page.get_by_role("button", name="Start this routine").click()
@@ -203,7 +204,7 @@ def test_a_session_from_the_browser(browser: Any, tmp_path: Path, axe_script: Pa
         expect(page.locator("#heard")).to_have_text("next (button on the screen)")
         expect(page.locator("#timer-kind")).to_have_text("Hold", timeout=30_000)  # first hold
         expect(page.locator("#timer")).to_be_visible()
-        expect(page.locator("#rep")).to_have_text("Time 1 of 2")
+        expect(page.locator("#rep")).to_have_text("Round 1 of 2")
         picture = page.locator("#now-pic figure:visible")
         expect(picture).to_have_attribute("data-exercise", "test-cheek-lift")
         expect(picture.locator("figcaption")).to_contain_text("left cheekbone")

@@ -248,7 +248,7 @@ def _in_rep(step: PlanStep) -> bool:
 
 
 def step_labels(plan: Plan, library: Library) -> list[tuple[str, str]]:
-    """For each plan step: the exercise (``Brow lift (2 of 5)``) and the rep (``Time 1 of 3``)."""
+    """For each plan step: the exercise (``Brow lift (2 of 5)``) and the round (``Round 1 of 3``)."""
     count = plan.steps[-1].exercise_index + 1 if plan.steps else 0
     totals: dict[int, int] = {}
     for step in plan.steps:
@@ -267,7 +267,7 @@ def step_labels(plan: Plan, library: Library) -> list[tuple[str, str]]:
         reps = totals.get(step.exercise_index, 0) // per if per else 0
         rep = ""
         if reps > 1 and done > 0 and _in_rep(step):
-            rep = f"Time {min(reps, (done - 1) // per + 1)} of {reps}"
+            rep = f"Round {min(reps, (done - 1) // per + 1)} of {reps}"
         labels.append((where, rep))
     return labels
 

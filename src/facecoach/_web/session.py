@@ -248,7 +248,7 @@ def _in_rep(step: PlanStep) -> bool:
 
 
 def step_labels(plan: Plan, library: Library) -> list[tuple[str, str]]:
-    """For each plan step: the exercise (``Brow lift (2 of 5)``) and the round (``Round 1 of 3``)."""
+    """For each plan step: the exercise (``Brow lift (2 of 5)``) and round (``Round 1 of 3``)."""
     count = plan.steps[-1].exercise_index + 1 if plan.steps else 0
     totals: dict[int, int] = {}
     for step in plan.steps:

@@ -11,7 +11,6 @@ import pytest
 
 from facecoach._cli import main
 from facecoach._paths import places
-from facecoach._person.errors import RunRefused
 from facecoach._person import (
     Profile,
     ProfileProblem,
@@ -25,6 +24,7 @@ from facecoach._person import (
     profile_path,
     save_profile,
 )
+from facecoach._person.errors import RunRefused
 
 DAY = date(2026, 11, 24)
 

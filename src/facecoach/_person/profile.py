@@ -309,9 +309,9 @@ def ask_first_run(
     """
     updated = profile
     if side and updated.side is None:
-        side = _answer(ask, _SIDE_Q, tries)
-        if side is not None:
-            updated = replace(updated, side=cast(SideName, side))
+        answer = _answer(ask, _SIDE_Q, tries)
+        if answer is not None:
+            updated = replace(updated, side=cast(SideName, answer))
     if updated.stage is None:
         stage = _answer(ask, _STAGE_Q, tries)
         if stage is not None:

@@ -189,6 +189,20 @@ class ExerciseLine:
     too_tight: int
     last_too_tight: str
 
+    @property
+    def written_text(self) -> str:
+        """The written holds in words ("5, 8 s")."""
+        return _seconds(self.written)
+
+    @property
+    def now_text(self) -> str:
+        """The holds now in words: "as written", or the shortened holds and their percent."""
+        if not self.written:
+            return "not known"
+        if self.factor >= 1.0:
+            return "as written"
+        return f"{_seconds(self.now)} ({self.factor * 100:.0f} %)"
+
 
 def exercise_lines(data: ReportData) -> list[ExerciseLine]:
     """Every exercise the history has done or eased, in face order then by name."""
@@ -252,15 +266,9 @@ def exercise_table(data: ReportData) -> str:
     )
     rows = []
     for line in lines:
-        if not line.written:
-            now = "&ndash;"
-        elif line.factor < 1.0:
-            now = f"{e(_seconds(line.now))} ({line.factor * 100:.0f} %)"
-        else:
-            now = "as written"
         rows.append(
             f"<tr><th scope='row'>{e(line.name)}</th><td>{e(line.area)}</td>"
-            f"<td>{e(_seconds(line.written))}</td><td>{now}</td>"
+            f"<td>{e(line.written_text)}</td><td>{e(line.now_text)}</td>"
             f"<td class='n'>{line.sessions}</td><td class='d'>{e(line.last_done) or '&ndash;'}</td>"
             f"<td class='n'>{line.too_tight}</td>"
             f"<td class='d'>{e(line.last_too_tight) or '&ndash;'}</td>"

@@ -23,7 +23,7 @@ async def history(request: Request) -> Response:
 
 
 def _history(request: Request) -> Response:
-    from .._person.report import gather
+    from .._person.report import exercise_lines, gather
     from .._person.report_plots import plots
 
     state = web_state(request)
@@ -37,7 +37,9 @@ def _history(request: Request) -> Response:
         if rows and key not in state.plots_cache:
             data = gather(where, profile, state.library(), today)
             state.plots_cache = {key: plots(data)}
+            state.exercises_cache = {key: exercise_lines(data)}
         drawn = state.plots_cache.get(key, []) if rows else []
+        exercises = state.exercises_cache.get(key, []) if rows else []
         done = sum(1 for r in rows if r.status == "done")
         minutes = sum(r.seconds for r in rows) / 60
     except (ProfileProblem, RunRefused) as error:
@@ -56,6 +58,7 @@ def _history(request: Request) -> Response:
         title="History",
         rows=list(reversed(rows)),
         plots=drawn,
+        exercises=exercises,
         summary=summary,
         endings=ENDINGS,
         **progress_context(where, rows),
@@ -71,6 +74,7 @@ def _broken(request: Request, notice: str) -> Response:
         notice=notice,
         rows=[],
         plots=[],
+        exercises=[],
         summary="",
         endings=ENDINGS,
     )

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from .._core.routine import Library
+from .._person.report import ExerciseLine
 from .enrolment import EnrolmentRunner
 from .events import Broadcast
 from .library import RoutineFiles
@@ -30,6 +31,8 @@ class WebState:
     files: RoutineFiles
     broadcast: Broadcast = field(default_factory=Broadcast)
     plots_cache: dict[tuple[float, str], list[tuple[str, str]]] = field(default_factory=dict)
+    exercises_cache: dict[tuple[float, str], list[ExerciseLine]] = field(default_factory=dict)
+    """The History page's table per exercise, kept with the plots."""
 
     def library(self) -> Library:
         """Built-in exercises and routines, and the person's own files (the last good copy)."""

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from facecoach._cli.main import main
 from facecoach._paths import places
 from facecoach._person.own_routine import copy_path, person_library
 from facecoach._person.profile import load_profile
@@ -72,3 +73,14 @@ def test_the_served_original_edited_later_does_not_change_the_plan(
     assert mine.exercises["test-cheek-lift"].reps == 2  # the copy, not the edit
     today = signed_in.get("/").text
     assert "Short test routine" in today and "could not be read" not in today
+
+
+def test_the_history_page_has_a_table_per_exercise(signed_in: TestClient, tmp_path: Path) -> None:
+    home = str(tmp_path / "data")
+    assert main(["--data-dir", home, "profile", "--stage", "long-standing"]) == 0
+    tight = ["--command", "30:too tight"]
+    assert main(["--data-dir", home, "run", "starter", "--simulate", "--record", *tight]) == 0
+    page = signed_in.get("/history").text
+    table = page.split('id="exercises-h"')[1].split("</table>")[0]
+    assert "Forehead smoothing" in table and "forehead-smooth" not in table
+    assert "as written" in table and "%)" in table  # one exercise eased, the rest not

@@ -27,7 +27,7 @@ PAGES = ["/", "/session", "/history", "/profile", "/routines"]
 PRESS = """async (name) => {
   const heard = document.getElementById("heard");
   const before = heard.textContent;
-  const button = [...document.querySelectorAll("#remote button")].find(b => b.textContent === name);
+  const button = [...document.querySelectorAll(".dock button")].find(b => b.textContent === name);
   const t0 = performance.now();
   const changed = new Promise(resolve => {
     const seen = new MutationObserver(() => {
@@ -82,9 +82,12 @@ def main() -> int:
             page.wait_for_function("document.getElementById('saying').textContent.length > 0")
             presses = []
             for k in range(20):
-                presses.append(page.evaluate(PRESS, "Pause" if k % 2 == 0 else "Resume"))
+                name = "Pause" if k % 2 == 0 else "Continue"
+                # the heard line can change before the button turns: wait for its word
+                page.wait_for_function(f"document.getElementById('pause').textContent === '{name}'")
+                presses.append(page.evaluate(PRESS, name))
             presses.sort()
-            print(f"button to effect shown (Pause/Resume, {len(presses)} presses): median "
+            print(f"button to effect shown (Pause/Continue, {len(presses)} presses): median "
                   f"{statistics.median(presses):.0f} ms, max {presses[-1]:.0f} ms")  # fmt: skip
             running = memory_kb(server.pid)
             page.get_by_role("button", name="Stop").click()

@@ -6,8 +6,8 @@ printed sheet as PDF pages, for a person to look at.
 
 Serves the app in this process on a throw-away data folder (text-mode sound, no
 microphone), drives Debian's Chromium through Playwright as a person would
-(profile, Routines, a session with Next, Pause, Too tight and Stop, History, Your
-voice), and writes PNGs into OUT_FOLDER (default: a new temp folder, never the
+(profile, Routines, a session with Next, Pause, Too tight and Stop, History, Progress,
+Your voice), and writes PNGs into OUT_FOLDER (default: a new temp folder, never the
 tree): ``NAME-1366x650.png`` and ``NAME-390x844.png`` are the whole page, and
 ``NAME-...-view.png`` only what is in the window. The sheets are printed with
 Chromium's ``page.pdf`` on A4 and turned into ``sheet-ROUTINE-N.png`` by pdftoppm.
@@ -108,6 +108,8 @@ def walk(page: Any, link: str, out: Path) -> None:
     time.sleep(2)  # the stopped session's thread closes its speech engine
     page.goto(f"{base}/history")
     shoot(page, out, "history")
+    page.goto(f"{base}/progress")
+    shoot(page, out, "progress")
     page.goto(f"{base}/voice")
     shoot(page, out, "voice")
     page.goto(f"{base}/session")

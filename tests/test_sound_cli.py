@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
+import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +20,7 @@ from facecoach._core import Command
 from facecoach._live import SoundOptions, run_live
 from facecoach._paths import places
 from facecoach._sound import load_config
-from sound_fixtures import ScriptedSource, alsa_file_home, mini_plan, run_python
+from sound_fixtures import ScriptedSource, StopWhen, alsa_file_home, mini_plan, run_python
 
 
 def test_voices_lists_espeak_voices(capsys: pytest.CaptureFixture[str]) -> None:
@@ -82,6 +85,73 @@ def test_run_live_in_text_mode_prints_lines_and_obeys_commands(tmp_path: Path) -
     assert "coach: Sit tall and relax your face." in text
     assert "heard: next (script)" in text
     assert "finished (stop)" in text
+
+
+class _KeysTyped:
+    """Standard input that says it is a terminal; the keys come through a pipe."""
+
+    def __init__(self, keys: str) -> None:
+        self._read, write = os.pipe()
+        os.write(write, keys.encode())
+        os.close(write)
+
+    def isatty(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._read
+
+
+def _said(text: str) -> list[str]:
+    return [line.split("coach: ", 1)[1] for line in text.splitlines() if "coach: " in line]
+
+
+def test_with_no_voice_the_coach_names_keys_not_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen = io.StringIO()
+    console = Console(file=screen, width=120, highlight=False)
+    monkeypatch.setattr(sys, "stdin", _KeysTyped("hp"))
+    options = SoundOptions(tts="fake", data_dir=str(tmp_path), keyboard=True, text_only=True)
+    stop = StopWhen(lambda: "Paused." in screen.getvalue(), deadline=30)
+    assert run_live(mini_plan(), options, command_sources=[stop], console=console) == 0
+    said = _said(screen.getvalue())
+    assert "Press n for the next step, r to hear a step again, t if it is too tight," in " ".join(
+        said
+    )
+    assert "Paused. Press p when you are ready." in said
+    assert not any("say" in line.lower().split() for line in said)  # no word to say
+
+
+def test_with_a_voice_the_coach_still_teaches_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+
+    from facecoach._voice.mic import RATE, MemorySource
+    from facecoach._voice.recognizer import ScriptedListener
+    from facecoach._voice.source import VoiceCommands
+
+    screen = io.StringIO()
+    console = Console(file=screen, width=120, highlight=False)
+    monkeypatch.setattr(sys, "stdin", _KeysTyped("hp"))
+    quiet = np.zeros(RATE * 30, dtype=np.int16)
+
+    def voice(gate):  # type: ignore[no-untyped-def]
+        source = MemorySource(quiet, clock=time.monotonic, sleep=time.sleep)
+        return VoiceCommands(source, ScriptedListener([]), time.monotonic, gate)
+
+    options = SoundOptions(tts="fake", data_dir=str(tmp_path), keyboard=True, text_only=True)
+    stop = StopWhen(lambda: "Paused." in screen.getvalue(), deadline=30)
+    assert (
+        run_live(
+            mini_plan(), options, command_sources=[stop], gated_sources=[voice], console=console
+        )
+        == 0
+    )
+    said = _said(screen.getvalue())
+    assert any(line.startswith("You can say:") for line in said)
+    assert "Paused. Say continue when you are ready." in said
 
 
 def test_run_live_refuses_a_device_that_is_not_there(

@@ -149,6 +149,22 @@ def _paused_line(taught: Mapping[Command, str]) -> str:
     return f"Paused. Say {_spoken(taught[Command.RESUME])} when you are ready."
 
 
+_KEY_DOES = {
+    Command.NEXT: "for the next step",
+    Command.REPEAT: "to hear a step again",
+    Command.TOO_TIGHT: "if it is too tight",
+    Command.PAUSE: "to pause",
+    Command.BACK: "to go back",
+    Command.STOP: "to stop",
+}
+"""What each key does, in words for ears (the help line when voice is off)."""
+
+
+def _keys_help_line(keys: Mapping[Command, str]) -> str:
+    said = [f"{keys[c]} {does}" for c, does in _KEY_DOES.items() if c in keys]
+    return f"Press {', '.join(said[:-1])}, or {said[-1]}."
+
+
 @dataclass(frozen=True)
 class SessionLines:
     """The lines the engine says on its own (a language pack may replace them)."""
@@ -176,6 +192,8 @@ class SessionLines:
     stopped_unsaved: str = "Stopping here. I could not save this session, I am sorry."
     """Said instead of ``stopped`` when the history could not be written."""
     halfway: str = "Halfway."
+    voice: bool = True
+    """Commands can be said; False: nobody listens, so the lines name keys (``with_keys``)."""
 
     def pause_line(self, reason: str) -> str:
         """What is said when the session pauses for ``reason`` (a command, "device", "input")."""
@@ -197,6 +215,17 @@ class SessionLines:
             help=_help_line(taught),
             confirm_stop=_confirm_stop_line(taught),
             paused=_paused_line(taught),
+        )
+
+    def with_keys(self, keys: Mapping[Command, str]) -> SessionLines:
+        """These lines for a session with no voice commands: the help line and
+        the pause name ``keys`` (the key of each command) instead of words."""
+        resume = keys.get(Command.RESUME, keys[Command.PAUSE])
+        return replace(
+            self,
+            voice=False,
+            help=_keys_help_line(keys),
+            paused=f"Paused. Press {resume} when you are ready.",
         )
 
     def all_lines(self) -> list[str]:

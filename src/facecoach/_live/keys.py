@@ -30,7 +30,7 @@ except ImportError:  # pragma: no cover - exercised by the import test with them
     termios = None  # type: ignore[assignment]
     tty = None  # type: ignore[assignment]
 
-__all__ = ["KEYS", "KeyboardSource", "key_help"]
+__all__ = ["KEYS", "SPOKEN_KEYS", "KeyboardSource", "key_help"]
 
 KEYS: Mapping[str, Command] = {
     "n": Command.NEXT,
@@ -43,6 +43,13 @@ KEYS: Mapping[str, Command] = {
     "h": Command.HELP,
 }
 """Key -> command. "p" and space toggle: the live loop turns pause into resume when paused."""
+
+
+SPOKEN_KEYS: Mapping[Command, str] = {
+    **{command: key for key, command in KEYS.items() if key != " "},
+    Command.RESUME: "p",
+}
+"""The key the coach names for each command when voice is off (p both pauses and goes on)."""
 
 
 def key_help() -> str:

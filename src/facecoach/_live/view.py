@@ -199,10 +199,9 @@ def render(state: LiveState, t: float) -> RenderableType:
     elif state.paused is not None:
         whys = {"device": "output device lost", "input": "microphone stopped"}
         why = whys.get(state.paused, "paused")
-        resume = state.session.lines.taught[Command.RESUME]
-        parts.append(
-            Text(f"{why.upper()}: press p or say {resume} to carry on", style="bold yellow")
-        )
+        lines = state.session.lines
+        say = f" or say {lines.taught[Command.RESUME]}" if lines.voice else ""
+        parts.append(Text(f"{why.upper()}: press p{say} to carry on", style="bold yellow"))
     if state.finished is not None:
         f = state.finished
         parts.append(Text(f"Finished ({f.reason}): {f.completed_steps} of {f.planned_steps} steps"))

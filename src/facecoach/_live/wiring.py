@@ -33,7 +33,7 @@ from .._sound.speech_files import line_seconds
 from .._sound.stream import SounddeviceOut
 from .._sound.tts import make_speaker
 from .._voice.source import VoiceCommands
-from .keys import KeyboardSource, key_help
+from .keys import SPOKEN_KEYS, KeyboardSource, key_help
 from .loop import LiveLoop, LiveOptions
 from .view import make_view
 from .views import View
@@ -208,6 +208,10 @@ def run_live(
         sources.append(KeyboardSource(sys.stdin))
     loop.sources = sources
     taught = {c: p for s in sources if isinstance(s, VoiceCommands) for c, p in s.taught.items()}
+    voice = any(isinstance(s, VoiceCommands) for s in sources)
+    if not voice and session is None and any(isinstance(s, KeyboardSource) for s in sources):
+        # Nobody listens: asking for a word would leave the person waiting for ever.
+        loop.session.lines = loop.session.lines.with_keys(SPOKEN_KEYS)
     if taught and session is None:
         # Nothing has been said yet: the help line and the words asked for
         # teach what this person's voice enrolment found heard best.

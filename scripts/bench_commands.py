@@ -54,15 +54,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import command_set as labelled
 import voice_corpus as corpus
-from facecoach._core import HeardCommand
-from facecoach._voice import RATE, AudioBlock, MemorySource, VoiceCommands, make_recognizer
+from facecoach._core.ports import HeardCommand
+from facecoach._voice.mic import AudioBlock, MemorySource
+from facecoach._voice.recognizer import RATE
+from facecoach._voice.source import VoiceCommands, make_recognizer
 
 # A child that runs one facecoach command (`listen` here; `run` in
 # bench_live_voice.py) and then reports its own peak RSS from
 # /proc (VmHWM): getrusage would count the parent's memory copied at fork.
 FACECOACH_WITH_PEAK = """
 import sys
-from facecoach._cli import main
+from facecoach._cli.main import main
 status = main(sys.argv[1:])
 peak = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')]
 print('PEAK_KB', peak[0].split()[1] if peak else 0, file=sys.stderr)

@@ -21,7 +21,8 @@ from pathlib import Path
 CHILD = textwrap.dedent(
     """
     import json, sys, time
-    from facecoach._core import builtin_library, compile_plan
+    from facecoach._core.loader import builtin_library
+    from facecoach._core.plan import compile_plan
     from facecoach._live.export import export_session
     from facecoach._live.wiring import speaker_for
     from facecoach._paths import places

@@ -22,27 +22,18 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from facecoach._cli import main
-from facecoach._core import (
-    Command,
-    ScriptedCommand,
-    Session,
-    builtin_library,
-    compile_plan,
-    simulate,
-)
+from facecoach._cli.main import main
+from facecoach._core.commands import Command
+from facecoach._core.loader import builtin_library
+from facecoach._core.plan import compile_plan
+from facecoach._core.session import Session
+from facecoach._core.simulate import ScriptedCommand, simulate
 from facecoach._paths import places
-from facecoach._person import (
-    Adaptation,
-    Past,
-    Profile,
-    Recorder,
-    Store,
-    adapt,
-    floors_of,
-    next_routine,
-    save_profile,
-)
+from facecoach._person.adapt import Adaptation, adapt, floors_of
+from facecoach._person.profile import Profile, save_profile
+from facecoach._person.recorder import Recorder
+from facecoach._person.schedule import Past, next_routine
+from facecoach._person.store import Store
 
 GOAL_MS = 200.0
 

@@ -36,7 +36,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import command_set as labelled
-from facecoach._voice import load_pack
+from facecoach._voice.langpack import load_pack
 from facecoach._voice.silero import SileroSegmenter, VadSettings
 from facecoach._voice.whisper import WhisperSettings
 from facecoach._voice.whisper_scoring import AcceptRule, PhraseScorer, Scored, accept

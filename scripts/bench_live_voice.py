@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import voice_corpus as corpus
 from bench_commands import FACECOACH_WITH_PEAK
-from facecoach._voice import RATE
+from facecoach._voice.recognizer import RATE
 
 _ASOUNDRC = """\
 pcm.!default { type plug slave { pcm "nullfile" format S16_LE rate 22050 channels 1 } }
@@ -93,7 +93,7 @@ def _live_run(args: argparse.Namespace, work: Path) -> None:
 
 def _load_times(engine: str, lang: str, work: Path) -> None:
     from facecoach._paths import places
-    from facecoach._voice import make_recognizer
+    from facecoach._voice.source import make_recognizer
 
     where = places(work / "fc-load")
     times = []

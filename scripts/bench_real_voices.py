@@ -37,7 +37,8 @@ import soundfile as sf
 import soxr
 
 from facecoach._paths import places
-from facecoach._voice import RATE, make_recognizer
+from facecoach._voice.recognizer import RATE
+from facecoach._voice.source import make_recognizer
 
 REAL = Path(__file__).resolve().parent.parent / "tests" / "data" / "real"
 COMMANDS = {"stop": "stop", "back": "back"}

@@ -13,7 +13,7 @@ import time
 from dataclasses import replace
 
 from facecoach import ScriptedCommand, builtin_library, compile_plan, simulate
-from facecoach._core import Command
+from facecoach._core.commands import Command
 
 
 def main() -> None:

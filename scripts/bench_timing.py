@@ -84,7 +84,7 @@ def stop_pulse(env: dict[str, str]) -> None:
 
 def long_routine(minutes: float) -> tuple[object, object]:
     """A routine of about ``minutes``: holds of 5 to 20 s, rests, announcements."""
-    from facecoach._core import (
+    from facecoach._core.routine import (
         Area,
         Exercise,
         ExerciseKind,
@@ -129,9 +129,16 @@ def long_routine(minutes: float) -> tuple[object, object]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from facecoach._core import Effect, QueueInbox, StartTimer, compile_plan
-    from facecoach._live import LiveLoop, LiveOptions, NullView, prerender, spoken_lines
-    from facecoach._sound import PlayReport, SounddeviceOut, load_cues, make_speaker
+    from facecoach._core.clock import QueueInbox
+    from facecoach._core.events import Effect, StartTimer
+    from facecoach._core.plan import compile_plan
+    from facecoach._live.export import prerender, spoken_lines
+    from facecoach._live.loop import LiveLoop, LiveOptions
+    from facecoach._live.views import NullView
+    from facecoach._sound.cues import load_cues
+    from facecoach._sound.mixer import PlayReport
+    from facecoach._sound.stream import SounddeviceOut
+    from facecoach._sound.tts import make_speaker
 
     routine, library = long_routine(args.minutes)
     plan = compile_plan(routine, library)  # type: ignore[arg-type]

@@ -31,17 +31,18 @@ import time
 from pathlib import Path
 
 from bench_timing import start_pulse, stop_pulse
-from facecoach._core import builtin_library, compile_plan
-from facecoach._live import spoken_lines
-from facecoach._sound import make_speaker
+from facecoach._core.loader import builtin_library
+from facecoach._core.plan import compile_plan
+from facecoach._live.export import spoken_lines
+from facecoach._sound.tts import make_speaker
 
 FIRST_WORD = textwrap.dedent(
     """
     import io, sys, time, threading
     from rich.console import Console
-    from facecoach._live import SoundOptions, run_live
-    from facecoach._core import builtin_library
-    from facecoach._core import compile_plan
+    from facecoach._live.wiring import SoundOptions, run_live
+    from facecoach._core.loader import builtin_library
+    from facecoach._core.plan import compile_plan
     library = builtin_library()
     plan = compile_plan(library.routines[sys.argv[1]], library)
 

@@ -35,8 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import voice_corpus as corpus
 from facecoach._core.commands import Command
 from facecoach._paths import places
-from facecoach._voice import load_pack, make_recognizer
 from facecoach._voice.enroll import is_lip_free
+from facecoach._voice.langpack import load_pack
+from facecoach._voice.source import make_recognizer
 
 SPEEDS = (0.85, 1.0, 1.2)
 

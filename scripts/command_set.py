@@ -35,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import voice_corpus as corpus
 from command_texts import SENTENCES, SENTENCES_KO, SHORT, SHORT_KO
 from command_voices import Voice, voices
-from facecoach._voice import RATE, load_pack
+from facecoach._voice.langpack import load_pack
+from facecoach._voice.recognizer import RATE
 
 __all__ = [
     "SENTENCES",
@@ -75,8 +76,9 @@ def build(split: str, lang: str, seed: int) -> list[tuple[str, corpus.Track]]:
 
 def coach_track(seed: int) -> corpus.Track:
     """The coach's own lines (the starter routine's), in the coach's espeak voice."""
-    from facecoach._core import builtin_library, compile_plan
-    from facecoach._live import spoken_lines
+    from facecoach._core.loader import builtin_library
+    from facecoach._core.plan import compile_plan
+    from facecoach._live.export import spoken_lines
 
     library = builtin_library()
     plan = compile_plan(library.routines["starter"], library)
@@ -87,8 +89,8 @@ def coach_track(seed: int) -> corpus.Track:
 
 def cue_track(seed: int) -> np.ndarray:
     """Every cue of the live loop, five times over, with the noise floor."""
-    from facecoach._sound import cue_path
-    from facecoach._voice import read_wav
+    from facecoach._sound.cues import cue_path
+    from facecoach._voice.mic import read_wav
 
     rng = np.random.default_rng(seed)
     names = ("hold_start", "hold_end", "tick", "rest", "exercise_done", "session_done")

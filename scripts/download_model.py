@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from facecoach._cli import main
+from facecoach._cli.main import main
 
 
 def run(argv: list[str]) -> int:

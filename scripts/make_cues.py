@@ -12,7 +12,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from facecoach._sound import read_wav, write_cues
+from facecoach._sound.cues import write_cues
+from facecoach._sound.samples import read_wav
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from playwright.sync_api import sync_playwright
 
-from facecoach._live import SoundOptions
+from facecoach._live.wiring import SoundOptions
 from facecoach._paths import places
 from facecoach._web.app import ServeSettings
 from facecoach._web.serve import start_in_thread

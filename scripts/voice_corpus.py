@@ -24,7 +24,8 @@ import numpy.typing as npt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from facecoach._voice import RATE, resample, to_mono
+from facecoach._voice.recognizer import RATE
+from facecoach._voice.wavfile import resample, to_mono
 
 __all__ = [
     "Placed",

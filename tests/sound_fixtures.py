@@ -24,7 +24,11 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from facecoach._core import Command, HeardCommand, Plan, SimClock, compile_plan, load_library
+from facecoach._core.clock import SimClock
+from facecoach._core.commands import Command
+from facecoach._core.loader import load_library
+from facecoach._core.plan import Plan, compile_plan
+from facecoach._core.ports import HeardCommand
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sound"
 MINI_YAML = FIXTURES / "mini.yaml"

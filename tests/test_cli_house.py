@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from facecoach._cli import main
-from facecoach._cli.main import _AREAS, _OVERVIEW, build_parser
+from facecoach._cli.main import _AREAS, _OVERVIEW, build_parser, main
 from facecoach._cli.options import person_run, question_voice
 from facecoach._paths import places
-from facecoach._sound import load_config
+from facecoach._sound.devices import load_config
 
 HEAVY = ("numpy", "sounddevice", "pocketsphinx", "vosk", "ctranslate2", "onnxruntime")
 
@@ -54,7 +53,7 @@ def _imported(argv: list[str], home: Path) -> set[str]:
     ],
 )
 def test_light_commands_import_no_audio_or_engines(argv: list[str], tmp_path: Path) -> None:
-    from facecoach._core import builtin_library
+    from facecoach._core.loader import builtin_library
 
     routines = Path(builtin_library().routines["starter"].source.split(":")[0])
     if not routines.is_absolute():
@@ -158,8 +157,9 @@ def test_settings_shows_and_forgets_one_key(
 def test_a_missing_device_given_now_is_refused_and_not_saved(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from facecoach._core import builtin_library, compile_plan
-    from facecoach._live import SoundOptions, run_live
+    from facecoach._core.loader import builtin_library
+    from facecoach._core.plan import compile_plan
+    from facecoach._live.wiring import SoundOptions, run_live
 
     plan = compile_plan(builtin_library().routines["starter"], builtin_library())
     options = SoundOptions(tts="fake", output="jabra", keyboard=False, data_dir=str(tmp_path))
@@ -172,8 +172,10 @@ def test_a_missing_device_given_now_is_refused_and_not_saved(
 def test_a_saved_device_that_is_gone_falls_back_and_names_the_setting(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from facecoach._core import Command, builtin_library, compile_plan
-    from facecoach._live import SoundOptions, run_live
+    from facecoach._core.commands import Command
+    from facecoach._core.loader import builtin_library
+    from facecoach._core.plan import compile_plan
+    from facecoach._live.wiring import SoundOptions, run_live
     from sound_fixtures import ScriptedSource
 
     plan = compile_plan(builtin_library().routines["starter"], builtin_library())

@@ -9,15 +9,9 @@ from importlib import resources
 import pytest
 import yaml
 
-from facecoach._core import (
-    AREAS,
-    Exercise,
-    ExerciseKind,
-    Library,
-    Side,
-    builtin_library,
-    compile_plan,
-)
+from facecoach._core.loader import builtin_library
+from facecoach._core.plan import compile_plan
+from facecoach._core.routine import AREAS, Exercise, ExerciseKind, Library, Side
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_WORDS = 20

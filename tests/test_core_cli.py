@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from facecoach._cli import main
+from facecoach._cli.main import main
 
 
 def test_validate_good_file(sample_file: Path, capsys: pytest.CaptureFixture[str]) -> None:

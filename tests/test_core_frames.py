@@ -11,31 +11,15 @@ from typing import Any
 
 import pytest
 
-from facecoach._core import (
-    TRANSITIONS,
-    Command,
-    Heard,
-    IllegalMove,
-    Library,
-    Plan,
-    RoutineFileError,
-    Session,
-    SessionLines,
-    SessionState,
-    Speak,
-    StepKind,
-    Tick,
-    builtin_library,
-    check_move,
-    closing_line,
-    compile_plan,
-    count_prefix,
-    load_library,
-    number_words,
-    opening_line,
-    parse_scripted,
-    simulate,
-)
+from facecoach._core.commands import Command
+from facecoach._core.events import Heard, Speak, Tick
+from facecoach._core.frames import closing_line, count_prefix, number_words, opening_line
+from facecoach._core.loader import RoutineFileError, builtin_library, load_library
+from facecoach._core.plan import Plan, StepKind, compile_plan
+from facecoach._core.routine import Library
+from facecoach._core.session import Session
+from facecoach._core.simulate import parse_scripted, simulate
+from facecoach._core.state import TRANSITIONS, IllegalMove, SessionLines, SessionState, check_move
 
 FILE = """\
 exercises:

@@ -8,7 +8,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facecoach._core import Area, ExerciseKind, RoutineFileError, Side, check_files, load_library
+from facecoach._core.loader import RoutineFileError, check_files, load_library
+from facecoach._core.routine import Area, ExerciseKind, Side
 
 GOOD_EXERCISE = """\
 exercises:

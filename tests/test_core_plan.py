@@ -6,18 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from facecoach._core import (
+from facecoach._core.loader import load_library
+from facecoach._core.plan import (
     CUE_SECONDS,
     READY_SECONDS,
-    Library,
-    Side,
     StepKind,
     adapted_hold,
     compile_plan,
     estimate_speech_seconds,
-    load_library,
     side_word,
 )
+from facecoach._core.routine import Library, Side
 
 
 @pytest.fixture

@@ -9,30 +9,27 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facecoach._core import (
+from facecoach._core.commands import Command
+from facecoach._core.events import (
     ClockPaused,
     ClockResumed,
-    Command,
     DeviceLost,
     Finish,
     Heard,
-    Plan,
     Record,
-    ScriptedCommand,
-    Session,
-    SessionState,
     Speak,
     SpeechDone,
     StartTimer,
+    StopSpeech,
     StopTimer,
     Tick,
     TooTightRecord,
-    compile_plan,
-    load_library,
-    parse_scripted,
-    simulate,
 )
-from facecoach._core.events import StopSpeech
+from facecoach._core.loader import load_library
+from facecoach._core.plan import Plan, compile_plan
+from facecoach._core.session import Session
+from facecoach._core.simulate import ScriptedCommand, parse_scripted, simulate
+from facecoach._core.state import SessionState
 
 SAMPLE = Path(__file__).parent / "fixtures" / "core" / "sample.yaml"
 

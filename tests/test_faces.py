@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from facecoach._core import Area, ExerciseKind, Side, check_files, load_library
 from facecoach._core.faces import MIDDLE, POINT_WORDS, face_svg, sides_of
-from facecoach._core.loader import builtin_library
-from facecoach._core.routine import POINTS, Exercise, Step
+from facecoach._core.loader import builtin_library, check_files, load_library
+from facecoach._core.routine import POINTS, Area, Exercise, ExerciseKind, Side, Step
 
 SVG = "{http://www.w3.org/2000/svg}"
 BUILTIN = sorted(builtin_library().exercises.values(), key=lambda e: e.id)

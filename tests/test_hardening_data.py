@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from facecoach._cli import main
+from facecoach._cli.main import main
 from facecoach._core.events import EndRecord, StepRecord
 from facecoach._paths import PlaceProblem, open_private, places, private_dir
 from facecoach._person.guard import SessionLock

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from facecoach._cli import main
+from facecoach._cli.main import main
 
 
 def test_a_missing_output_folder_is_refused_like_report_and_never_made(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from facecoach._cli import main
+from facecoach._cli.main import main
 from facecoach._core.loader import MAX_ROUTINE_SECONDS, check_files
 
 HEADER = """\

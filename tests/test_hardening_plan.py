@@ -6,8 +6,8 @@ import contextlib
 import io
 from pathlib import Path
 
-from facecoach._cli import main
 from facecoach._cli.core import TABLE_ROWS
+from facecoach._cli.main import main
 
 
 def big_file(path: Path, count: int) -> Path:

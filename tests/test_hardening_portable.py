@@ -16,7 +16,7 @@ class Hide:
 sys.meta_path.insert(0, Hide())
 for name in ("fcntl", "termios", "tty"):
     sys.modules.pop(name, None)
-from facecoach._cli import main
+from facecoach._cli.main import main
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from facecoach._cli import main
+from facecoach._cli.main import main
 from facecoach._paths import places
 from facecoach._person.profile import profile_path
 

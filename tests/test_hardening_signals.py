@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from facecoach._cli import main
+from facecoach._cli.main import main
 
 termios = pytest.importorskip("termios")
 pty = pytest.importorskip("pty")

@@ -21,7 +21,7 @@ import soundfile as sf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from facecoach._cli import main
+from facecoach._cli.main import main
 from facecoach._voice.mic import MicError, WavSource, read_wav
 
 RATE = 16_000

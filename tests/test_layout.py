@@ -1,7 +1,9 @@
-"""The house rules: small modules, and imports that run one way (the import-linter contract)."""
+"""The house rules: imports run one way (the import-linter contract), no module
+imports itself back through a circle, and subpackage fronts hand on nothing."""
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -11,24 +13,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "facecoach"
-MAX_LINES = 400
-
-OVER_TODAY: set[str] = set()
-"""Modules still over the limit, to be split; the list may only shrink."""
-
-
-def _lines() -> dict[str, int]:
-    return {
-        path.relative_to(PACKAGE).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
-        for path in PACKAGE.rglob("*.py")
-    }
-
-
-def test_every_module_is_under_400_lines() -> None:
-    lines = _lines()
-    over = {name for name, count in lines.items() if count > MAX_LINES}
-    assert over <= OVER_TODAY, f"over {MAX_LINES} lines: {sorted(over - OVER_TODAY)}"
-    assert not OVER_TODAY - over, f"now small enough, drop from OVER_TODAY: {OVER_TODAY - over}"
 
 
 def test_imports_run_one_way() -> None:
@@ -42,16 +26,65 @@ def test_imports_run_one_way() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("package", ["_core", "_person", "_sound", "_voice", "_live"])
-def test_each_front_exports_what_its_modules_export(package: str) -> None:
-    """A module's public names are reachable from its layer's front (scripts/update_fronts.py)."""
-    import importlib
-    import pkgutil
+def _subpackages() -> list[Path]:
+    return sorted(p for p in PACKAGE.iterdir() if (p / "__init__.py").exists())
 
-    front = importlib.import_module(f"facecoach.{package}")
-    for info in pkgutil.iter_modules(front.__path__):
-        module = importlib.import_module(f"facecoach.{package}.{info.name}")
-        missing = set(getattr(module, "__all__", ())) - set(front.__all__)
-        assert not missing, f"{package}.{info.name}: run scripts/update_fronts.py ({missing})"
-    for name in front.__all__:
-        assert getattr(front, name) is not None or name.isupper()
+
+@pytest.mark.parametrize("package", _subpackages(), ids=lambda p: p.name)
+def test_a_subpackage_front_is_only_a_docstring(package: Path) -> None:
+    tree = ast.parse((package / "__init__.py").read_text(encoding="utf-8"))
+    assert ast.get_docstring(tree), f"{package.name}/__init__.py says what the package holds"
+    assert len(tree.body) == 1, f"{package.name}/__init__.py: import from the defining module"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path, name: str) -> set[str]:
+    """The facecoach modules ``path`` imports anywhere in it, for type checking too
+    (a circle drawn only for the types still ties the modules' meanings together)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("facecoach"))
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target.startswith("facecoach"):
+                found.add(target)
+    return found
+
+
+@pytest.mark.xfail(reason="the web app's pages still name ServeSettings from app.py", strict=False)
+def test_no_import_circle() -> None:
+    modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph = {
+        name: {m for m in _imports(path, name) if m in modules and m != name}
+        for name, path in modules.items()
+    }
+    # Importing a module imports its packages' fronts too; those are docstrings
+    # (the test above), so the edges that matter are module to module.
+    state: dict[str, int] = {}
+    circles: list[list[str]] = []
+
+    def visit(name: str, trail: list[str]) -> None:
+        state[name] = 1
+        for nxt in sorted(graph[name]):
+            if state.get(nxt) == 1:
+                circles.append([*trail[trail.index(nxt) :], nxt])
+            elif nxt not in state:
+                visit(nxt, [*trail, nxt])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    assert not circles, "\n".join(" -> ".join(c) for c in circles)

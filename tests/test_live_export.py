@@ -16,12 +16,12 @@ import pyloudnorm
 import pytest
 import soundfile
 
-from facecoach._cli import main
+from facecoach._cli.main import main
 from facecoach._core.plan import Plan
 from facecoach._live.export import ExportProblem, check_target, export_session, spoken_lines
 from facecoach._live.export_tags import SAFETY_OPENING, with_safety_opening
-from facecoach._sound import FakeSpeaker
 from facecoach._sound.loudness import CEILING_DB, LoudnessMeter, soft_limit
+from facecoach._sound.speech import FakeSpeaker
 from sound_fixtures import MINI_YAML, mini_plan
 
 TARGET = -16.0
@@ -148,9 +148,10 @@ routines:
 MEASURE = textwrap.dedent(
     """
     import json, sys
-    from facecoach._core import compile_plan, load_library
+    from facecoach._core.plan import compile_plan
+    from facecoach._core.loader import load_library
     from facecoach._live.export import export_session
-    from facecoach._sound import FakeSpeaker
+    from facecoach._sound.speech import FakeSpeaker
     library = load_library([sys.argv[1]])
     plan = compile_plan(library.routines["long"], library)
     result = export_session(plan, FakeSpeaker(), sys.argv[2])

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from facecoach._cli import main
-from facecoach._core import adapted_hold, builtin_library
-from facecoach._person import (
+from facecoach._cli.main import main
+from facecoach._core.loader import builtin_library
+from facecoach._core.plan import adapted_hold
+from facecoach._person.adapt import (
     GROW_AFTER,
     Adaptation,
     Outcome,

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from facecoach._core import StepKind, builtin_library, compile_plan
+from facecoach._core.loader import builtin_library
+from facecoach._core.plan import StepKind, compile_plan
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
@@ -105,8 +106,8 @@ def test_kill_9_mid_session_keeps_the_steps_and_shows_interrupted(tmp_path: Path
 
 
 def test_paced_session_waits_for_real_time() -> None:
-    from facecoach._core import Tick
-    from facecoach._live import PacedSession
+    from facecoach._core.events import Tick
+    from facecoach._live.paced import PacedSession
 
     library = builtin_library()
     plan = compile_plan(library.routines["starter"], library)

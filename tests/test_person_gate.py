@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from facecoach._cli import main
-from facecoach._person import REFUSED, Refusal, check_gate
+from facecoach._cli.main import main
+from facecoach._person.gate import REFUSED, Refusal, check_gate
 
 
 def test_gate_rules() -> None:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from facecoach._cli import main
+from facecoach._cli.main import main
 from facecoach._paths import places
-from facecoach._person import (
+from facecoach._person.errors import RunRefused
+from facecoach._person.profile import (
     Profile,
     ProfileProblem,
     Question,
@@ -20,11 +21,10 @@ from facecoach._person import (
     keyboard_ask,
     load_profile,
     parse_days,
-    prepare_run,
     profile_path,
     save_profile,
 )
-from facecoach._person.errors import RunRefused
+from facecoach._person.run import prepare_run
 
 DAY = date(2026, 11, 24)
 

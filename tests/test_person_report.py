@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from facecoach._cli import main
+from facecoach._cli.main import main
 from facecoach._core.commands import Command
 from facecoach._core.loader import builtin_library
 from facecoach._core.plan import compile_plan

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from facecoach._cli import main
-from facecoach._core import (
+from facecoach._cli.main import main
+from facecoach._core.loader import builtin_library
+from facecoach._core.routine import (
     Area,
     Exercise,
     ExerciseKind,
@@ -19,9 +20,8 @@ from facecoach._core import (
     Routine,
     RoutineItem,
     Step,
-    builtin_library,
 )
-from facecoach._person import (
+from facecoach._person.schedule import (
     RESTART_DAYS,
     Past,
     Today,
@@ -295,9 +295,11 @@ def test_simulated_sessions_are_kept_and_marked_but_never_count(
 
 
 def test_a_simulated_session_does_not_move_the_rotation_on(tmp_path: Path) -> None:
-    from facecoach._core import EndRecord, StepRecord, builtin_library
-    from facecoach._person import Recorder, Store
+    from facecoach._core.events import EndRecord, StepRecord
+    from facecoach._core.loader import builtin_library
     from facecoach._person.history import past_of
+    from facecoach._person.recorder import Recorder
+    from facecoach._person.store import Store
 
     library = builtin_library()
     with Store.open(tmp_path / "h.sqlite3") as store:

@@ -10,18 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from facecoach._cli import main
-from facecoach._core import Command, CommandRecord, EndRecord, StepRecord, TooTightRecord
-from facecoach._person import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    CorruptDatabase,
-    Recorder,
-    SessionBusy,
-    SessionLock,
-    Store,
-    StoreProblem,
-)
+from facecoach._cli.main import main
+from facecoach._core.commands import Command
+from facecoach._core.events import CommandRecord, EndRecord, StepRecord, TooTightRecord
+from facecoach._person.guard import CorruptDatabase, SessionBusy, SessionLock, StoreProblem
+from facecoach._person.recorder import Recorder
+from facecoach._person.schema import MIGRATIONS, SCHEMA_VERSION
+from facecoach._person.store import Store
 
 _COMMAND = [sys.executable, "-m", "facecoach", "--data-dir"]
 
@@ -232,9 +227,11 @@ def test_a_simulation_without_record_leaves_no_trace(tmp_path: Path) -> None:
 def test_a_failing_write_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     from datetime import date
 
-    from facecoach._core import builtin_library, compile_plan
+    from facecoach._core.loader import builtin_library
+    from facecoach._core.plan import compile_plan
     from facecoach._paths import places
-    from facecoach._person import RunRefused, prepare_run
+    from facecoach._person.errors import RunRefused
+    from facecoach._person.run import prepare_run
 
     library = builtin_library()
     plan = compile_plan(library.routines["starter"], library)

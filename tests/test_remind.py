@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from facecoach._cli import main
+from facecoach._cli.main import main
 from facecoach._core.loader import builtin_library
 from facecoach._person.profile import Profile
 from facecoach._person.remind import ReminderTime, SessionDay, calendar_bytes, coming_days

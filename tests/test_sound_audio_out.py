@@ -12,17 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from facecoach._core import SimClock
-from facecoach._sound import (
-    MemoryAudioOut,
-    PlayReport,
-    Sound,
-    SpeechTimeline,
-    WavFileOut,
-    normalise,
-    read_wav,
-    write_wav,
-)
+from facecoach._core.clock import SimClock
+from facecoach._sound.memory import MemoryAudioOut, WavFileOut
+from facecoach._sound.mixer import PlayReport
+from facecoach._sound.samples import Sound, normalise, read_wav, write_wav
+from facecoach._sound.timeline import SpeechTimeline
 from sound_fixtures import alsa_file_home, peak, run_python
 
 
@@ -132,8 +126,8 @@ PLAY_ON_DEVICE = textwrap.dedent(
     """
     import json, time
     import numpy as np
-    from facecoach._sound import SounddeviceOut
-    from facecoach._sound import Sound
+    from facecoach._sound.stream import SounddeviceOut
+    from facecoach._sound.samples import Sound
     reports = []
     out = SounddeviceOut(None, name="test device", primer_seconds=0)
     out.open(reports.append)
@@ -174,7 +168,8 @@ def test_sounddevice_out_without_any_device_says_so(tmp_path: Path) -> None:
     (home / ".asoundrc").write_text("pcm.!default { type hw card 9 }\n")
     code = textwrap.dedent(
         """
-        from facecoach._sound import SounddeviceOut, OutputUnavailable
+        from facecoach._sound.stream import SounddeviceOut
+        from facecoach._sound.output import OutputUnavailable
         try:
             SounddeviceOut(None, name="headset").open(lambda r: None)
         except OutputUnavailable as e:
@@ -202,8 +197,8 @@ PLAY_ON_PULSE = textwrap.dedent(
     """
     import json, os, subprocess, threading, time
     import numpy as np
-    from facecoach._sound import SounddeviceOut
-    from facecoach._sound import load_cues
+    from facecoach._sound.stream import SounddeviceOut
+    from facecoach._sound.cues import load_cues
     rec = subprocess.Popen(["parec", "-d", "facecoach_test.monitor", "--raw",
                             "--format=s16le", "--rate=22050", "--channels=1"],
                            stdout=subprocess.PIPE)
@@ -264,7 +259,7 @@ class _ActiveStream:
 
 def test_a_short_silence_of_the_callbacks_is_not_a_lost_device() -> None:
     """After an underrun ALSA can pause callbacks for about a second; the device is still there."""
-    from facecoach._sound import STALL_SECONDS, SounddeviceOut
+    from facecoach._sound.stream import STALL_SECONDS, SounddeviceOut
 
     now = [100.0]
     out = SounddeviceOut(None, name="headset", clock=lambda: now[0])

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from facecoach._cli import main
+from facecoach._cli.main import main
 from facecoach._cli.options import add_sound_arguments, remember_choices, sound_options
-from facecoach._core import Command
-from facecoach._live import SoundOptions, run_live
+from facecoach._core.commands import Command
+from facecoach._live.wiring import SoundOptions, run_live
 from facecoach._paths import places
-from facecoach._sound import load_config
+from facecoach._sound.devices import load_config
 from sound_fixtures import ScriptedSource, StopWhen, alsa_file_home, mini_plan, run_python
 
 
@@ -36,7 +36,7 @@ def test_devices_without_any_device(tmp_path: Path) -> None:
         "pcm.!default { type hw card 9 }\nctl.!default { type hw card 9 }\n"
     )
     result = run_python(
-        "from facecoach._cli import main; raise SystemExit(main(['devices']))", home
+        "from facecoach._cli.main import main; raise SystemExit(main(['devices']))", home
     )
     assert result.returncode == 0, result.stderr
     assert "traceback" not in (result.stdout + result.stderr).lower()
@@ -44,7 +44,7 @@ def test_devices_without_any_device(tmp_path: Path) -> None:
 
 def test_devices_lists_the_virtual_device(tmp_path: Path) -> None:
     home, _ = alsa_file_home(tmp_path)
-    code = "from facecoach._cli import main; raise SystemExit(main(['devices']))"
+    code = "from facecoach._cli.main import main; raise SystemExit(main(['devices']))"
     result = run_python(code, home, env={"COLUMNS": "150"})
     assert result.returncode == 0, result.stderr
     assert "nullfile" in result.stdout and "Chosen: output default" in result.stdout
@@ -184,7 +184,7 @@ LIVE_ON_DEVICE = textwrap.dedent(
     import io, json, os, sys
     from pathlib import Path
     from rich.console import Console
-    from facecoach._live import SoundOptions, run_live
+    from facecoach._live.wiring import SoundOptions, run_live
     from sound_fixtures import LoudnessWatch, StopWhen, mini_plan
     screen = io.StringIO()
     records = []

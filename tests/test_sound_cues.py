@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from facecoach._core import CUE_SECONDS
-from facecoach._sound import cue_path, load_cues, make_cue, read_wav, write_cues
+from facecoach._core.plan import CUE_SECONDS
+from facecoach._sound.cues import cue_path, load_cues, make_cue, write_cues
+from facecoach._sound.samples import read_wav
 from sound_fixtures import ROOT
 
 

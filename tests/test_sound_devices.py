@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from facecoach._sound import (
+from facecoach._sound.devices import (
     DeviceInfo,
     DeviceProblem,
     choose_device,
@@ -108,7 +108,7 @@ def test_devices_on_the_virtual_alsa_device(tmp_path: Path) -> None:
     code = textwrap.dedent(
         """
         import json
-        from facecoach._sound import list_devices, choose_device
+        from facecoach._sound.devices import list_devices, choose_device
         devices = list_devices()
         out = choose_device("nullfile", "output", devices)
         mic = choose_device(None, "input", devices)
@@ -124,7 +124,7 @@ def test_devices_on_the_virtual_alsa_device(tmp_path: Path) -> None:
 
 ALSA_PROBE = """
 import ctypes, ctypes.util, sys
-from facecoach._sound import quiet_alsa_messages
+from facecoach._sound.devices import quiet_alsa_messages
 alsa = ctypes.CDLL(ctypes.util.find_library("asound") or "libasound.so.2")
 pcm = ctypes.c_void_p()
 if sys.argv[1] == "quiet":

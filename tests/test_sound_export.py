@@ -8,11 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from facecoach._cli import main
-from facecoach._core import Plan, StepKind
-from facecoach._live import export_session, spoken_lines
+from facecoach._cli.main import main
+from facecoach._core.plan import Plan, StepKind
+from facecoach._live.export import export_session, spoken_lines
 from facecoach._live.export_tags import with_safety_opening
-from facecoach._sound import FakeSpeaker, Pyttsx3Speaker, SpeechCache, load_cues, read_wav
+from facecoach._sound.cues import load_cues
+from facecoach._sound.samples import read_wav
+from facecoach._sound.speech import FakeSpeaker, SpeechCache
+from facecoach._sound.tts_pyttsx3 import Pyttsx3Speaker
 from sound_fixtures import MINI_YAML, mini_plan
 
 
@@ -63,7 +66,7 @@ def test_export_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_plan_agrees_with_the_export_once_lines_are_rendered(tmp_path: Path) -> None:
-    from facecoach._live import SoundOptions, cached_speech_seconds
+    from facecoach._live.wiring import SoundOptions, cached_speech_seconds
     from facecoach._paths import places
 
     options = SoundOptions(data_dir=str(tmp_path))

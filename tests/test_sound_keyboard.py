@@ -11,8 +11,9 @@ import signal
 import termios
 import time
 
-from facecoach._core import Command, HeardCommand
-from facecoach._live import KEYS, KeyboardSource, key_help
+from facecoach._core.commands import Command
+from facecoach._core.ports import HeardCommand
+from facecoach._live.keys import KEYS, KeyboardSource, key_help
 
 
 def collect(q: queue.Queue[HeardCommand], n: int, timeout: float = 5.0) -> list[HeardCommand]:

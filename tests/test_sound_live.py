@@ -7,38 +7,29 @@ from collections.abc import Callable
 
 import pytest
 
-from facecoach._core import (
-    CUE_SECONDS,
+from facecoach._core.clock import SimClock, SimInbox
+from facecoach._core.commands import Command
+from facecoach._core.events import (
     ClockPaused,
     ClockResumed,
-    Command,
     CommandRecord,
     Effect,
     EndRecord,
-    HeardCommand,
-    Hearing,
-    Plan,
     RecordEntry,
-    SimClock,
-    SimInbox,
-    SourceLost,
     Speak,
     StartTimer,
-    StepKind,
     TooTightRecord,
 )
-from facecoach._live import LiveLoop, LiveOptions, NullView
-from facecoach._sound import (
-    AudioOut,
-    FakeSpeaker,
-    MemoryAudioOut,
-    OutputUnavailable,
-    PlayReport,
-    Sound,
-    Speaker,
-    TtsUnavailable,
-    load_cues,
-)
+from facecoach._core.plan import CUE_SECONDS, Plan, StepKind
+from facecoach._core.ports import HeardCommand, Hearing, SourceLost
+from facecoach._live.loop import LiveLoop, LiveOptions
+from facecoach._live.views import NullView
+from facecoach._sound.cues import load_cues
+from facecoach._sound.memory import MemoryAudioOut
+from facecoach._sound.mixer import PlayReport
+from facecoach._sound.output import AudioOut, OutputUnavailable
+from facecoach._sound.samples import Sound
+from facecoach._sound.speech import FakeSpeaker, Speaker, TtsUnavailable
 from sound_fixtures import ScriptedSource, mini_plan
 
 SIM_OPTIONS = LiveOptions(refresh=None)

@@ -6,18 +6,12 @@ import io
 
 from rich.console import Console
 
-from facecoach._core import (
-    ClockPaused,
-    Command,
-    Finish,
-    HeardCommand,
-    Session,
-    Speak,
-    StartTimer,
-    StepKind,
-    StopTimer,
-)
-from facecoach._live import LiveState, PlainView, RichView, clock_text, make_view, render
+from facecoach._core.commands import Command
+from facecoach._core.events import ClockPaused, Finish, Speak, StartTimer, StopTimer
+from facecoach._core.plan import StepKind
+from facecoach._core.ports import HeardCommand
+from facecoach._core.session import Session
+from facecoach._live.view import LiveState, PlainView, RichView, clock_text, make_view, render
 from sound_fixtures import mini_plan
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from facecoach._sound import Mixer, PlayReport
+from facecoach._sound.mixer import Mixer, PlayReport
 
 RATE = 1000  # one frame a millisecond keeps the arithmetic readable
 

@@ -13,18 +13,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from facecoach._sound import (
-    FakeSpeaker,
-    PiperSpeaker,
-    Pyttsx3Speaker,
-    Sound,
-    SpeechCache,
-    TtsUnavailable,
-    make_speaker,
-    read_wav,
-    render_with_engine,
-    wait_for_wav,
-)
+from facecoach._sound.samples import Sound, read_wav
+from facecoach._sound.speech import FakeSpeaker, SpeechCache, TtsUnavailable
+from facecoach._sound.tts import make_speaker
+from facecoach._sound.tts_piper import PiperSpeaker
+from facecoach._sound.tts_pyttsx3 import Pyttsx3Speaker, render_with_engine, wait_for_wav
 
 LINES = [
     "Rest two fingertips above your left eyebrow.",

@@ -11,13 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from facecoach._cli import main
+from facecoach._cli.main import main
 from facecoach._cli.voice import voice_sources
 from facecoach._cli.voice_options import add_run_voice_arguments, voice_settings
-from facecoach._core import Command, HeardCommand
+from facecoach._core.commands import Command
+from facecoach._core.ports import HeardCommand
 from facecoach._paths import places
 from facecoach._sound.settings import SoundOptions
-from facecoach._voice import PINNED
+from facecoach._voice.download import PINNED
 from voice_support import corpus, en_track, needs_piper
 
 
@@ -59,7 +60,7 @@ def test_listen_json_on_a_stereo_44k_file(
         assert truth and truth[0].label == obj["command"]
     # A file may hold anyone's voice: nothing is learnt from it for next time.
     from facecoach._paths import places
-    from facecoach._voice import MEAN_FILE
+    from facecoach._voice.source import MEAN_FILE
 
     assert not (places().cache / MEAN_FILE).exists()
 

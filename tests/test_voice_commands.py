@@ -7,16 +7,12 @@ import threading
 import numpy as np
 import pytest
 
-from facecoach._core import Command, HeardCommand
-from facecoach._voice import (
-    AudioBlock,
-    Decision,
-    MemorySource,
-    ScriptedListener,
-    SegmentLimits,
-    VoiceCommands,
-    accepted,
-)
+from facecoach._core.commands import Command
+from facecoach._core.ports import HeardCommand
+from facecoach._voice.mic import AudioBlock, MemorySource
+from facecoach._voice.recognizer import Decision, ScriptedListener, accepted
+from facecoach._voice.segmenter import SegmentLimits
+from facecoach._voice.source import VoiceCommands
 
 RATE = 16_000
 
@@ -166,7 +162,7 @@ def test_start_and_stop_on_a_thread() -> None:
 
 
 def test_segmenter_finds_speech_and_flags_long_talk() -> None:
-    from facecoach._voice import Segmenter
+    from facecoach._voice.segmenter import Segmenter
 
     rng = np.random.default_rng(0)
 
@@ -199,7 +195,7 @@ def test_segmenter_finds_speech_and_flags_long_talk() -> None:
 
 
 def test_tone_share_tells_beeps_from_noise() -> None:
-    from facecoach._voice import tone_share
+    from facecoach._voice.segmenter import tone_share
 
     t = np.arange(RATE) / RATE
     beep = (8000 * np.sin(2 * np.pi * 1046.5 * t)).astype(np.int16)

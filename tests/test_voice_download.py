@@ -13,8 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from facecoach._voice import PINNED, DownloadError, ModelArchive, download_model, is_model_dir
-from facecoach._voice.download import PINNED_FILES, ModelFile, ModelFiles, download_files
+from facecoach._voice.download import (
+    PINNED,
+    PINNED_FILES,
+    DownloadError,
+    ModelArchive,
+    ModelFile,
+    ModelFiles,
+    download_files,
+    download_model,
+)
+from facecoach._voice.models import is_model_dir
 
 NAME = "vosk-model-small-xx-0.1"
 
@@ -239,7 +248,7 @@ def test_model_download_command_fetches_whisper(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from facecoach._cli import main
+    from facecoach._cli.main import main
 
     monkeypatch.setitem(PINNED_FILES, "whisper-tiny.en", whisper_files(server, BODIES))
     assert main(["--data-dir", str(tmp_path), "model", "download", "whisper-tiny.en"]) == 0

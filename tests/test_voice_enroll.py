@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from facecoach._cli import main
+from facecoach._cli.main import main
 from facecoach._core.commands import Command
 from facecoach._paths import places
 from facecoach._voice.enroll import (
@@ -158,7 +158,7 @@ def test_a_live_run_teaches_what_the_voice_enrolment_found(tmp_path: Path) -> No
 
     from rich.console import Console
 
-    from facecoach._live import SoundOptions, run_live
+    from facecoach._live.wiring import SoundOptions, run_live
     from facecoach._voice.mic import MemorySource
     from facecoach._voice.recognizer import ScriptedListener
     from facecoach._voice.source import VoiceCommands

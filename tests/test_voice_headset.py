@@ -9,9 +9,12 @@ import numpy as np
 import pytest
 from starlette.testclient import TestClient
 
-from facecoach._core import Command, HeardCommand
-from facecoach._voice import AudioBlock, MemorySource, MicError, ScriptedListener
+from facecoach._core.commands import Command
+from facecoach._core.ports import HeardCommand
 from facecoach._voice.headset import QUIET_DBFS, HearingCheck, hear_one, level_dbfs
+from facecoach._voice.mic import AudioBlock, MemorySource
+from facecoach._voice.recognizer import ScriptedListener
+from facecoach._voice.wavfile import MicError
 from facecoach._web.app import make_app
 from facecoach._web.security import cookie_name
 from web_support import TOKEN, settings_for

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from facecoach._core import Command
-from facecoach._voice import LanguagePackError, builtin_languages, load_pack, parse_pack
+from facecoach._core.commands import Command
+from facecoach._voice.langpack import LanguagePackError, builtin_languages, load_pack, parse_pack
 
 GOOD = """\
 language: xx
@@ -188,8 +188,9 @@ def test_every_english_command_has_a_phrase_without_lip_closure() -> None:
 def test_lip_free_alternatives_are_never_said_by_the_coach() -> None:
     # A phrase the coach says can be taken for a command with barge-in, and
     # sounds like the coach to the person. Every built-in routine's lines.
-    from facecoach._core import builtin_library, compile_plan
-    from facecoach._live import spoken_lines
+    from facecoach._core.loader import builtin_library
+    from facecoach._core.plan import compile_plan
+    from facecoach._live.export import spoken_lines
 
     library = builtin_library()
     said = " ".join(

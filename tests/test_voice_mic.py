@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from facecoach._voice import MemorySource, MicError, MicSource, read_wav, resample
+from facecoach._voice.mic import MemorySource, MicSource, read_wav
+from facecoach._voice.wavfile import MicError, resample
 
 RATE = 16_000
 
@@ -111,10 +112,10 @@ pcm.nullfile { type file slave.pcm "null" file "/dev/null"
 # it initialises, so HOME must point at the test .asoundrc before that.
 CHILD = """
 import json, sys, time
-from facecoach._voice import load_pack
-from facecoach._voice import MicSource
-from facecoach._voice import SphinxRecognizer
-from facecoach._voice import VoiceCommands
+from facecoach._voice.langpack import load_pack
+from facecoach._voice.mic import MicSource
+from facecoach._voice.sphinx import SphinxRecognizer
+from facecoach._voice.source import VoiceCommands
 mic = MicSource(time.monotonic)
 mic.open()
 heard = []
@@ -243,7 +244,7 @@ def test_listen_json_from_the_microphone(tmp_path: Path, engine: str) -> None:
     assert [obj["command"] for obj in lines] == ["pause", "resume"]
     # The person's microphone: what PocketSphinx learnt of their voice is kept.
     from facecoach._paths import places
-    from facecoach._voice import MEAN_FILE
+    from facecoach._voice.source import MEAN_FILE
 
     assert (places().cache / MEAN_FILE).is_file() == (engine == "pocketsphinx")
 
@@ -262,8 +263,9 @@ class FakeStream:
 
 
 def test_a_lost_microphone_is_an_error_not_a_hang() -> None:
-    from facecoach._core import Command
-    from facecoach._voice import ScriptedListener, VoiceCommands
+    from facecoach._core.commands import Command
+    from facecoach._voice.recognizer import ScriptedListener
+    from facecoach._voice.source import VoiceCommands
 
     mic = MicSource(lambda: 5.0)
     mic._stream = FakeStream(mic)  # as if open() had succeeded
@@ -294,8 +296,8 @@ def test_closing_the_microphone_ends_quietly() -> None:
 
 
 def test_with_no_input_device_the_message_says_so_not_portaudio() -> None:
-    from facecoach._sound import DeviceInfo
-    from facecoach._voice import open_problem
+    from facecoach._sound.devices import DeviceInfo
+    from facecoach._voice.mic import open_problem
 
     speakers_only = [DeviceInfo(0, "HDMI 0", "ALSA", 0, 8, 48000, default_output=True)]
     error = RuntimeError("Error querying device -1")

@@ -8,14 +8,8 @@ from pathlib import Path
 import pytest
 
 from facecoach._paths import places
-from facecoach._voice import (
-    ModelNotFound,
-    VoiceError,
-    find_model,
-    how_to_get,
-    is_model_dir,
-    make_recognizer,
-)
+from facecoach._voice.models import ModelNotFound, find_model, how_to_get, is_model_dir
+from facecoach._voice.source import VoiceError, make_recognizer
 
 
 def fake_model(path: Path) -> Path:

@@ -34,7 +34,7 @@ import numpy.typing as npt
 import pytest
 import soundfile as sf
 
-from facecoach._cli import main
+from facecoach._cli.main import main
 from facecoach._voice.recognizer import RATE
 from facecoach._voice.wavfile import WavStream
 from voice_support import needs_model

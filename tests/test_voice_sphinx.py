@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from facecoach._core import Command
-from facecoach._voice import SphinxError, SphinxRecognizer, grammar, load_pack, parse_pack
+from facecoach._core.commands import Command
+from facecoach._voice.langpack import load_pack, parse_pack
+from facecoach._voice.sphinx import SphinxError, SphinxRecognizer, grammar
 from voice_support import (
     DISTRACTORS_EN,
     corpus,
@@ -93,7 +94,7 @@ def test_only_english() -> None:
 
 @needs_piper
 def test_thresholds_apply_per_command() -> None:
-    from facecoach._voice import SphinxSettings
+    from facecoach._voice.sphinx import SphinxSettings
 
     track = en_track("piper")
     strict = SphinxSettings(threshold=1e9, per_command=((Command.TOO_TIGHT, -1e9),))
@@ -104,8 +105,8 @@ def test_thresholds_apply_per_command() -> None:
 
 
 def _cue(name: str) -> np.ndarray:
-    from facecoach._sound import cue_path
-    from facecoach._voice import read_wav
+    from facecoach._sound.cues import cue_path
+    from facecoach._voice.mic import read_wav
 
     return read_wav(cue_path(name)).astype(np.float64)
 
@@ -143,7 +144,7 @@ def test_too_tight_over_a_countdown_tick_is_heard() -> None:
 
 @needs_piper
 def test_normalisation_starts_near_speech_and_follows_the_voice() -> None:
-    from facecoach._voice import CEPSTRAL_MEAN
+    from facecoach._voice.sphinx import CEPSTRAL_MEAN
 
     start = tuple(float(x) for x in CEPSTRAL_MEAN.split(","))
     recognizer = SphinxRecognizer(load_pack("en"))
@@ -159,7 +160,7 @@ def test_normalisation_starts_near_speech_and_follows_the_voice() -> None:
 
 @needs_piper
 def test_what_was_learnt_of_the_voice_carries_to_the_next_session(tmp_path: Path) -> None:
-    from facecoach._voice import read_mean
+    from facecoach._voice.sphinx import read_mean
 
     memory = tmp_path / "cache" / "mean.txt"
     first = SphinxRecognizer(load_pack("en"), memory=memory)
@@ -184,7 +185,7 @@ def test_what_was_learnt_of_the_voice_carries_to_the_next_session(tmp_path: Path
     ],
 )
 def test_a_damaged_memory_is_ignored(tmp_path: Path, content: bytes) -> None:
-    from facecoach._voice import CEPSTRAL_MEAN
+    from facecoach._voice.sphinx import CEPSTRAL_MEAN
 
     memory = tmp_path / "mean.txt"
     memory.write_bytes(content)
@@ -194,7 +195,7 @@ def test_a_damaged_memory_is_ignored(tmp_path: Path, content: bytes) -> None:
 
 
 def test_an_unwritable_memory_costs_nothing(tmp_path: Path) -> None:
-    from facecoach._voice import save_mean
+    from facecoach._voice.sphinx import save_mean
 
     blocked = tmp_path / "file"
     blocked.write_text("not a directory", encoding="utf-8")

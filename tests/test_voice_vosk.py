@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from facecoach._core import Command
-from facecoach._voice import VoskError, VoskRecognizer, load_pack, model_vocabulary, parse_pack
+from facecoach._core.commands import Command
+from facecoach._voice.langpack import load_pack, parse_pack
+from facecoach._voice.vosk import VoskError, VoskRecognizer, model_vocabulary
 from voice_support import corpus, ko_model, needs_espeak, run_recognizer
 
 pytestmark = pytest.mark.slow

@@ -238,7 +238,8 @@ def test_espeak_commands_are_mostly_heard_and_sentences_are_not() -> None:
 @needs_espeak
 def test_the_coach_s_own_lines_are_not_obeyed_in_half_duplex() -> None:
     from facecoach._core.ports import HeardCommand
-    from facecoach._voice import AudioBlock, MemorySource, VoiceCommands
+    from facecoach._voice.mic import AudioBlock, MemorySource
+    from facecoach._voice.source import VoiceCommands
 
     lines = (
         "Rest. Next: Cheek stretch.",

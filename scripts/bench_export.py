@@ -22,14 +22,14 @@ CHILD = textwrap.dedent(
     """
     import json, sys, time
     from facecoach._core.loader import builtin_library
-    from facecoach._core.plan import compile_plan
+    from facecoach._core.plan import Personal, compile_plan
     from facecoach._live.export import export_session
     from facecoach._live.wiring import speaker_for
     from facecoach._paths import places
     from facecoach._sound.settings import SoundOptions
     routine, out, tts, data = sys.argv[1:5]
     library = builtin_library()
-    plan = compile_plan(library.routines[routine], library, person_side="left")
+    plan = compile_plan(library.routines[routine], library, personal=Personal("left"))
     speaker = speaker_for(SoundOptions(tts=tts, data_dir=data), places(data))
     start = time.perf_counter()
     result = export_session(plan, speaker, out)

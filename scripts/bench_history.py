@@ -25,7 +25,7 @@ from pathlib import Path
 from facecoach._cli.main import main
 from facecoach._core.commands import Command
 from facecoach._core.loader import builtin_library
-from facecoach._core.plan import compile_plan
+from facecoach._core.plan import Personal, compile_plan
 from facecoach._core.session import Session
 from facecoach._core.simulate import ScriptedCommand, simulate
 from facecoach._paths import places
@@ -56,7 +56,7 @@ def build(home: Path, years: int, seed: int = 7) -> tuple[int, float]:
             assert routine_id is not None
             routine = library.routines[routine_id]
             factors = {e: s.factor for e, s in states.items() if s.factor < 1.0}
-            plan = compile_plan(routine, library, person_side="left", hold_factors=factors)
+            plan = compile_plan(routine, library, personal=Personal("left", factors))
             commands = []
             if rng.random() < 0.15:  # now and then, "too tight" in the middle of a hold
                 holds = [s for s in plan.steps if s.kind.value == "hold"]

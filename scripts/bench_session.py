@@ -14,19 +14,20 @@ from dataclasses import replace
 
 from facecoach import ScriptedCommand, builtin_library, compile_plan, simulate
 from facecoach._core.commands import Command
+from facecoach._core.plan import Personal
 
 
 def main() -> None:
     library = builtin_library()
     routine = library.routines.get("daily") or next(iter(library.routines.values()))
-    plan = compile_plan(routine, library, person_side="left")
+    plan = compile_plan(routine, library, personal=Personal("left"))
     repeats = max(1, math.ceil(1800 / plan.total_seconds))
     long_plan = replace(plan, steps=plan.steps * repeats)
     commands = [ScriptedCommand(t, Command.TOO_TIGHT) for t in range(60, 1800, 120)]
     compile_times, simulate_times = [], []
     for _ in range(20):
         started = time.perf_counter()
-        compile_plan(routine, library, person_side="left")
+        compile_plan(routine, library, personal=Personal("left"))
         compile_times.append(time.perf_counter() - started)
         started = time.perf_counter()
         log = simulate(long_plan, commands)

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from facecoach._core.loader import builtin_library
-from facecoach._core.plan import compile_plan
+from facecoach._core.plan import Personal, compile_plan
 from facecoach._core.routine import AREAS, Exercise, ExerciseKind, Library, Side
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -155,7 +155,7 @@ def test_side_placeholder_matches_the_exercise_side(library: Library) -> None:
 
 @pytest.mark.parametrize("person_side", ["left", "right", None])
 def test_compiled_lines_name_the_right_side(library: Library, person_side: str | None) -> None:
-    plan = compile_plan(library.routines["daily"], library, person_side=person_side)
+    plan = compile_plan(library.routines["daily"], library, personal=Personal(person_side))
     other = {"left": "right", "right": "left", None: "unaffected"}[person_side]
     mine = person_side or "affected"
     for step in plan.steps:

@@ -15,7 +15,7 @@ from facecoach._core.commands import Command
 from facecoach._core.events import Heard, Speak, Tick
 from facecoach._core.frames import closing_line, count_prefix, number_words, opening_line
 from facecoach._core.loader import RoutineFileError, builtin_library, load_library
-from facecoach._core.plan import Plan, StepKind, compile_plan
+from facecoach._core.plan import Personal, Plan, StepKind, compile_plan
 from facecoach._core.routine import Library
 from facecoach._core.session import Session
 from facecoach._core.simulate import parse_scripted, simulate
@@ -75,7 +75,7 @@ def library(tmp_path: Path) -> Library:
 
 @pytest.fixture
 def plan(library: Library) -> Plan:
-    return compile_plan(library.routines["frames"], library, person_side="left")
+    return compile_plan(library.routines["frames"], library, personal=Personal("left"))
 
 
 def run(plan: Plan, *commands: str) -> list[dict[str, Any]]:
@@ -214,7 +214,9 @@ def test_halfway_is_said_in_long_holds_that_ask_for_it(plan: Plan) -> None:
 
 
 def test_no_halfway_when_a_too_tight_makes_the_hold_short(library: Library) -> None:
-    plan = compile_plan(library.routines["frames"], library, hold_factors={"neck-stretch": 0.5})
+    plan = compile_plan(
+        library.routines["frames"], library, personal=Personal(hold_factors={"neck-stretch": 0.5})
+    )
     assert not [s for s in said(run(plan)) if s["text"] == "Halfway."]  # 10 s is not long
 
 
@@ -328,7 +330,7 @@ def test_every_line_the_engine_says_is_short_and_calm() -> None:
 @pytest.mark.parametrize("routine", sorted(builtin_library().routines))
 def test_every_compiled_line_of_the_built_in_routines_is_short(routine: str) -> None:
     library = builtin_library()
-    plan = compile_plan(library.routines[routine], library, person_side="left")
+    plan = compile_plan(library.routines[routine], library, personal=Personal("left"))
     for step in plan.steps:
         if step.kind is StepKind.SAY or step.between:
             _check_line(step.text)

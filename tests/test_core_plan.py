@@ -10,6 +10,7 @@ from facecoach._core.loader import load_library
 from facecoach._core.plan import (
     CUE_SECONDS,
     READY_SECONDS,
+    Personal,
     StepKind,
     adapted_hold,
     compile_plan,
@@ -25,7 +26,7 @@ def library(sample_file: Path) -> Library:
 
 
 def test_order_setup_then_reps_then_rest_between(library: Library) -> None:
-    plan = compile_plan(library.routines["sample"], library, person_side="left")
+    plan = compile_plan(library.routines["sample"], library, personal=Personal("left"))
     shape = [
         (s.kind.value, s.exercise, s.text if s.kind is not StepKind.HOLD else s.seconds)
         for s in plan.steps
@@ -125,7 +126,8 @@ def test_adapted_hold_never_lengthens_and_keeps_the_floor() -> None:
 
 
 def test_hold_factors_shorten_and_json_shows_both(library: Library) -> None:
-    plan = compile_plan(library.routines["sample"], library, hold_factors={"brow-press": 0.75})
+    shorter = Personal(hold_factors={"brow-press": 0.75})
+    plan = compile_plan(library.routines["sample"], library, personal=shorter)
     data = plan.to_json()
     assert data["routine"] == "sample"
     holds = [s for s in data["steps"] if s["kind"] == "hold"]

@@ -26,7 +26,7 @@ from facecoach._core.events import (
     TooTightRecord,
 )
 from facecoach._core.loader import load_library
-from facecoach._core.plan import Plan, compile_plan
+from facecoach._core.plan import Personal, Plan, compile_plan
 from facecoach._core.session import Session
 from facecoach._core.simulate import ScriptedCommand, parse_scripted, simulate
 from facecoach._core.state import SessionState
@@ -40,7 +40,7 @@ def plan() -> Plan:
     # (opening, ready wait, counts, closing) are tested in test_core_frames.py
     library = load_library([SAMPLE])
     return compile_plan(
-        library.routines["sample"], library, person_side="left", frames=False, ready=0
+        library.routines["sample"], library, personal=Personal("left"), frames=False, ready=0
     )
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from facecoach._cli.main import main
-from facecoach._core.plan import Plan, StepKind
+from facecoach._core.plan import Personal, Plan, StepKind
 from facecoach._live.export import export_session, spoken_lines
 from facecoach._live.export_tags import with_safety_opening
 from facecoach._sound.cues import load_cues
@@ -38,7 +38,7 @@ def test_export_with_the_fake_voice_is_sample_exact(tmp_path: Path) -> None:
 
 
 def test_export_with_pyttsx3_matches_the_plan_within_half_a_second(tmp_path: Path) -> None:
-    plan = mini_plan(person_side="left")
+    plan = mini_plan(personal=Personal("left"))
     speaker = Pyttsx3Speaker(cache=SpeechCache(tmp_path / "cache"))
     try:
         result = export_session(plan, speaker, tmp_path / "s.wav")

@@ -32,7 +32,7 @@ from ._core.events import (
     TooTightRecord,
 )
 from ._core.loader import Problem, RoutineFileError, builtin_library, check_files, load_library
-from ._core.plan import Plan, PlanStep, StepKind, compile_plan
+from ._core.plan import AS_WRITTEN, Personal, Plan, PlanStep, StepKind, compile_plan
 from ._core.routine import Area, Exercise, ExerciseKind, Library, Routine, RoutineItem, Side, Step
 from ._core.session import Session
 from ._core.simulate import ScriptedCommand, simulate
@@ -74,6 +74,7 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "AS_WRITTEN",
     "Area",
     "AudioOut",
     "ClockPaused",
@@ -95,6 +96,7 @@ __all__ = [
     "Listen",
     "MemoryAudioOut",
     "MemorySource",
+    "Personal",
     "Plan",
     "PlanStep",
     "PlayCue",

@@ -188,8 +188,7 @@ def _prepare(args: argparse.Namespace) -> Plan:
         routine,
         library,
         speech_seconds=speech,
-        person_side=person.person_side,
-        hold_factors=person.hold_factors,
+        personal=person,
         ready=args.ready,
     )
 
@@ -319,8 +318,7 @@ def _run(args: argparse.Namespace) -> int:
             plan = compile_plan(
                 routine,
                 library,
-                person_side=ctx.person_side,
-                hold_factors=ctx.hold_factors(library),
+                personal=ctx.personal(library),
                 ready=args.ready,
             )
             if not args.simulate:

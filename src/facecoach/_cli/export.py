@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
 
 from .._core.loader import RoutineFileError
-from .._core.plan import compile_plan
+from .._core.plan import Personal, compile_plan
 from .._live.export import FORMATS, ExportProblem, ExportStage, check_target, export_session
 from .._live.export_tags import can_tag
 from .._live.wiring import speaker_for
@@ -142,8 +142,7 @@ def _export(args: argparse.Namespace) -> int:
     plan = compile_plan(
         routine,
         library,
-        person_side=person.person_side,
-        hold_factors={} if args.written_holds else person.hold_factors,
+        personal=Personal(person.side) if args.written_holds else person,
     )
     bars = ProgressBars(args.out) if sys.stderr.isatty() else None
     try:
@@ -162,7 +161,7 @@ def _export(args: argparse.Namespace) -> int:
     what = f"{len(result.files)} files in {result.path}" if args.chapters else str(result.path)
     print(
         f"Wrote {what}: {minutes}:{seconds:02d} ({plan.routine}, "
-        f"{person.person_side or 'no side set'}), loudness {result.loudness:.1f} LUFS, "
+        f"{person.side or 'no side set'}), loudness {result.loudness:.1f} LUFS, "
         f"peak {result.peak_db:.1f} dBFS."
     )
     print(

@@ -1,7 +1,7 @@
 """The one place where arguments and the settings file become settings.
 
 Commands add their options here and turn what was parsed into frozen settings
-(``SoundOptions``, ``VoiceSettings``, ``PersonPlan``); nothing below the
+(``SoundOptions``, ``VoiceSettings``, ``Personal``); nothing below the
 command line sees an ``argparse.Namespace``. The settings file is read here,
 its values checked like the options they stand for, and a choice is only
 remembered once the run that used it got going.

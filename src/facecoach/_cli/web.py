@@ -124,14 +124,12 @@ def _sheet(args: argparse.Namespace) -> int:
         return _fail(str(error))
     except RunRefused as error:
         return _fail(str(error), error.status)
-    plan = compile_plan(
-        routine, library, person_side=mine.person_side, hold_factors=mine.hold_factors
-    )
+    plan = compile_plan(routine, library, personal=mine)
     page = render_sheet(
         routine,
         library,
-        person_side=mine.person_side,
-        hold_factors=mine.hold_factors,
+        person_side=mine.side,
+        hold_factors=dict(mine.hold_factors),
         minutes=plan.total_seconds / 60,
         name=args.name,
     )

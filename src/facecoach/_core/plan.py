@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -11,10 +11,12 @@ from .frames import closing_line, count_prefix, opening_line
 from .routine import Exercise, Library, Routine, Side
 
 __all__ = [
+    "AS_WRITTEN",
     "CUE_SECONDS",
     "DEFAULT_SPEECH_RATE",
     "HALFWAY_AFTER",
     "READY_SECONDS",
+    "Personal",
     "Plan",
     "PlanStep",
     "StepKind",
@@ -43,6 +45,20 @@ READY_SECONDS = 3.0
 
 HALFWAY_AFTER = 10.0
 """Only holds longer than this get a "halfway" (when the exercise asks for it)."""
+
+
+@dataclass(frozen=True)
+class Personal:
+    """What the person adds to a plan."""
+
+    side: str | None = None
+    """The affected side as a word for the lines ("left", "right"), or None."""
+    hold_factors: Mapping[str, float] = field(default_factory=dict)
+    """Each exercise's hold factor after past "too tight"s (1.0 when absent)."""
+
+
+AS_WRITTEN = Personal()
+"""No side and every hold as the file writes it."""
 
 
 class StepKind(str, Enum):
@@ -182,8 +198,7 @@ def compile_plan(
     routine: Routine,
     library: Library,
     *,
-    person_side: str | None = None,
-    hold_factors: Mapping[str, float] | None = None,
+    personal: Personal = AS_WRITTEN,
     speech_seconds: Callable[[str], float] = estimate_speech_seconds,
     ready: float | None = None,
     frames: bool = True,
@@ -197,17 +212,18 @@ def compile_plan(
     each rep's steps in order (the rep counted in words before its hold; a
     hold framed by start and end cues), then ``rest_between`` before the next
     exercise (never after the last). The session closes with a spoken line
-    and a closing cue. ``hold_factors`` maps exercise ids to the person's
-    adaptation factor. ``frames=False`` leaves out the opening, the closing
-    line and the counts (the bare timeline of the file).
+    and a closing cue. ``personal`` names the affected side in the lines
+    and shortens the holds the person has found too tight. ``frames=False``
+    leaves out the opening, the closing line and the counts (the bare
+    timeline of the file).
     """
-    factors = hold_factors or {}
+    factors = personal.hold_factors
     steps: list[PlanStep] = []
     segment = 0 if frames else -1
     items = routine.items
     for index, item in enumerate(items):
         exercise = library.exercises[item.exercise]
-        word = side_word(person_side, exercise.side)
+        word = side_word(personal.side, exercise.side)
         factor = factors.get(exercise.id, 1.0)
         common: dict[str, Any] = {
             "exercise": exercise.id,

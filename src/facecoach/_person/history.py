@@ -8,11 +8,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .._core.plan import Personal
 from .._core.routine import Library
 from .._paths import Places
 from .adapt import Outcome, floors_of, hold_factors
@@ -22,7 +22,6 @@ from .schedule import Past, Today, decide
 from .store import SessionLock, Store, StoreProblem
 
 __all__ = [
-    "PersonPlan",
     "factors_of",
     "history_view",
     "lock_path",
@@ -110,17 +109,7 @@ def today_for(where: Places, profile: Profile, library: Library, day: date) -> T
     )
 
 
-@dataclass(frozen=True)
-class PersonPlan:
-    """What the person adds to a plan: their side and their adapted holds."""
-
-    person_side: str | None
-    """The affected side, as a word for the lines ("left"/"right"), or None."""
-    hold_factors: dict[str, float]
-    """Each exercise's hold factor from past "too tight"s (1.0 when absent)."""
-
-
-def person_plan(where: Places, side_override: str | None, library: Library) -> PersonPlan:
+def person_plan(where: Places, side_override: str | None, library: Library) -> Personal:
     """The person's side and adapted holds for ``compile_plan``.
 
     ``side_override`` (``--side``) wins over the profile's side for this run.
@@ -132,7 +121,7 @@ def person_plan(where: Places, side_override: str | None, library: Library) -> P
         raise RunRefused(str(error), 1) from None
     with reading(where) as store:
         factors = factors_of(store, library)
-    return PersonPlan(side_override or profile.side_word, factors)
+    return Personal(side_override or profile.side_word, factors)
 
 
 def history_view(where: Places) -> tuple[list[Any], bool]:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import TypeVar
 
 from .._core.events import RecordEntry
-from .._core.plan import Plan, StepKind
+from .._core.plan import Personal, Plan, StepKind
 from .._core.routine import Library
 from .._paths import Places
 from .errors import RunRefused
@@ -79,12 +79,14 @@ class RunContext:
     lock: SessionLock | None = None
     session_id: int | None = None
 
-    def hold_factors(self, library: Library) -> dict[str, float]:
-        """The adapted hold factors for ``compile_plan``."""
+    def personal(self, library: Library) -> Personal:
+        """The person's side and adapted holds, for ``compile_plan``."""
         if self.store is not None:
-            return self._guard(lambda: factors_of(self.store, library))
-        with reading(self.where) as store:
-            return factors_of(store, library)
+            factors = self._guard(lambda: factors_of(self.store, library))
+        else:
+            with reading(self.where) as store:
+                factors = factors_of(store, library)
+        return Personal(self.person_side, factors)
 
     def recorder(self, plan: Plan, library: Library) -> Callable[[RecordEntry], None] | None:
         """Start the session's record and return the callable that writes entries.

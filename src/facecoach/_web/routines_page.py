@@ -6,9 +6,9 @@ from anyio import to_thread
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from .._core.plan import compile_plan
+from .._core.plan import Personal, compile_plan
 from .._person.errors import RunRefused
-from .._person.history import PersonPlan, person_plan
+from .._person.history import person_plan
 from .damage import DAMAGE, damage_words
 from .sheet import render_sheet, sheet_blocks
 from .state import page, web_state
@@ -16,7 +16,7 @@ from .state import page, web_state
 __all__ = ["routines", "sheet"]
 
 
-def _mine(request: Request) -> PersonPlan | str:
+def _mine(request: Request) -> Personal | str:
     """The person's side and holds, or what is wrong with the saved data."""
     state = web_state(request)
     try:
@@ -38,9 +38,7 @@ def _routines(request: Request) -> Response:
         return page(request, "routines.html", 500, title="Routines", notice=mine, routines=[])
     items = []
     for routine in sorted(library.routines.values(), key=lambda r: r.name):
-        plan = compile_plan(
-            routine, library, person_side=mine.person_side, hold_factors=mine.hold_factors
-        )
+        plan = compile_plan(routine, library, personal=mine)
         items.append(
             {
                 "routine": routine,
@@ -49,8 +47,8 @@ def _routines(request: Request) -> Response:
                 "blocks": sheet_blocks(
                     routine,
                     library,
-                    person_side=mine.person_side,
-                    hold_factors=mine.hold_factors,
+                    person_side=mine.side,
+                    hold_factors=dict(mine.hold_factors),
                     prefix=f"face-{routine.id}",
                 ),
             }
@@ -72,14 +70,12 @@ def _sheet(request: Request) -> Response:
     mine = _mine(request)
     if isinstance(mine, str):
         return page(request, "base.html", 500, title=routine.name, notice=mine)
-    plan = compile_plan(
-        routine, library, person_side=mine.person_side, hold_factors=mine.hold_factors
-    )
+    plan = compile_plan(routine, library, personal=mine)
     body = render_sheet(
         routine,
         library,
-        person_side=mine.person_side,
-        hold_factors=mine.hold_factors,
+        person_side=mine.side,
+        hold_factors=dict(mine.hold_factors),
         day=state.settings.today(),
         minutes=plan.total_seconds / 60,
     )

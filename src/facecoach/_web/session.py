@@ -366,13 +366,11 @@ class SessionRunner:
                 chosen = library.routines.get(ctx.routine)
                 if chosen is None:
                     raise RunRefused(f"There is no routine called {ctx.routine}.", 2)
-                factors = ctx.hold_factors(library)
-                plan = compile_plan(
-                    chosen, library, person_side=ctx.person_side, hold_factors=factors
-                )
+                personal = ctx.personal(library)
+                plan = compile_plan(chosen, library, personal=personal)
                 recorder = ctx.recorder(plan, library)
                 labels = step_labels(plan, library)
-                pictures = _pictures(chosen, library, ctx.person_side, factors)
+                pictures = _pictures(chosen, library, personal.side, dict(personal.hold_factors))
             except BaseException:
                 ctx.close()
                 raise

@@ -38,9 +38,7 @@ def today_page(request: Request, notice: str = "", check: str = "", status: int 
         minutes = ""
         if routine is not None:
             mine = person_plan(where, None, library)
-            plan = compile_plan(
-                routine, library, person_side=mine.person_side, hold_factors=mine.hold_factors
-            )
+            plan = compile_plan(routine, library, personal=mine)
             minutes = f"{plan.total_seconds / 60:.0f}"
     except (ProfileProblem, RunRefused) as error:
         notice = error.plain if isinstance(error, RunRefused) else str(error)

@@ -14,7 +14,7 @@ import pytest
 from facecoach._cli.main import main
 from facecoach._core.commands import Command
 from facecoach._core.loader import builtin_library
-from facecoach._core.plan import compile_plan
+from facecoach._core.plan import Personal, compile_plan
 from facecoach._core.session import Session
 from facecoach._core.simulate import ScriptedCommand, simulate
 from facecoach._paths import Places, places
@@ -111,7 +111,11 @@ def _history(where: Places) -> None:
     with Store.open(where.database) as store:
         for offset, routine_id, tight in done:
             day = MONDAY + timedelta(days=offset)
-            plan = compile_plan(lib.routines[routine_id], lib, hold_factors=factors_of(store, lib))
+            plan = compile_plan(
+                lib.routines[routine_id],
+                lib,
+                personal=Personal(hold_factors=factors_of(store, lib)),
+            )
             holds = {s.exercise: s for s in reversed(plan.steps) if s.kind.value == "hold"}
             commands = sorted(
                 (

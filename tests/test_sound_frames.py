@@ -22,7 +22,7 @@ from facecoach._core.clock import SimClock, SimInbox
 from facecoach._core.commands import Command
 from facecoach._core.events import Effect, StartTimer, StopTimer
 from facecoach._core.loader import load_library
-from facecoach._core.plan import Plan, StepKind, compile_plan
+from facecoach._core.plan import Personal, Plan, StepKind, compile_plan
 from facecoach._core.simulate import ScriptedCommand, simulate
 from facecoach._live.export import export_session
 from facecoach._live.loop import LiveLoop, LiveOptions
@@ -67,7 +67,9 @@ def odd_plan(holds: list[float], factors: list[float], folder: Path) -> Plan:
     path.write_text(routine_yaml(holds))
     library = load_library([str(path)])
     hold_factors = {f"ex{n}": factor for n, factor in enumerate(factors)}
-    return compile_plan(library.routines["odd"], library, hold_factors=hold_factors)
+    return compile_plan(
+        library.routines["odd"], library, personal=Personal(hold_factors=hold_factors)
+    )
 
 
 class _Effects(NullView):
@@ -237,7 +239,7 @@ def test_the_builtin_starter_with_the_issues_factors_exports(tmp_path: Path) -> 
     library = builtin_library()
     routine = library.routines["starter"]
     for factors in ({"forehead-smooth": 0.5625, "eye-close-soft": 0.75}, {"eye-close-soft": 0.75}):
-        plan = compile_plan(routine, library, person_side="left", hold_factors=factors)
+        plan = compile_plan(routine, library, personal=Personal("left", factors))
         result = export_session(plan, FakeSpeaker(), tmp_path / "starter.wav")
         assert result.finish is not None and result.finish.reason == "done"
         assert result.seconds == pytest.approx(result.plan_seconds, abs=0.1)

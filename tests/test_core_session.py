@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -469,3 +470,34 @@ def test_too_tight_in_the_last_hold_still_closes_with_the_session_cue(plan: Plan
     assert events(log, "hold_end")[-1]["reason"] == "too_tight"
     assert [c["name"] for c in events(log, "cue")][-1] == "session_done"
     assert log[-1]["event"] == "end" and log[-1]["reason"] == "done"
+
+
+def _words(text: str) -> str:
+    return " ".join("".join(c for c in w if c.isalnum()) for w in text.lower().split())
+
+
+@pytest.mark.parametrize("routine", ["starter", "daily"])
+def test_too_tight_never_says_the_same_words_twice_in_a_row(routine: str) -> None:
+    from facecoach._core.loader import builtin_library
+
+    library = builtin_library()
+    plan = compile_plan(library.routines[routine], library, person_side="left")
+    holds = [line for line in simulate(plan) if line["event"] == "hold"]
+    for hold in holds:  # "too tight" a moment into every hold, one run each
+        log = simulate(plan, [ScriptedCommand(hold["t"] + 0.5, Command.TOO_TIGHT)])
+        said = [_words(line["text"]) for line in log if line["event"] == "say"]
+        for before, after in itertools.pairwise(said):
+            assert after not in before, (hold["exercise"], before, after)
+        assert log[-1]["completed_steps"] == log[-1]["planned_steps"]
+
+
+def test_an_ease_off_line_that_ends_with_the_release_line_stands_for_it() -> None:
+    from facecoach._core.loader import builtin_library
+
+    library = builtin_library()
+    plan = compile_plan(library.routines["starter"], library, person_side="left")
+    log = simulate(plan, [ScriptedCommand(17.0, Command.TOO_TIGHT)])
+    said = [line["text"] for line in log if line["event"] == "say"]
+    at = said.index("Ease off now. Lift your fingers away, and breathe.")
+    assert said[at + 1].startswith("Last one.")  # the release line is not said again
+    assert log[-1]["reason"] == "done"

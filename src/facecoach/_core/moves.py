@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -18,7 +19,15 @@ else:  # pragma: no cover - the package runs on 3.11; this keeps 3.10 importing
         raise AssertionError(f"unhandled: {value!r}")
 
 
-__all__ = ["TIMER_KIND", "assert_never", "back_target", "in_hold", "is_cue", "segment_start"]
+__all__ = [
+    "TIMER_KIND",
+    "already_says",
+    "assert_never",
+    "back_target",
+    "in_hold",
+    "is_cue",
+    "segment_start",
+]
 
 TIMER_KIND: dict[StepKind, TimerKind] = {
     StepKind.READY: "ready",
@@ -74,3 +83,17 @@ def back_target(steps: Sequence[PlanStep], index: int) -> int:
     while target > 0 and steps[target - 1].exercise_index == previous:
         target -= 1
     return target
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
+
+
+def already_says(line: str, step: PlanStep) -> bool:
+    """True when ``step`` is a spoken line whose words ``line`` already says.
+
+    An ease-off line such as "Ease off now. Lift your fingers away, and
+    breathe." stands for the release line after it: said once, not twice.
+    """
+    words = _words(step.text)
+    return step.kind is StepKind.SAY and bool(words) and f" {words} " in f" {_words(line)} "

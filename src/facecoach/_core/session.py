@@ -36,7 +36,15 @@ from .events import (
     TooTightRecord,
 )
 from .frames import closing_line
-from .moves import TIMER_KIND, assert_never, back_target, in_hold, is_cue, segment_start
+from .moves import (
+    TIMER_KIND,
+    already_says,
+    assert_never,
+    back_target,
+    in_hold,
+    is_cue,
+    segment_start,
+)
 from .plan import HALFWAY_AFTER, Plan, PlanStep, StepKind, adapted_hold
 from .state import EASE_FACTOR, TICK_SECONDS, SessionLines, SessionState, StopReason, check_move
 from .state import KIND_STATE as _KIND_STATE
@@ -266,6 +274,8 @@ class Session:
             self.index += 1
         if self.index >= len(self.steps):
             return effects + self._finish(t, "done")
+        if already_says(ease_off, self.steps[self.index]):  # the release line, said once
+            return effects + self._enter(t, instead=ease_off)
         return effects + self._say_then_enter(t, ease_off, "ease_off")
 
     def _jump(self, t: float, target: int, reason: StopReason) -> list[Effect]:
@@ -347,8 +357,8 @@ class Session:
 
     # ------------------------------------------------------------ steps
 
-    def _enter(self, t: float) -> list[Effect]:
-        """Begin the step at ``self.index`` at time ``t``."""
+    def _enter(self, t: float, *, instead: str | None = None) -> list[Effect]:
+        """Begin the step at ``self.index`` at time ``t`` (a line: ``instead`` of its own)."""
         step = self.steps[self.index]
         self._move(_KIND_STATE[step.kind])
         self._started_at = t
@@ -359,6 +369,8 @@ class Session:
             text = step.text
             if step.frame == "closing":  # what really happened, not what was planned
                 text = closing_line(t, self.holds_done, self.too_tight)
+            if instead is not None:
+                return [Speak(instead, self._awaiting, "ease_off")]
             return [Speak(text, self._awaiting, "step")]
         if step.kind is StepKind.CUE:
             self._seconds = step.seconds

@@ -111,11 +111,8 @@ _EASE_OFF = {
 
 
 TAUGHT: Mapping[Command, str] = MappingProxyType(
-    # "continue", not "resume": Whisper heard "resume" 21 times in 35 across
-    # the benchmark's seen splits ("Present", "Renew"), "continue" 35 in 35.
-    # "wait", not "pause": 82 of 82 against 68 of 82 in the sixth round's
-    # runs, and with lips that do not close 6 of 6 against 4 of 6
-    # (scripts/bench_weak_lips.py).
+    # The phrase of each command heard most reliably, lips closing or not
+    # (why "continue" and "wait": docs/decisions.md).
     {
         Command.NEXT: "next",
         Command.REPEAT: "repeat",

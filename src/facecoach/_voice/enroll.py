@@ -52,21 +52,16 @@ ENROLMENT_FILE = "voice-enrolment.json"
 VERSION = 1
 
 SAFE_RULE = AcceptRule(margin=7.0, floor=-7.0, none_gap=-1.5, end_floor=-3.5)
-"""No command's personal rule is looser than this. Chosen on the tune split
-(seed 11) with every command at the limit at once: 0.24 false accepts a
-minute of chatter (0.12 with the general rules), recall 167/171; the floor
-matters most (-8.0 gave 0.85 a minute)."""
+"""No command's personal rule is looser than this, so that a person's
+enrolment cannot make chatter into commands (docs/decisions.md)."""
 SAFE_SAFETY_RULE = AcceptRule(
     margin=8.0, floor=-9.0, none_gap=-3.5, end_floor=-4.0
 ).without_word_checks()
 """The limit for "too tight", whose miss costs most: about one nat past its
-general rule (with it and ``SAFE_RULE`` together, no chatter was taken for
-"too tight" on the tune split; none_gap -2.5 until the fourth round, when the
-general rule's went to -3.0). A general rule looser than these limits (pause,
-back and repeat may trail a non-command word by more than ``SAFE_RULE``) is
-kept as it is. The longer-word checks (``longer_gap``, ``piece_gap``) are
-never loosened: ``SAFE_RULE`` has the general rule's, this one none, as the
-general "too tight" rule."""
+general rule. A general rule looser than these limits is kept as it is. The
+longer-word checks (``longer_gap``, ``piece_gap``) are never loosened:
+``SAFE_RULE`` has the general rule's, this one none, as the general "too
+tight" rule."""
 SLACK = 0.5
 """Nats left between a take's score and the rule it needed."""
 RELIABLE_SHARE = 2 / 3

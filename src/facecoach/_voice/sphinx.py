@@ -24,9 +24,8 @@ Thresholds go by what a wrong answer costs, not one per command: a false
 "too tight" only ends a hold early, a false "stop" is confirmed by the
 session, and a false "pause" waits for "resume", so these three take a lower
 margin; "next", "back", "repeat", "resume" and "help" move or interrupt the
-session, so they need more. The two values were chosen on the benchmark's
-tune voices (never on its held-out ones); one threshold per command fitted
-the tune voices better but did worse on the held-out ones.
+session, so they need more (docs/decisions.md: why two values, not one per
+command).
 
 The PyPI package ships the English acoustic model and dictionary, so this
 engine needs no download.
@@ -68,9 +67,7 @@ settle on. The model's own setting (batch normalisation over each utterance)
 fails on half-second commands: the mean of one short word is mostly that
 word, so normalising by it wipes out what tells "pause" from "call". A
 running mean that starts near typical speech and follows the person's voice
-and microphone from one phrase to the next decodes better: with no score
-threshold, recall on the benchmark went from 82 to 91 % (tune voices) and
-from 85 to 89 % (held-out voices).
+and microphone from one phrase to the next decodes better.
 PocketSphinx's generic start (40,3,-1) is far from real speech, so the first
 few commands of a session would be lost while it caught up."""
 
@@ -136,9 +133,8 @@ class SphinxSettings:
     segmenter: str = "energy"
     """Where speech starts and ends: "energy" (PocketSphinx's endpointer, with
     ``window``), "silero" (Silero VAD), or "auto" (Silero when installed).
-    Energy stays the default: on the tune split Silero answered sooner (p95
-    396 -> 292 ms) but heard less (recall 82.5 -> 79.5 %, false accepts 1.46 -> 1.82 a
-    minute; the thresholds were chosen with the energy endpointer)."""
+    Energy stays the default: the thresholds were chosen with it, and Silero
+    heard less here (docs/decisions.md)."""
 
 
 def grammar(pack: LanguagePack, decoys: tuple[str, ...] = (), decoy_weight: float = 1.0) -> str:

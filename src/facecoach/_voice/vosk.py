@@ -58,9 +58,8 @@ class VoskSettings:
     segmenter: str = "energy"
     """Where speech starts and ends: "energy" (PocketSphinx's endpointer, with
     ``window``), "silero" (Silero VAD), or "auto" (Silero when installed).
-    Energy stays the default: on the Korean tune split Silero answered sooner
-    (p95 402 -> 291 ms) with fewer false accepts (4.15 -> 1.84 a minute) but
-    lower recall (38.3 -> 31.7 %) and 3 commands taken for others (1 before)."""
+    Energy stays the default: Silero answered sooner but heard fewer Korean
+    commands (docs/decisions.md)."""
 
 
 def _string(f: BinaryIO) -> str:

@@ -30,15 +30,15 @@ def _settings(args: argparse.Namespace) -> int:
         try:
             gone = forget_choices(where, args.reset)
         except OSError as error:
-            print(f"facecoach: cannot write {where.config_file}: {error.strerror}", file=sys.stderr)
+            print(f"facecoach: {error.strerror}", file=sys.stderr)
             return 1
         print(f"Forgot: {', '.join(gone)}." if gone else "Nothing to forget.")
         return 0
     try:
         saved = saved_settings(where)
-    except SettingsProblem as error:
+    except SettingsProblem as error:  # 2, as from every command that reads the file
         print(f"facecoach: {error}", file=sys.stderr)
-        return 1
+        return 2
     print(f"Settings file: {where.config_file}")
     if not saved:
         print("Nothing remembered yet: every setting is at its default.")

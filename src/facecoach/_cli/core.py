@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from .._core.events import RecordEntry
 from .._core.loader import RoutineFileError, check_files, load_library
@@ -24,6 +24,7 @@ from .._person.history import person_plan
 from .._person.own_routine import person_library, person_library_for
 from .._sound.speech_files import line_seconds
 from .options import (
+    SPEECH_KEYS,
     SettingsProblem,
     add_run_arguments,
     add_sound_arguments,
@@ -225,20 +226,22 @@ def _validate(args: argparse.Namespace) -> int:
 def _routines(args: argparse.Namespace) -> int:
     def body(args: argparse.Namespace) -> int:
         library = load_library(args.file)
-        console = Console(highlight=False)
+        console = Console(highlight=False, markup=False)  # names are shown as written
         table = Table(title="Routines", title_justify="left")
         for column in ("id", "name", "areas", "minutes"):
             table.add_column(column)
         for routine in sorted(library.routines.values(), key=lambda r: r.id):
             plan = compile_plan(routine, library)
             areas = ", ".join(a.value for a in library.areas_of(routine))
-            table.add_row(routine.id, routine.name, areas, f"{plan.total_seconds / 60:.1f}")
+            table.add_row(
+                Text(routine.id), Text(routine.name), areas, f"{plan.total_seconds / 60:.1f}"
+            )
         console.print(table)
         table = Table(title="Exercises", title_justify="left")
         for column in ("id", "name", "area", "kind"):
             table.add_column(column)
         for ex in sorted(library.exercises.values(), key=lambda e: (e.area.value, e.id)):
-            table.add_row(ex.id, ex.name, ex.area.value, ex.kind.value)
+            table.add_row(Text(ex.id), Text(ex.name), ex.area.value, ex.kind.value)
         console.print(table)
         return 0
 
@@ -279,15 +282,15 @@ def print_plan(plan: Plan, console: Console) -> None:
         lines += [f"{a:>{clock_width}}  {b:<{name_width}}  {c}" for a, b, c in rows]
         console.file.write("\n".join([*lines, total]) + "\n")
         return
-    table = Table(title=f"{plan.name} ({plan.routine})", title_justify="left")
+    table = Table(title=Text(f"{plan.name} ({plan.routine})"), title_justify="left")
     table.add_column("time", justify="right")
     table.add_column("exercise")
     table.add_column("what happens")
     for (clock, exercise, what), step in zip(rows, plan.steps, strict=True):
-        shown = f"[dim]{escape(what)}[/dim]" if step.kind is StepKind.CUE else escape(what)
-        table.add_row(clock, exercise, shown)
+        shown = Text(what, style="dim" if step.kind is StepKind.CUE else "")
+        table.add_row(clock, Text(exercise), shown)
     console.print(table)
-    console.print(total)
+    console.print(Text(total))
 
 
 def _plan(args: argparse.Namespace) -> int:
@@ -296,7 +299,7 @@ def _plan(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(plan.to_json(), ensure_ascii=False))
         else:
-            print_plan(plan, Console(highlight=False, soft_wrap=True))
+            print_plan(plan, Console(highlight=False, soft_wrap=True, markup=False))
         return 0
 
     return _guarded(args, body)
@@ -310,6 +313,8 @@ def _run(args: argparse.Namespace) -> int:
             raise UsageProblem(str(error)) from None
         if scripted and not args.simulate:
             raise UsageProblem("--command works with --simulate only")
+        if args.mic_file is not None and not (args.simulate or args.no_voice):
+            _check_mic_file(args.mic_file)
         with person_run(args) as ctx:  # profile, gate, today's routine, history, lock
             for note in ctx.notes:
                 print(note, file=sys.stderr)
@@ -336,6 +341,16 @@ def _run(args: argparse.Namespace) -> int:
     return _guarded(args, body)
 
 
+def _check_mic_file(path: str) -> None:
+    """``--mic-file`` must be an audio file, said before the session (never a silent run)."""
+    from .._voice.wavfile import MicError, check_audio_file
+
+    try:
+        check_audio_file(path)
+    except MicError as error:
+        raise UsageProblem(f"--mic-file: {error}") from None
+
+
 def _run_live(
     args: argparse.Namespace,
     plan: Plan,
@@ -351,9 +366,22 @@ def _run_live(
     leave_out = [] if gated or voice is None else ["input_device"]
 
     def remember(chosen: bool) -> None:
-        remember_choices(args, leave_out=leave_out + ([] if chosen else ["output_device"]))
+        device = [] if chosen else ["output_device"]
+        remember_choices(args, leave_out=[*leave_out, *device, *SPEECH_KEYS])
 
-    return run_live(plan, options, gated_sources=gated, recorder=recorder, on_started=remember)
+    def remember_speech(spoke: bool) -> None:
+        # a voice is known to work only once the lines were said in it
+        if spoke:
+            remember_choices(args, only=SPEECH_KEYS)
+
+    return run_live(
+        plan,
+        options,
+        gated_sources=gated,
+        recorder=recorder,
+        on_started=remember,
+        on_ended=remember_speech,
+    )
 
 
 _HUMAN = {

@@ -32,6 +32,7 @@ from .._sound.settings import (
 )
 
 __all__ = [
+    "SPEECH_KEYS",
     "SettingsProblem",
     "add_run_arguments",
     "add_sound_arguments",
@@ -63,7 +64,7 @@ class _Field:
 def _number(low: float, high: float, unit: str) -> Callable[[object], str | None]:
     def check(value: object) -> str | None:
         usable = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if usable and math.isfinite(float(value)) and low <= float(value) <= high:  # type: ignore[arg-type]
+        if usable and low <= value <= high:  # type: ignore[operator]  # no float(): a huge int overflows
             return None
         return f"a number from {low:g} to {high:g}{unit}"
 
@@ -236,14 +237,29 @@ def _as_text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def remember_choices(args: argparse.Namespace, *, leave_out: Iterable[str] = ()) -> None:
+SPEECH_KEYS = ("tts", "voice", "rate")
+"""The settings that only prove themselves once lines have been said with them."""
+
+
+def remember_choices(
+    args: argparse.Namespace,
+    *,
+    leave_out: Iterable[str] = (),
+    only: Iterable[str] | None = None,
+) -> None:
     """Save this command line's sound choices, once they have worked.
 
     ``leave_out`` names file keys that did not work this time (a device that
-    was not found). A settings file that cannot be written is said, not fatal.
+    was not found); ``only``, when given, the keys to save now. A settings
+    file that cannot be written is said, not fatal.
     """
     skip = set(leave_out)
-    given = {k: v for k, v in given_choices(args).items() if k not in skip}
+    wanted = None if only is None else set(only)
+    given = {
+        k: v
+        for k, v in given_choices(args).items()
+        if k not in skip and (wanted is None or k in wanted)
+    }
     if not given:
         return
     where = places_of(args)

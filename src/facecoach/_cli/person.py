@@ -83,10 +83,12 @@ def _date_argument(p: argparse.ArgumentParser) -> None:
 
 
 def _iso_date(text: str) -> date:
+    from .._person.dates import DateProblem, read_day
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-24") from None
+        return read_day(text)
+    except DateProblem as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _fail(message: str, status: int = 1) -> int:
@@ -295,6 +297,6 @@ def _report(args: argparse.Namespace) -> int:
     try:
         write_report(args.out, data)
     except OSError as error:
-        return _fail(f"cannot write {args.out}: {error.strerror or error}")
+        return _fail(str(error.strerror or error))
     print(f"Report written to {args.out} ({len(data.sessions)} sessions).")
     return 0

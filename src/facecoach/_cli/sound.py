@@ -54,7 +54,7 @@ def _voices(args: argparse.Namespace) -> int:
             speaker.close()
     except (TtsUnavailable, SettingsProblem) as error:
         print(f"facecoach: {error}", file=sys.stderr)
-        return 1
+        return 2 if isinstance(error, SettingsProblem) else 1
     if args.sample is not None:
         return _sample(options, args.sample)
     in_use = _voice_in_use(options, voices)
@@ -64,7 +64,7 @@ def _voices(args: argparse.Namespace) -> int:
     for voice in voices:
         mark = "in use" if voice is in_use else ""
         table.add_row(mark, voice.id, voice.name, ", ".join(voice.languages))
-    console = Console(highlight=False)
+    console = Console(highlight=False, markup=False)  # names are printed as they are
     console.print(table)
     if in_use is None:
         console.print(f"In use: {options.voice or 'the engine default'}.")
@@ -103,7 +103,7 @@ def _sample(options: SoundOptions, voice: str) -> int:
 
 def _devices(args: argparse.Namespace) -> int:
     devices = list_devices()
-    console = Console(highlight=False)
+    console = Console(highlight=False, markup=False)  # device names may hold brackets
     if not devices:
         console.print("No sound devices found. facecoach runs in text mode (lines printed).")
         return 0

@@ -25,6 +25,7 @@ from .._voice.source import (
     build_voice_source,
     make_recognizer,
 )
+from .._voice.wavfile import check_audio_file
 from .voice_options import add_voice_arguments, input_device
 
 __all__ = ["register", "voice_sources"]
@@ -93,6 +94,11 @@ def _fail(message: str) -> int:
 
 def _listen(args: argparse.Namespace) -> int:
     where = places(args.data_dir)
+    if args.file:  # a damaged file is said before the recogniser takes seconds to load
+        try:
+            check_audio_file(args.file)
+        except MicError as exc:
+            return _fail(str(exc))
     try:
         recognizer = make_recognizer(
             args.lang, where, args.engine, args.model, remember=not args.file

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._paths import Places, write_text_atomic
+from .._paths import PlaceProblem, Places, output_path, replace_file
 from .._person.errors import RunRefused
 from .options import add_sound_arguments, places_of, sound_options
 from .voice_options import add_run_voice_arguments
@@ -92,6 +92,15 @@ def _fail(message: str, status: int = 1) -> int:
     return status
 
 
+def _refuse_output(path: Path) -> int | None:
+    """Exit status 2 when ``-o`` cannot name a file there (said before any work), else None."""
+    try:
+        output_path(path)
+    except PlaceProblem as error:
+        return _fail(f"cannot write {path}: {error.strerror}", 2)
+    return None
+
+
 # ------------------------------------------------------------ sheet
 
 
@@ -105,6 +114,9 @@ def _sheet(args: argparse.Namespace) -> int:
     from .core import UsageProblem, resolve_routine
 
     where = places_of(args)
+    refused = _refuse_output(args.out)
+    if refused is not None:
+        return refused
     try:
         own = person_library_for(where)
         spec = args.routine
@@ -135,9 +147,9 @@ def _sheet(args: argparse.Namespace) -> int:
     )
     try:
         # private and whole: the sheet may carry the person's name
-        write_text_atomic(args.out, page)
+        replace_file(args.out, page.encode("utf-8"))
     except OSError as error:
-        return _fail(f"cannot write {args.out}: {error.strerror or error}")
+        return _fail(str(error.strerror or error))
     print(
         f"Sheet written to {args.out} ({len(routine.items)} exercises). Print it on A4 or Letter."
     )
@@ -221,6 +233,10 @@ def _remind(args: argparse.Namespace) -> int:
             return _fail(f"--at: {error}", 2)
     if args.alert_minutes is not None and not 0 <= args.alert_minutes <= ALERT_MAX:
         return _fail(f"--alert-minutes {args.alert_minutes}: give 0 to {ALERT_MAX} minutes", 2)
+    if args.ics is not None:
+        refused = _refuse_output(args.ics)
+        if refused is not None:
+            return refused
     try:
         profile = load_profile(where)
     except ProfileProblem as error:
@@ -262,7 +278,7 @@ def _remind(args: argparse.Namespace) -> int:
     except RunRefused as error:
         return _fail(str(error), error.status)
     except OSError as error:
-        return _fail(f"cannot write {args.ics}: {error.strerror or error}")
+        return _fail(str(error.strerror or error))
     first = days[0].day.isoformat() if days else "none"
     print(
         f"Calendar written to {args.ics}: {len(days)} session days in 8 weeks (first: {first}), "

@@ -7,6 +7,7 @@ input, whatever its bytes, makes this module raise anything but
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import TypeVar
 
 import yaml
 
+from .._paths import PlaceProblem, read_regular
 from .plan import estimate_speech_seconds
 from .routine import Exercise, Library, Routine
 from .yamlcheck import Problem, parse_document
@@ -62,15 +64,17 @@ class _Parsed:
 
 def _read_text(path: str) -> tuple[str | None, list[Problem]]:
     try:
-        size = os.stat(path).st_size
-        if size > MAX_FILE_BYTES:
-            return None, [Problem(path, 1, f"file is {size:,} bytes; the limit is 1 MB")]
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        # the person names this file: a link to it is theirs to make
+        data = read_regular(path, limit=MAX_FILE_BYTES, follow_links=True, what="routine file")
+    except PlaceProblem as error:
+        if error.errno == errno.EFBIG:
+            return None, [Problem(path, 1, "file is too large; the limit is 1 MB")]
+        if error.errno in (errno.EISDIR, errno.EINVAL):  # a folder, a pipe, a device
+            kind = "a folder" if error.errno == errno.EISDIR else "a pipe or a device"
+            return None, [Problem(path, 1, f"cannot read the file: it is {kind}, not a file")]
+        return None, [Problem(path, 1, f"cannot read the file: {error.strerror}")]
     except OSError as error:
         return None, [Problem(path, 1, f"cannot read the file: {error.strerror or error}")]
-    if len(data) > MAX_FILE_BYTES:
-        return None, [Problem(path, 1, "file is larger than the 1 MB limit")]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as error:

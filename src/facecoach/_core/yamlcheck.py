@@ -110,7 +110,7 @@ def _exercise(c: Checker, node: yaml.Node) -> Exercise | None:
         return None
     ident = c.identifier(fields["id"], "exercise id") if "id" in fields else None
     what = f"exercise '{ident}'" if ident else f"exercise at line {c.line(node)}"
-    name = c.text(fields["name"], f"{what}: name") if "name" in fields else None
+    name = c.text(fields["name"], f"{what}: name", is_name=True) if "name" in fields else None
     area = c.choice(fields["area"], f"{what}: area", Area) if "area" in fields else None
     kind = c.choice(fields["kind"], f"{what}: kind", ExerciseKind) if "kind" in fields else None
     side = optional(fields, "side", lambda n: c.choice(n, f"{what}: side", Side), Side.AFFECTED)
@@ -226,7 +226,7 @@ def _routine(c: Checker, node: yaml.Node, references: list[tuple[str, str, int]]
         return None
     ident = c.identifier(fields["id"], "routine id") if "id" in fields else None
     what = f"routine '{ident}'" if ident else f"routine at line {c.line(node)}"
-    name = c.text(fields["name"], f"{what}: name") if "name" in fields else None
+    name = c.text(fields["name"], f"{what}: name", is_name=True) if "name" in fields else None
     rest = optional(
         fields, "rest_between", lambda n: c.number(n, f"{what}: rest_between", 0, 300), 0.0
     )

@@ -20,7 +20,7 @@ import yaml
 
 from .nodes import MAX_NODES
 
-__all__ = ["MAX_SPOKEN_CHARS", "MAX_SPOKEN_WORDS", "Problem"]
+__all__ = ["MAX_NAME_CHARS", "MAX_NAME_WORDS", "MAX_SPOKEN_CHARS", "MAX_SPOKEN_WORDS", "Problem"]
 """Public names; ``Checker`` and its helpers are for ``yamlcheck``."""
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -34,6 +34,30 @@ MAX_SPOKEN_WORDS = 40
 """A spoken line longer than this is a mistake (a pasted paragraph): split it into steps."""
 MAX_SPOKEN_CHARS = 400
 """The same for a line without spaces."""
+MAX_NAME_WORDS = 10
+"""A name is said inside a spoken line ("Next: {name}"), so it stays short."""
+MAX_NAME_CHARS = 80
+"""The same for a name without spaces."""
+
+
+def control_character(text: str) -> str | None:
+    """The first character of ``text`` that would drive a terminal rather than be
+    printed (ANSI escapes, C0/C1 controls, DEL, bidirectional overrides), as
+    ``U+XXXX``; None when there is none."""
+    for char in text:
+        code = ord(char)
+        if code < 0x20 or 0x7F <= code <= 0x9F or char in _BIDI:
+            return f"U+{code:04X}"
+    return None
+
+
+def _visible(text: str) -> str:
+    if control_character(text) is None:
+        return text
+    return "".join(f"\\u{ord(c):04x}" if control_character(c) is not None else c for c in text)
+
+
+_BIDI = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029")
 
 E = TypeVar("E", bound=Enum)
 T = TypeVar("T")
@@ -48,7 +72,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        # the message may quote the file's own bytes: never let them reach a terminal raw
+        return _visible(f"{self.path}:{self.line}: {self.message}")
 
 
 class TooBig(Exception):
@@ -118,15 +143,34 @@ class Checker:
 
     # -- scalars --------------------------------------------------------
 
-    def text(self, node: yaml.Node, what: str, *, placeholders: bool = False) -> str | None:
+    def text(
+        self, node: yaml.Node, what: str, *, placeholders: bool = False, is_name: bool = False
+    ) -> str | None:
         self.visit(node)
         if not isinstance(node, yaml.ScalarNode) or node.tag != _STR:
             self.problem(node, f"{what} must be text, got {describe(node)}")
             return None
         value = str(node.value).strip()
+        if placeholders and ("\n" in value or "\t" in value):
+            value = " ".join(value.split())  # a line folded over several in the file
         if not value:
             self.problem(node, f"{what} must not be empty")
             return None
+        bad = control_character(value)
+        if bad is not None:
+            self.problem(
+                node, f"{what} holds the control character {bad} (a terminal escape?); remove it"
+            )
+            return None
+        if is_name:
+            words = len(value.split())
+            if words > MAX_NAME_WORDS or len(value) > MAX_NAME_CHARS:
+                self.problem(
+                    node,
+                    f"{what} is {words} words ({len(value)} characters); a name is at most "
+                    f"{MAX_NAME_WORDS} words and {MAX_NAME_CHARS} characters",
+                )
+                return None
         if placeholders:  # the lines that are spoken
             words = len(value.split())
             if words > MAX_SPOKEN_WORDS or len(value) > MAX_SPOKEN_CHARS:
@@ -187,7 +231,7 @@ class Checker:
 
     def identifier(self, node: yaml.Node, what: str) -> str | None:
         value = self.text(node, what)
-        if value is not None and not _ID.match(value):
+        if value is not None and not _ID.fullmatch(value):
             self.problem(
                 node,
                 f"{what} '{value}' must be lowercase letters, digits and dashes (like brow-lift)",

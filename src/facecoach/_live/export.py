@@ -12,6 +12,9 @@ however long the routine is. The format comes from the file's extension.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import functools
 import math
 import os
 import tempfile
@@ -27,7 +30,7 @@ from .._core.plan import Plan, StepKind
 from .._core.ports import HeardCommand
 from .._core.session import TICK_SECONDS
 from .._core.state import SessionLines
-from .._paths import PRIVATE_FILE
+from .._paths import PRIVATE_DIR, PendingFile
 from .._sound.cues import load_cues
 from .._sound.loudness import TARGET_LUFS, LoudnessMeter, normalising_gain, soft_limit
 from .._sound.memory import MemoryAudioOut
@@ -145,6 +148,8 @@ def check_target(path: str | os.PathLike[str], *, chapters: bool = False) -> tup
     else:
         if target.is_dir():
             raise ExportProblem(f"{target}: is a folder; give a file name")
+        if os.path.lexists(target) and not (target.is_symlink() or target.is_file()):
+            raise ExportProblem(f"{target}: is not a regular file (a pipe or a device)")
         parent = target.parent
     if not parent.is_dir():
         raise ExportProblem(f"{target}: the folder {parent} does not exist")
@@ -229,7 +234,8 @@ def _play(
         clock=clock,
         inbox=SimInbox(clock),
         view=chapters,
-        options=LiveOptions(tick_seconds=tick_seconds, refresh=None),
+        # Ctrl-C cancels an export: it is no session to keep as stopped
+        options=LiveOptions(tick_seconds=tick_seconds, refresh=None, keep_interrupted=False),
     )
     chapters.loop = loop
     return loop.run(), chapters.starts
@@ -256,22 +262,45 @@ class _Writer:
         self.meter = LoudnessMeter(rate)
         self._index = -1
         self._file: Any = None
-        self._parts: list[tuple[Path, Path]] = []  # (temporary, final)
+        self._parts: list[PendingFile] = []
+        self._failed = False
 
     def _open_next(self) -> None:
         if self._file is not None:
-            self._file.close()
+            self._closed(self._file)
         self._index += 1
-        final = self.targets[self._index][1]
-        fd, name = tempfile.mkstemp(prefix=".part-", suffix=final.suffix, dir=final.parent)
-        os.close(fd)
-        self._parts.append((Path(name), final))
+        pending = PendingFile(self.targets[self._index][1])
+        self._parts.append(pending)
         fmt, subtype = self.kind
-        self._file = self._soundfile.SoundFile(
-            name, "w", samplerate=self.rate, channels=1, format=fmt, subtype=subtype
+        self._file = self._written(
+            pending,
+            lambda: self._soundfile.SoundFile(
+                str(pending.temporary),
+                "w",
+                samplerate=self.rate,
+                channels=1,
+                format=fmt,
+                subtype=subtype,
+            ),
         )
 
+    def _written(self, pending: PendingFile, act: Callable[[], Any]) -> Any:
+        """``act()``, with libsndfile's failures (a full disk) said as ``ExportProblem``."""
+        try:
+            return act()
+        except (RuntimeError, OSError) as error:  # soundfile's LibsndfileError is a RuntimeError
+            self._failed = True
+            text = str(getattr(error, "error_string", None) or error).rstrip(".")
+            full = getattr(error, "errno", None) == errno.ENOSPC or _disk_full(pending.path)
+            why = "the disk is full" if full else text
+            raise ExportProblem(f"cannot write {pending.path}: {why}") from None
+
+    def _closed(self, file: Any) -> None:
+        self._written(self._parts[-1], file.close)
+
     def __call__(self, block: Samples) -> None:
+        if self._failed:  # the loop still drains its output while the failure unwinds
+            return
         out = soft_limit(block * self.gain)
         self.meter.add(out)
         pos = 0
@@ -285,7 +314,8 @@ class _Writer:
             if stop == pos:
                 self._open_next()
                 continue
-            self._file.write(out[pos:stop])
+            chunk = out[pos:stop]
+            self._written(self._parts[-1], functools.partial(self._file.write, chunk))
             self.frame += stop - pos
             pos = stop
 
@@ -293,20 +323,34 @@ class _Writer:
         """Close the files, ``tag(file, index)`` each, and move them into place."""
         if self._file is None:
             self._open_next()
-        self._file.close()
-        for index, (temporary, final) in enumerate(self._parts):
+        self._closed(self._file)
+        self._file = None
+        for index, pending in enumerate(self._parts):
             if tag is not None:
-                tag(temporary, index)  # before the move: a file in place is whole
-            os.chmod(temporary, PRIVATE_FILE)  # a session about the person: theirs alone
-            os.replace(temporary, final)
-        return [final for _, final in self._parts]
+                tag(pending.temporary, index)  # before the move: a file in place is whole
+            pending.commit()  # private: a session about the person is theirs alone
+        return [pending.path for pending in self._parts]
 
     def abandon(self) -> None:
         """Remove what was written so far."""
         if self._file is not None:
-            self._file.close()
-        for temporary, _ in self._parts:
-            temporary.unlink(missing_ok=True)
+            with contextlib.suppress(Exception):
+                self._file.close()
+        for pending in self._parts:
+            pending.abandon()
+
+
+def _disk_full(path: Path) -> bool:
+    """libsndfile says only "System error" when a write runs out of room."""
+    try:
+        room = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return room.f_bavail * room.f_frsize < _ROOM_NEEDED
+
+
+_ROOM_NEEDED = 1 << 16
+"""Less free space than this where a write failed: the disk is full."""
 
 
 def _counted(
@@ -369,9 +413,12 @@ def export_session(
         timed, recent, sounds, tick_seconds, _counted(meter.add, "measure", timed, progress)
     )
     gain = normalising_gain(meter.integrated, meter.peak, target=target_lufs)
+    made: Path | None = None
     if chapters:
         folder = target.with_suffix("")
-        folder.mkdir(exist_ok=True)
+        if not folder.is_dir():
+            folder.mkdir(mode=PRIVATE_DIR)
+            made = folder
         ids = {s.exercise_index: s.exercise for s in timed.steps}
         targets = [
             (frames_for(t, SAMPLE_RATE), folder / f"{n:02d}-{ids[index]}{target.suffix.lower()}")
@@ -390,6 +437,9 @@ def export_session(
         files = writer.finish(_tagger(timed, parts, chapters, writer.frame / SAMPLE_RATE))
     except BaseException:
         writer.abandon()
+        if made is not None:  # a folder this export made and left empty
+            with contextlib.suppress(OSError):
+                made.rmdir()
         raise
     peak = writer.meter.peak
     return ExportResult(

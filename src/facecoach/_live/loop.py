@@ -68,6 +68,9 @@ class LiveOptions:
     """Seconds between screen refreshes (None: only when something happens)."""
     drain_seconds: float = 6.0
     """At most this long to let the last sound play out at the end (the spoken stop)."""
+    keep_interrupted: bool = True
+    """Ctrl-C (``KeyboardInterrupt``) ends the session as a kept stop; False lets it
+    through after the loop has closed (an export, where a stop is a cut-short file)."""
 
 
 @dataclass(frozen=True)
@@ -151,10 +154,17 @@ class LiveLoop:
             while not self.session.ended:
                 self._step()
         except KeyboardInterrupt:
+            if not self.options.keep_interrupted:
+                raise
             self._stop_now("Ctrl-C")
         finally:
             self._close()
         return self.finish
+
+    @property
+    def speech_failed(self) -> bool:
+        """A line could not be rendered by the speaker (it was shown on screen only)."""
+        return self._speech_failed
 
     def interrupt(self, why: str = "interrupted") -> None:
         """Ask the loop (from any thread) to stop the session as if told "stop"."""

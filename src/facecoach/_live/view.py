@@ -145,7 +145,8 @@ class RichView:
         """Follow an effect; in text mode spoken lines are also printed."""
         self.state.effect(effect)
         if self.text_mode and isinstance(effect, Speak):
-            self.console.print(f"[bold]coach:[/bold] {effect.text}", highlight=False)
+            # the line comes from a routine file: shown as written, never read as markup
+            self.console.print(Text.assemble(("coach:", "bold"), " ", effect.text))
 
     def heard(self, t: float, heard: HeardCommand) -> None:
         """Show the command."""
@@ -154,7 +155,7 @@ class RichView:
     def message(self, text: str) -> None:
         """Print a notice above the panel."""
         self.state.messages.append(text)
-        self.console.print(f"[yellow]{text}[/yellow]", highlight=False)
+        self.console.print(Text(text, style="yellow"))
 
     def refresh(self, t: float) -> None:
         """Redraw."""
@@ -170,7 +171,7 @@ def render(state: LiveState, t: float) -> RenderableType:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
-    grid.add_row("Exercise", state.exercise())
+    grid.add_row("Exercise", Text(state.exercise()))
     now = state.saying or "..."
     if state.purpose and state.purpose != "step":
         now = f"[{state.purpose.replace('_', ' ')}] {now}"
@@ -207,7 +208,7 @@ def render(state: LiveState, t: float) -> RenderableType:
         parts.append(Text(f"Finished ({f.reason}): {f.completed_steps} of {f.planned_steps} steps"))
     parts.append(Text(key_help(), style="dim"))
     title = f"facecoach - {state.plan.name} ({state.plan.routine})"
-    return Panel(Group(*parts), title=title, title_align="left")
+    return Panel(Group(*parts), title=Text(title), title_align="left")
 
 
 class PlainView:
@@ -259,7 +260,7 @@ def make_view(
     plan: Plan, session: Session, *, output: str, text_mode: bool, console: Console | None = None
 ) -> RichView | PlainView:
     """A rich panel on a terminal, printed lines otherwise."""
-    console = console or Console(highlight=False)
+    console = console or Console(highlight=False, markup=False)
     state = LiveState(plan, session, output=output)
     if console.is_terminal:
         return RichView(state, console, text_mode=text_mode)

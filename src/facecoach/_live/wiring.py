@@ -125,6 +125,7 @@ def run_live(
     on_loop: Callable[[LiveLoop], None] | None = None,
     session: Session | None = None,
     on_started: Callable[[bool], None] | None = None,
+    on_ended: Callable[[bool], None] | None = None,
 ) -> int:
     """Run ``plan`` live; returns the exit status.
 
@@ -140,9 +141,12 @@ def run_live(
     ``session`` is the engine to drive (default: a new ``Session(plan)``).
     ``on_started(chosen)`` is called once the output is playing, with whether
     it is the device asked for (so the command line remembers only what worked).
+    ``on_ended(spoke)`` is called once the session is over, with whether every
+    line was spoken by the engine and voice asked for.
     """
-    console = console or Console(highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    # markup off: routine names, voices, devices and errors are printed as they are
+    console = console or Console(highlight=False, soft_wrap=True, markup=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
     where = places(options.data_dir)
     notices = _Notices(err)
     try:
@@ -150,6 +154,9 @@ def run_live(
     except TtsUnavailable as error:
         err.print(f"facecoach: {error}; lines are shown on screen only.")
         speaker = FakeSpeaker(silent=True)
+        speech_worked = False
+    else:
+        speech_worked = True
     chosen = not options.text_only
     try:
         out = _text_out() if options.text_only else make_output(options.output, options)
@@ -235,6 +242,8 @@ def run_live(
         if on_loop is not None:
             on_loop(loop)
         loop.run()
+        if on_ended is not None:
+            on_ended(speech_worked and not loop.speech_failed)
     finally:
         signals.restore()
         stop_warming()

@@ -20,7 +20,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal, TextIO, cast
 
-from .._paths import Places, write_text_atomic
+from .._paths import PlaceProblem, Places, read_regular, write_text_atomic
+from .dates import DateProblem, read_day
 from .plan_fields import plan_fields
 
 __all__ = [
@@ -165,9 +166,9 @@ class Profile:
             raise ProfileProblem(f"{where}: days: {error}") from None
         since_raw = data.get("stage_since")
         try:
-            since = date.fromisoformat(since_raw) if isinstance(since_raw, str) else None
-        except ValueError:
-            raise ProfileProblem(f"{where}: stage_since: expected YYYY-MM-DD") from None
+            since = read_day(since_raw) if since_raw is not None else None
+        except DateProblem as error:
+            raise ProfileProblem(f"{where}: stage_since: {error}") from None
         try:
             plan = plan_fields(data)
         except ValueError as error:
@@ -206,13 +207,15 @@ def load_profile(where: Places) -> Profile:
     """The saved profile, or an empty one when there is none yet."""
     path = profile_path(where)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, limit=_MAX_PROFILE_BYTES, what="profile")
     except FileNotFoundError:
         return Profile()
+    except PlaceProblem as error:
+        raise ProfileProblem(str(error.strerror)) from None
     except OSError as error:
         raise ProfileProblem(f"{path}: cannot read it ({error.strerror})") from None
     try:
-        data = json.loads(raw.decode("utf-8"), parse_constant=_not_json)
+        data = json.loads(raw.decode("utf-8"), parse_constant=_not_json, parse_int=_small_int)
     except RecursionError:
         raise ProfileProblem(f"{path}: nested too deeply to be a profile") from None
     except (ValueError, UnicodeDecodeError) as error:  # JSONDecodeError is a ValueError
@@ -226,6 +229,16 @@ def load_profile(where: Places) -> Profile:
 
 def _not_json(name: str) -> None:
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _small_int(text: str) -> int:
+    if len(text.lstrip("-")) > 18:  # no field of a profile is a number; refuse before int()
+        raise ValueError(f"a number of {len(text)} digits")
+    return int(text)
+
+
+_MAX_PROFILE_BYTES = 1_000_000
+"""A profile is a few lines; a larger file is not one."""
 
 
 def save_profile(where: Places, profile: Profile) -> Path:

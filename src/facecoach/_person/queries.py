@@ -7,14 +7,50 @@ writing and the error handling every query runs under); ``SessionRow`` and
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-__all__ = ["ExerciseSession", "HistoryQueries", "SessionRow"]
+from .dates import DateProblem, read_day
+
+__all__ = ["BadValue", "ExerciseSession", "HistoryQueries", "SessionRow"]
 
 T = TypeVar("T")
+
+
+class BadValue(ValueError):
+    """A history row holds a value of the wrong kind (the file was edited or damaged)."""
+
+
+def _whole(value: object, where: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise BadValue(f"{where} is {value!r:.60}; expected a whole number")
+
+
+def _real(value: object, where: str) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+        if math.isfinite(number):
+            return number
+    raise BadValue(f"{where} is {value!r:.60}; expected a number")
+
+
+def _day(value: object, where: str) -> str:
+    try:
+        return read_day(value).isoformat()
+    except DateProblem as error:
+        raise BadValue(f"{where}: {error}") from None
+
+
+def _text(value: object, where: str) -> str:
+    if isinstance(value, str):
+        return value
+    raise BadValue(f"{where} is {value!r:.60}; expected text")
 
 
 @dataclass(frozen=True)
@@ -93,21 +129,7 @@ class HistoryQueries:
             query = f"SELECT * FROM ({query} DESC LIMIT ?) ORDER BY 1"
             params = (limit,)
         unended = "running" if running else "interrupted"
-        return [
-            SessionRow(
-                id=int(r[0]),
-                day=str(r[1]),
-                started=str(r[2]),
-                routine=str(r[3]),
-                simulated=bool(r[4]),
-                status=str(r[5]) if r[5] is not None else unended,
-                planned_steps=int(r[6]),
-                completed_steps=int(r[7]),
-                seconds=round(float(r[8]), 3),
-                too_tight=int(r[9]),
-            )
-            for r in self.conn.execute(query, params)
-        ]
+        return [_session_row(r, unended) for r in self.conn.execute(query, params)]
 
     def exercise_sessions(self) -> list[ExerciseSession]:
         """Per session and exercise: what was done, oldest session first."""
@@ -118,19 +140,7 @@ class HistoryQueries:
                 " e.too_tight FROM session_exercises e JOIN sessions s ON s.id = e.session_id"
                 " ORDER BY e.session_id, e.exercise"
             )
-            return [
-                ExerciseSession(
-                    int(r[0]),
-                    str(r[1]),
-                    str(r[2]),
-                    r[3],
-                    int(r[4]),
-                    float(r[5]),
-                    int(r[6]),
-                    int(r[7]),
-                )
-                for r in rows
-            ]
+            return [_exercise_session(r) for r in rows]
 
         return self._guard(body)
 
@@ -138,7 +148,11 @@ class HistoryQueries:
         """Every "too tight": (session id, exercise, in-session factor), in order."""
         return self._guard(
             lambda: [
-                (int(r[0]), str(r[1]), float(r[2]))
+                (
+                    _whole(r[0], "too_tight.session_id"),
+                    _text(r[1], "too_tight.exercise"),
+                    _real(r[2], "too_tight.factor"),
+                )
                 for r in self.conn.execute(
                     "SELECT session_id, exercise, factor FROM too_tight ORDER BY rowid"
                 )
@@ -149,7 +163,14 @@ class HistoryQueries:
         """One session's steps: (index, kind, exercise, planned, actual, completed)."""
         return self._guard(
             lambda: [
-                (int(r[0]), str(r[1]), str(r[2]), float(r[3]), float(r[4]), bool(r[5]))
+                (
+                    _whole(r[0], "steps.idx"),
+                    _text(r[1], "steps.kind"),
+                    _text(r[2], "steps.exercise"),
+                    _real(r[3], "steps.planned"),
+                    _real(r[4], "steps.actual"),
+                    bool(_whole(r[5], "steps.completed")),
+                )
                 for r in self.conn.execute(
                     "SELECT idx, kind, exercise, planned, actual, completed FROM steps"
                     " WHERE session_id = ? ORDER BY rowid",
@@ -157,3 +178,34 @@ class HistoryQueries:
                 )
             ]
         )
+
+
+def _session_row(r: tuple[Any, ...], unended: str) -> SessionRow:
+    at = f"session {r[0]!r:.20}"
+    return SessionRow(
+        id=_whole(r[0], "sessions.id"),
+        day=_day(r[1], f"{at}: day"),
+        started=_text(r[2], f"{at}: started"),
+        routine=_text(r[3], f"{at}: routine"),
+        simulated=bool(_whole(r[4], f"{at}: simulated")),
+        status=_text(r[5], f"{at}: end_reason") if r[5] is not None else unended,
+        planned_steps=_whole(r[6], f"{at}: planned_steps"),
+        completed_steps=_whole(r[7], f"{at}: completed steps"),
+        seconds=round(_real(r[8], f"{at}: seconds of its exercises"), 3),
+        too_tight=_whole(r[9], f"{at}: too_tight"),
+    )
+
+
+def _exercise_session(r: tuple[Any, ...]) -> ExerciseSession:
+    at = f"session {r[0]!r:.20}, exercise {r[2]!r:.40}"
+    area = r[3]
+    return ExerciseSession(
+        _whole(r[0], "session_exercises.session_id"),
+        _day(r[1], f"{at}: day"),
+        _text(r[2], f"{at}: exercise"),
+        None if area is None else _text(area, f"{at}: area"),
+        _whole(r[4], f"{at}: steps"),
+        _real(r[5], f"{at}: seconds"),
+        _whole(r[6], f"{at}: holds"),
+        _whole(r[7], f"{at}: too_tight"),
+    )

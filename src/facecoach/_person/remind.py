@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .._core.plan import compile_plan
 from .._core.routine import Library
-from .._paths import Places, output_path, write_bytes_private
+from .._paths import Places, replace_file
 from .history import past_of, reading
 from .profile import Profile
 from .schedule import Past, decide
@@ -158,5 +158,6 @@ def calendar_bytes(
 def write_calendar(
     path: Path, days: Sequence[SessionDay], when: ReminderTime | None = None
 ) -> None:
-    """Write the calendar file (readable by the user only: it tells about their health)."""
-    write_bytes_private(output_path(path), calendar_bytes(days, when))
+    """Put the calendar file at ``path`` atomically, readable by the user only (it
+    tells about their health); its folder must be there (``PlaceProblem``)."""
+    replace_file(path, calendar_bytes(days, when))

@@ -22,7 +22,7 @@ from pathlib import Path
 from .._core.frames import amount
 from .._core.plan import adapted_hold
 from .._core.routine import AREAS, Library
-from .._paths import Places, output_path, write_bytes_private
+from .._paths import Places, replace_file
 from .adapt import Outcome, floors_of, replay
 from .history import reading
 from .profile import Profile, describe
@@ -119,9 +119,9 @@ def gather(where: Places, profile: Profile, library: Library, day: date) -> Repo
 
 
 def write_report(path: Path, data: ReportData) -> None:
-    """Render the report and write it to ``path``: private (0600), never into a
-    folder that is not there (``PlaceProblem`` naming it)."""
-    write_bytes_private(output_path(path), render_html(data).encode("utf-8"))
+    """Render the report and put it at ``path`` atomically: private (0600), never
+    into a folder that is not there (``PlaceProblem`` naming it)."""
+    replace_file(path, render_html(data).encode("utf-8"))
 
 
 # ------------------------------------------------------------ page

@@ -21,7 +21,7 @@ from .gate import REFUSED, Refusal, check_gate
 from .history import factors_of, lock_path, reading, today_for
 from .profile import Ask, Profile, ProfileProblem, ask_first_run, load_profile, save_profile
 from .recorder import Recorder, SessionStart
-from .store import SessionLock, Store, StoreProblem
+from .store import SessionBusy, SessionLock, Store, StoreProblem
 
 T = TypeVar("T")
 
@@ -189,8 +189,10 @@ def prepare_run(
     lock = SessionLock(lock_path(where))
     try:
         lock.acquire(f"{'simulated ' if simulate else ''}session of {ctx.routine}")
-    except StoreProblem as error:
+    except SessionBusy as error:
         raise RunRefused(str(error), REFUSED) from None
+    except StoreProblem as error:  # a data folder that cannot be written: not "busy"
+        raise RunRefused(str(error), 1) from None
     ctx.lock = lock
     try:
         ctx.store = Store.open(where.database)

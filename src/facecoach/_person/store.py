@@ -32,7 +32,7 @@ from .guard import (
     quick_check,
     readonly_uri,
 )
-from .queries import ExerciseSession, HistoryQueries, SessionRow
+from .queries import BadValue, ExerciseSession, HistoryQueries, SessionRow
 from .schema import SCHEMA_VERSION, migrate
 
 __all__ = [
@@ -165,6 +165,12 @@ class Store(HistoryQueries):
         """Run ``body`` turning SQLite failures into ``StoreProblem``s."""
         try:
             return body()
+        except BadValue as error:
+            raise StoreProblem(
+                f"the history database {self.path} holds a value facecoach cannot use ({error}); "
+                "facecoach has not changed it. Restore a backup over it, or move it away "
+                "to start a new history."
+            ) from None
         except sqlite3.DatabaseError as error:
             code = getattr(error, "sqlite_errorcode", None)
             if (

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .._paths import write_text_atomic
+from .._paths import PlaceProblem, read_regular, write_text_atomic
 
 __all__ = [
     "DeviceInfo",
@@ -174,10 +174,14 @@ def _names(devices: Sequence[DeviceInfo]) -> str:
     return ", ".join(d.label() for d in devices)
 
 
+_MAX_CONFIG_BYTES = 1_000_000
+"""A settings file is a few lines; anything this big is not one."""
+
+
 def load_config(path: Path) -> dict[str, Any]:
     """The settings in ``path`` (empty when there is no file yet)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, limit=_MAX_CONFIG_BYTES, what="settings file").decode("utf-8")
     except FileNotFoundError:
         return {}
     except UnicodeDecodeError:
@@ -185,13 +189,13 @@ def load_config(path: Path) -> dict[str, Any]:
             f"{path}: the settings file is not UTF-8 text; fix or delete it "
             "(facecoach settings --reset)"
         ) from None
-    except IsADirectoryError:
-        raise DeviceProblem(f"{path}: is a folder, not a settings file") from None
+    except PlaceProblem as error:
+        raise DeviceProblem(str(error.strerror)) from None
     except OSError as error:
         raise DeviceProblem(f"{path}: cannot read the settings: {error.strerror}") from None
     try:
         # Infinity and NaN are not JSON; Python would otherwise accept them.
-        data = json.loads(text, parse_constant=_no_constant)
+        data = json.loads(text, parse_constant=_no_constant, parse_int=_small_int)
     except RecursionError:
         raise DeviceProblem(f"{path}: the settings file is nested too deeply") from None
     except (json.JSONDecodeError, ValueError) as error:
@@ -207,6 +211,15 @@ def load_config(path: Path) -> dict[str, Any]:
 
 def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _small_int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_DIGITS:
+        raise ValueError(f"a number of {len(text)} digits is far too big for any setting")
+    return int(text)
+
+
+_MAX_DIGITS = 18
 
 
 def save_config(path: Path, updates: Mapping[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .._core.commands import Command
 from .._core.state import TAUGHT
-from .._paths import Places, write_text_atomic
+from .._paths import Places, read_regular, write_text_atomic
 from .langpack import LanguagePack
 from .whisper_scoring import AcceptRule, Verdict
 
@@ -340,16 +340,21 @@ def enrolment_path(where: Places) -> Path:
     return where.config / ENROLMENT_FILE
 
 
+_MAX_ENROLMENT_BYTES = 10_000_000
+"""Far beyond the scores of every take an enrolment keeps."""
+
+
 def load_enrolment(where: Places, lang: str) -> Enrolment | None:
     """This person's enrolment for ``lang`` (None when there is none or it is
     for another language); raise ``EnrolmentError`` when the file is unreadable."""
     path = enrolment_path(where)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, limit=_MAX_ENROLMENT_BYTES, what="voice enrolment").decode()
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
-        raise EnrolmentError(f"cannot read {path}: {exc}") from exc
+        why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise EnrolmentError(f"cannot read {path}: {why}") from exc
     enrolment = Enrolment.from_json(text)
     return enrolment if enrolment.lang == lang else None
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from .._core.commands import Command
+from .._paths import read_regular
 from .whisper_rules import RULE_FIELDS, AcceptRule, WhisperTuning
 
 __all__ = [
@@ -99,7 +100,10 @@ def load_pack(lang: str | os.PathLike[str]) -> LanguagePack:
     if text_lang.endswith((".yaml", ".yml")) or os.sep in text_lang:
         path = Path(text_lang)
         try:
-            text = path.read_text(encoding="utf-8")
+            data = read_regular(path, limit=1_000_000, follow_links=True, what="language pack")
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise LanguagePackError(f"{path}: the language pack is not UTF-8 text") from exc
         except OSError as exc:
             raise LanguagePackError(f"{path}: cannot read language pack: {exc.strerror}") from exc
         return parse_pack(text, str(path))

@@ -43,7 +43,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._core.commands import Command
-from .._paths import write_text_atomic
+from .._paths import read_regular, write_text_atomic
 from .langpack import LanguagePack
 from .recognizer import Decision
 from .segmenter import Segment, SegmentLimits
@@ -79,7 +79,7 @@ def read_mean(path: Path) -> str | None:
     ignored, and normalisation starts from ``CEPSTRAL_MEAN`` instead.
     """
     try:
-        text = path.read_text(encoding="ascii").strip()
+        text = read_regular(path, limit=4096, what="cepstral mean").decode("ascii").strip()
         values = [float(x) for x in text.split(",")]
     except (OSError, UnicodeDecodeError, ValueError):
         return None

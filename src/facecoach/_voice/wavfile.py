@@ -21,13 +21,21 @@ import numpy.typing as npt
 import soundfile as sf
 import soxr
 
-__all__ = ["READ_FRAMES", "MicError", "WavStream", "resample", "to_mono"]
+__all__ = ["READ_FRAMES", "MicError", "WavStream", "check_audio_file", "resample", "to_mono"]
 
 RATE = 16_000
 """The rate recognisers are fed (the same as ``recognizer.RATE``)."""
 
 READ_FRAMES = 16_384
 """Frames read from the file at a time (about 0.3 s at 48 kHz)."""
+
+MIN_RATE = 4_000
+"""Slower than any recording of speech: a header saying so is damaged (1 Hz
+would make the resampler write 16,000 samples for each one read)."""
+MAX_RATE = 768_000
+"""Faster than any sound card records."""
+MAX_CHANNELS = 64
+"""More channels than any microphone array: each block would be huge."""
 
 Samples = npt.NDArray[np.int16]
 
@@ -94,6 +102,23 @@ def _open_regular(path: Path) -> IO[bytes]:
         raise
 
 
+def _header_problem(rate: int, channels: int) -> str | None:
+    if not MIN_RATE <= rate <= MAX_RATE:
+        return (
+            f"the header gives a sample rate of {rate} Hz (facecoach reads "
+            f"{MIN_RATE:,} to {MAX_RATE:,} Hz)"
+        )
+    if not 1 <= channels <= MAX_CHANNELS:
+        return f"the header gives {channels} channels (facecoach reads 1 to {MAX_CHANNELS})"
+    return None
+
+
+def check_audio_file(path: str | os.PathLike[str]) -> None:
+    """Raise ``MicError`` naming ``path`` unless it is an audio file facecoach can read
+    (a regular file whose header is sane), before anything waits on it."""
+    WavStream(path, RATE, READ_FRAMES).close()
+
+
 class WavStream:
     """An audio file opened for reading as 16 kHz mono int16 blocks of ``block`` samples.
 
@@ -111,10 +136,11 @@ class WavStream:
         except _FAILURES as exc:
             handle.close()
             raise MicError(f"{self.path}: not a WAV file we can read: {_reason(exc)}") from exc
-        if sound.samplerate <= 0 or sound.channels <= 0:
+        problem = _header_problem(int(sound.samplerate), int(sound.channels))
+        if problem is not None:
             sound.close()
             handle.close()
-            raise MicError(f"{self.path}: the header gives a sample rate of 0; the file is damaged")
+            raise MicError(f"{self.path}: {problem}; the file is damaged")
         self._handle = handle
         self._sound = sound
         self._closed = False
@@ -131,7 +157,14 @@ class WavStream:
         """Mono float pieces at the file's rate, int16 scale."""
         try:
             for frames in self._sound.blocks(READ_FRAMES, dtype="float32", always_2d=True):
+                if not np.isfinite(frames).all():
+                    raise MicError(
+                        f"{self.path}: holds samples that are not numbers (NaN or infinity); "
+                        "the file is damaged"
+                    )
                 yield to_mono(frames) * 32768.0
+        except MicError:
+            raise
         except _FAILURES as exc:
             raise MicError(f"{self.path}: reading failed part way: {_reason(exc)}") from exc
 

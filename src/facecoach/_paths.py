@@ -278,7 +278,10 @@ class PendingFile:
                 raise PlaceProblem(exc.errno, f"cannot write {self.path}: {exc.strerror}") from None
         _refuse_special(self.path)
         try:
-            fd, name = tempfile.mkstemp(prefix=f".{self.path.name}-", suffix=".part", dir=folder)
+            # the real suffix last: tools that look at it (tagging) see the format
+            fd, name = tempfile.mkstemp(
+                prefix=f".part-{self.path.name}-", suffix=self.path.suffix, dir=folder
+            )
         except OSError as exc:
             raise _cannot_write(self.path, exc) from None
         os.close(fd)

@@ -239,6 +239,19 @@ def broken_line(points: Sequence[tuple[date, float]]) -> tuple[list[date], list[
     return xs, ys
 
 
+_DENSE = 30
+"""Above this many sessions in view, a line marks only where its hold changes."""
+
+
+def _marks(ys: Sequence[float]) -> list[int] | None:
+    """Every point of a short line; of a long one, the first, the last and each change."""
+    if len(ys) <= _DENSE:
+        return None
+    keep = [0, len(ys) - 1]
+    keep += [i for i in range(1, len(ys)) if ys[i] != ys[i - 1]]  # NaN != NaN: breaks too
+    return sorted({i for i in keep if ys[i] == ys[i]})  # never a NaN itself
+
+
 def _factors(data: ReportData) -> str:
     start = weeks_of(data)[0]
     series = {
@@ -265,6 +278,7 @@ def _factors(data: ReportData) -> str:
             markerfacecolor="white" if i % 2 else _COLOURS[i % len(_COLOURS)],
             linewidth=1.6,
             drawstyle="steps-post",
+            markevery=_marks(ys),
             label=data.name(exercise),
         )
     shown = {exercise for exercise, _ in picked}
@@ -298,7 +312,11 @@ def _factors(data: ReportData) -> str:
         )
     else:
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=8)
-    ax.set_ylim(0, 105)
+    # room for the lines: from a round step below the shortest hold (the floor is seldom low)
+    lowest_shown = min((f for _, points in picked for _, f in points), default=1.0)
+    lowest_tight = min((eased(e) / 100 for e in tight), default=1.0)
+    bottom = max(0, int(min(lowest_shown, lowest_tight) * 10) * 10 - 10)
+    ax.set_ylim(bottom, 105)
     ax.set_ylabel("hold, % of written")
     more = len(series) - len(picked)
     note = f"; {more} more exercises eased" if more > 0 else ""

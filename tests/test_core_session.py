@@ -481,7 +481,7 @@ def test_too_tight_never_says_the_same_words_twice_in_a_row(routine: str) -> Non
     from facecoach._core.loader import builtin_library
 
     library = builtin_library()
-    plan = compile_plan(library.routines[routine], library, person_side="left")
+    plan = compile_plan(library.routines[routine], library, personal=Personal("left"))
     holds = [line for line in simulate(plan) if line["event"] == "hold"]
     for hold in holds:  # "too tight" a moment into every hold, one run each
         log = simulate(plan, [ScriptedCommand(hold["t"] + 0.5, Command.TOO_TIGHT)])
@@ -495,7 +495,7 @@ def test_an_ease_off_line_that_ends_with_the_release_line_stands_for_it() -> Non
     from facecoach._core.loader import builtin_library
 
     library = builtin_library()
-    plan = compile_plan(library.routines["starter"], library, person_side="left")
+    plan = compile_plan(library.routines["starter"], library, personal=Personal("left"))
     log = simulate(plan, [ScriptedCommand(17.0, Command.TOO_TIGHT)])
     said = [line["text"] for line in log if line["event"] == "say"]
     at = said.index("Ease off now. Lift your fingers away, and breathe.")

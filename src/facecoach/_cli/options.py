@@ -148,7 +148,14 @@ def add_sound_arguments(p: argparse.ArgumentParser, *, live: bool = True) -> Non
         metavar="N",
         help=f"tick the last N seconds of a hold, 0-10 (default {TICK_SECONDS})",
     )
-    p.add_argument("--barge-in", action="store_true", help="listen while the coach speaks")
+    p.add_argument(
+        "--barge-in",
+        choices=("on", "off"),
+        nargs="?",
+        const="on",
+        help="hear 'too tight' and 'stop' while the coach speaks (default on; off: the "
+        "microphone is ignored while the coach speaks)",
+    )
     p.add_argument(
         "--text-only", action="store_true", help="no sound: print the lines (keys still work)"
     )
@@ -226,7 +233,7 @@ def sound_options(args: argparse.Namespace) -> SoundOptions:
         input=_as_text(merged.get("input_device")),
         primer=float(merged.get("primer", DEFAULT_PRIMER_SECONDS)),
         tick_seconds=TICK_SECONDS if tick is None else int(tick),
-        barge_in=bool(getattr(args, "barge_in", False)),
+        barge_in=getattr(args, "barge_in", None) != "off",
         text_only=bool(getattr(args, "text_only", False)),
         guard=GUARD_SECONDS if guard is None else guard,
         data_dir=getattr(args, "data_dir", None),

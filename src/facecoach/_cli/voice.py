@@ -14,15 +14,17 @@ from .._core.commands import Command
 from .._core.ports import CommandSource, SpeechGate
 from .._paths import Places, places
 from .._voice.download import PINNED_FILES, DownloadError, download_files, download_model
+from .._voice.duplex import Duplex, FilePlayback
 from .._voice.headset import QUIET_DBFS, hear_one, level_dbfs
 from .._voice.langpack import load_pack
-from .._voice.mic import AudioSource, MicError, MicSource, WavSource
+from .._voice.mic import AudioSource, MicError, MicSource, WavSource, read_wav
 from .._voice.recognizer import Decision
 from .._voice.source import (
     VoiceCommands,
     VoiceError,
     VoiceSettings,
     build_voice_source,
+    make_duplex,
     make_recognizer,
 )
 from .._voice.wavfile import check_audio_file
@@ -56,6 +58,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this area's subcommands to the parser."""
     p = sub.add_parser("listen", help="recognise spoken commands from the mic or a WAV file")
     p.add_argument("--file", metavar="WAV", help="read this WAV file (any rate, mono or stereo)")
+    p.add_argument(
+        "--playback",
+        metavar="WAV",
+        help="with --file: what was played while it was recorded (sample-aligned at 0); "
+        "heard as a live run hears the person over the coach",
+    )
     add_voice_arguments(p)
     p.add_argument("--json", action="store_true", help="one JSON object per command on stdout")
     p.add_argument("--verbose", action="store_true", help="also show rejected speech (on stderr)")
@@ -93,6 +101,8 @@ def _fail(message: str) -> int:
 
 
 def _listen(args: argparse.Namespace) -> int:
+    if args.playback and not args.file:
+        return _fail("--playback goes with --file (the recording made while it played)")
     where = places(args.data_dir)
     if args.file:  # a damaged file is said before the recogniser takes seconds to load
         try:
@@ -106,9 +116,14 @@ def _listen(args: argparse.Namespace) -> int:
     except VoiceError as exc:
         return _fail(str(exc))
     source: AudioSource
+    duplex: Duplex | None = None
     if args.file:
         try:
             source = WavSource(args.file)
+            if args.playback:
+                duplex = make_duplex(True)
+                assert duplex is not None
+                duplex.attach(FilePlayback(read_wav(args.playback)))
         except MicError as exc:
             return _fail(str(exc))
     else:
@@ -119,7 +134,7 @@ def _listen(args: argparse.Namespace) -> int:
             return _fail(str(exc))
         source = mic
     if not args.json:
-        print(f"Listening with {recognizer.description}; input {source.description}.")
+        print(f"Listening with {voice_description(recognizer, source, duplex)}.")
         if not args.file:
             print("Say a command (Ctrl-C to stop).")
 
@@ -138,7 +153,11 @@ def _listen(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
 
-    voice = VoiceCommands(source, recognizer, time.monotonic, gate=None, on_decision=show)
+    fed: list[VoiceCommands] = []
+    # A file's clock is its own audio time, so PLAYED lines up with it sample for sample.
+    clock = (lambda: fed[0].heard_seconds) if args.file else time.monotonic
+    voice = VoiceCommands(source, recognizer, clock, gate=None, on_decision=show, duplex=duplex)
+    fed.append(voice)
     if args.file:
         try:
             voice.run(lambda heard: None)
@@ -146,6 +165,12 @@ def _listen(args: argparse.Namespace) -> int:
             return _fail(str(exc))
         return 0
     return _listen_live(voice, args.seconds)
+
+
+def voice_description(recognizer: object, source: AudioSource, duplex: Duplex | None) -> str:
+    """Engine, input and barge-in, for the first line of ``listen``."""
+    text = f"{getattr(recognizer, 'description', '')}; input {source.description}"
+    return text if duplex is None else f"{text}; {duplex.description}"
 
 
 def _listen_live(voice: VoiceCommands, seconds: float | None) -> int:

@@ -43,6 +43,7 @@ from .._core.ports import (
 from .._core.session import TICK_SECONDS, Session
 from .._sound.mixer import PlayReport
 from .._sound.output import AudioOut, OutputUnavailable
+from .._sound.played import CoachOnAir, PlayedSignal
 from .._sound.samples import Sound
 from .._sound.speech import Speaker, TtsUnavailable
 from .._sound.timeline import SpeechTimeline
@@ -118,6 +119,8 @@ class LiveLoop:
         self.timeline = SpeechTimeline(options.guard)
         self.gate: SpeechGate = _never if options.barge_in else self.timeline.gate
         """For voice input: True when audio at those times overlapped the coach's speech."""
+        self.played = PlayedSignal()
+        """What the output played, for barge-in's echo cancellation (``coach_on_air``)."""
         self.finish: Finish | None = None
         self.listening = False
         self.lost_device: str | None = None
@@ -132,11 +135,19 @@ class LiveLoop:
     def start_output(self) -> str | None:
         """Open the output path now; the reason as a message if it cannot be opened."""
         try:
-            self.out.open(self._on_report)
+            self._open(self.out)
         except OutputUnavailable as error:
             return str(error)
         self._opened = True
         return None
+
+    def _open(self, out: AudioOut) -> None:
+        out.open(self._on_report)
+        out.tap(self.played.add)
+
+    def coach_on_air(self) -> CoachOnAir:
+        """What voice input needs to hear the person over the coach (barge-in)."""
+        return CoachOnAir(self.played, self.timeline, lambda on: self.out.duck(on))
 
     def run(self) -> Finish | None:
         """Run the session to its end; returns how it finished.
@@ -144,7 +155,7 @@ class LiveLoop:
         Raises ``OutputUnavailable`` if the output was not opened yet and cannot be.
         """
         if not self._opened:
-            self.out.open(self._on_report)
+            self._open(self.out)
             self._opened = True
         self.t0 = self.clock()
         try:
@@ -285,7 +296,7 @@ class LiveLoop:
             return None
         try:
             out = self.reopen()
-            out.open(self._on_report)
+            self._open(out)
         except OutputUnavailable:
             return None
         self.out.close()
@@ -299,7 +310,7 @@ class LiveLoop:
             return True
         try:
             out = self.reopen()
-            out.open(self._on_report)
+            self._open(out)
         except OutputUnavailable as error:
             self.view.message(f"Still no output device ({error}). Press p to try again.")
             return False
@@ -316,6 +327,7 @@ class LiveLoop:
         for effect in effects:
             if isinstance(effect, Speak):
                 sound = self._render(self._said(effect.text))
+                self.timeline.name(effect.utterance, effect.text)
                 self.out.play(sound, "speech", tag=effect.utterance, name=effect.purpose, at=at)
             elif isinstance(effect, StopSpeech):
                 self.out.stop_speech()

@@ -214,6 +214,11 @@ def run_live(
     if options.keyboard and sys.stdin.isatty():
         sources.append(KeyboardSource(sys.stdin))
     loop.sources = sources
+    coach = loop.coach_on_air()
+    for source in sources:
+        if isinstance(source, VoiceCommands) and source.duplex is not None:
+            source.hear_over(coach)  # barge-in: the played signal is the echo's reference
+            source.duplex.on_note = notices
     taught = {c: p for s in sources if isinstance(s, VoiceCommands) for c, p in s.taught.items()}
     voice = any(isinstance(s, VoiceCommands) for s in sources)
     if not voice and session is None and any(isinstance(s, KeyboardSource) for s in sources):

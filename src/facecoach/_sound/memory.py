@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .._core.clock import Scheduler
-from .mixer import DEFAULT_IDLE_SECONDS, Mixer, PlayReport, SoundKind
+from .mixer import DEFAULT_IDLE_SECONDS, BlockTap, Mixer, PlayReport, SoundKind
 from .output import Reporter
 from .samples import SAMPLE_RATE, Samples, Sound, write_wav
 
@@ -95,6 +95,14 @@ class MemoryAudioOut:
             self._catch_up()
             self.mixer.stop_speech()
             self._catch_up()
+
+    def duck(self, on: bool) -> None:
+        """Lower the speech now playing, or restore it (from the next block on)."""
+        self.mixer.duck(on)
+
+    def tap(self, sink: BlockTap | None) -> None:
+        """Hand every block played to ``sink``, or stop."""
+        self.mixer.tap = sink
 
     def lose(self) -> None:
         """Pretend the device was unplugged (for tests)."""

@@ -13,6 +13,7 @@ after they have been idle.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -21,12 +22,27 @@ import numpy as np
 from .samples import Samples, frames_for
 from .settings import DEFAULT_PRIMER_SECONDS
 
-__all__ = ["DEFAULT_IDLE_SECONDS", "DEFAULT_PRIMER_SECONDS", "Mixer", "PlayReport", "SoundKind"]
+__all__ = [
+    "DEFAULT_IDLE_SECONDS",
+    "DEFAULT_PRIMER_SECONDS",
+    "DUCK_DB",
+    "BlockTap",
+    "Mixer",
+    "PlayReport",
+    "SoundKind",
+]
 
 SoundKind = Literal["speech", "cue"]
 
 DEFAULT_IDLE_SECONDS = 2.0
 """Silence longer than this counts as "after a silence" (a headset may sleep)."""
+
+DUCK_DB = -24.0
+"""How far speech is lowered while the person talks over it (barge-in): far
+enough that its echo no longer covers their words, near enough to be heard."""
+
+BlockTap = Callable[[Samples, float, int], None]
+"""Sees every block played: (frames, time its first frame is heard, rate)."""
 
 _PRIMER_LEVEL = 10 ** (-60 / 20)  # -60 dBFS: inaudible, but keeps the link awake
 
@@ -90,6 +106,9 @@ class Mixer:
         self.origin: float | None = None
         """The time of frame 0 (the first block's, unless the output sets it first)."""
         self._rng = np.random.default_rng(seed)
+        self._speech_gain = 1.0
+        self.tap: BlockTap | None = None
+        """Sees every block as it is played (echo cancellation's reference)."""
 
     # ------------------------------------------------------------ control
 
@@ -115,6 +134,11 @@ class Mixer:
         with self._lock:
             self._pending = [v for v in self._pending if v.kind != "speech"]
             self._stop_speech = True
+
+    def duck(self, on: bool) -> None:
+        """Lower speech by ``DUCK_DB`` (cues stay) from the next block, or restore it."""
+        with self._lock:
+            self._speech_gain = 10 ** (DUCK_DB / 20) if on else 1.0
 
     @property
     def busy(self) -> bool:
@@ -196,7 +220,10 @@ class Mixer:
                 total = voice.lead_in + len(voice.samples)
                 n = min(limit - offset, total - voice.pos)
                 if n > 0:
-                    out[offset : offset + n] += self._frames(voice, voice.pos, n)
+                    part = self._frames(voice, voice.pos, n)
+                    if voice.kind == "speech" and self._speech_gain != 1.0:
+                        part = part * np.float32(self._speech_gain)
+                    out[offset : offset + n] += part
                     voice.pos += n
                 if id(voice) in cut_at:
                     reports.append(self._end(voice, t0 + limit / rate, cut=True))
@@ -209,6 +236,9 @@ class Mixer:
         if self.volume != 1.0:
             out *= self.volume
         np.clip(out, -1.0, 1.0, out=out)
+        tap = self.tap
+        if tap is not None:
+            tap(out, t0, rate)
         return out, reports
 
     def _needs_primer(self, at: float) -> bool:
@@ -218,6 +248,8 @@ class Mixer:
         return self._last_end is None or begin - self._last_end > self.idle_seconds
 
     def _begin(self, voice: _Voice, t: float, reports: list[PlayReport]) -> None:
+        if voice.kind == "speech":
+            self._speech_gain = 1.0  # a new line (an answer, most often) is said in full
         voice.start = t + voice.lead_in / self.rate
         voice.started = True
         reports.append(PlayReport("start", voice.kind, voice.tag, voice.name, voice.start))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from .mixer import PlayReport, SoundKind
+from .mixer import BlockTap, PlayReport, SoundKind
 from .samples import Sound
 
 __all__ = [
@@ -58,6 +58,12 @@ class AudioOut(Protocol):
 
     def stop_speech(self) -> None:
         """Cut off the speech now playing."""
+
+    def duck(self, on: bool) -> None:
+        """Lower the speech now playing (the person talks over it), or restore it."""
+
+    def tap(self, sink: BlockTap | None) -> None:
+        """Hand every block played to ``sink`` (on the audio thread), or stop."""
 
     @property
     def busy(self) -> bool:

@@ -62,8 +62,8 @@ class SoundOptions:
     """Seconds of near-silence before the first sound after a silence (0: off)."""
     tick_seconds: int = TICK_SECONDS
     """The last this many seconds of a hold tick."""
-    barge_in: bool = False
-    """Listen while the coach speaks (headsets)."""
+    barge_in: bool = True
+    """Hear the safety commands while the coach speaks (echo cancelled); False: half-duplex."""
     guard: float = GUARD_SECONDS
     """Seconds after speech before the microphone counts again."""
     keyboard: bool = True

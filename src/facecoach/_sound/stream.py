@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from .mixer import DEFAULT_IDLE_SECONDS, Mixer, SoundKind
+from .mixer import DEFAULT_IDLE_SECONDS, BlockTap, Mixer, SoundKind
 from .output import OutputUnavailable, Reporter
 from .samples import SAMPLE_RATE, Sound
 from .settings import DEFAULT_PRIMER_SECONDS
@@ -128,6 +128,14 @@ class SounddeviceOut:
     def stop_speech(self) -> None:
         """Cut off speech from the next block on."""
         self.mixer.stop_speech()
+
+    def duck(self, on: bool) -> None:
+        """Lower the speech now playing, or restore it (from the next block on)."""
+        self.mixer.duck(on)
+
+    def tap(self, sink: BlockTap | None) -> None:
+        """Hand every block played to ``sink``, or stop."""
+        self.mixer.tap = sink
 
     def poll(self) -> str | None:
         """The device name if the stream died or its callbacks stopped coming."""

@@ -23,7 +23,15 @@ class SpeechTimeline:
         self.guard = guard
         self.keep_seconds = keep_seconds
         self._spans: list[list[Any]] = []  # [start, end or None, tag]
+        self._texts: dict[int, str] = {}
         self._lock = threading.Lock()
+
+    def name(self, tag: int, text: str) -> None:
+        """The words of the line played with ``tag`` (for ``line``)."""
+        with self._lock:
+            self._texts[tag] = text
+            if len(self._texts) > 256:  # only recent lines are ever asked about
+                del self._texts[min(self._texts)]
 
     def note(self, report: PlayReport) -> None:
         """Take a report from the output path."""
@@ -46,6 +54,16 @@ class SpeechTimeline:
             return any(
                 s <= end and (e is None or e + self.guard >= start) for s, e, _ in self._spans
             )
+
+    def line(self, start: float, end: float, tail: float = 0.0) -> str | None:
+        """The words of the coach's line audible between ``start`` and ``end``
+        (or ``tail`` seconds after it ended); "" when not known, None when
+        the coach was silent."""
+        with self._lock:
+            for s, e, tag in reversed(self._spans):
+                if s <= end and (e is None or e + tail >= start):
+                    return self._texts.get(tag, "")
+            return None
 
     def spans(self) -> list[tuple[float, float | None]]:
         """The speech spans seen so far (start, end or None while speaking)."""

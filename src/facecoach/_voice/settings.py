@@ -21,8 +21,8 @@ class VoiceSettings:
     Vosk when a model is found, else PocketSphinx for English."""
     model: str | None = None
     """``--model PATH``: a Vosk or Whisper (CTranslate2) model directory."""
-    barge_in: bool = False
-    """Keep listening while the coach speaks (headsets only)."""
+    barge_in: bool = True
+    """Hear the safety commands while the coach speaks (``--barge-in off``: half-duplex)."""
     device: int | str | None = None
     """Input device (sounddevice name or index); None for the default."""
     mic_file: str | None = None

@@ -26,6 +26,8 @@ import numpy as np
 from .._core.commands import Command
 from .._core.ports import Clock, HeardCommand, Hearing, SourceLost, SpeechGate
 from .._paths import Places
+from .duplex import CoachAudio, Duplex
+from .echo import EchoUnavailable, make_canceller
 from .langpack import LanguagePack, LanguagePackError, load_pack
 from .mic import AudioBlock, AudioSource, MicError, MicSource, WavSource
 from .models import ModelNotFound, find_model
@@ -43,6 +45,7 @@ __all__ = [
     "VoiceError",
     "VoiceSettings",
     "build_voice_source",
+    "make_duplex",
     "make_recognizer",
 ]
 
@@ -187,6 +190,8 @@ class VoiceCommands:
 
     ``gate`` is the live loop's ``SpeechGate`` (None for barge-in).
     ``on_decision`` sees every decision, rejected ones too, for the screen.
+    ``duplex`` (barge-in): cleans the microphone of the coach's echo and
+    judges what is heard over the coach; the gate is then not used.
     """
 
     def __init__(
@@ -197,8 +202,13 @@ class VoiceCommands:
         gate: SpeechGate | None = None,
         on_decision: Callable[[Decision], None] | None = None,
         barge_in: bool = False,
+        duplex: Duplex | None = None,
     ) -> None:
         self.source = source
+        self.duplex = duplex
+        # With a duplex stage the gate still serves until the coach's audio is
+        # attached (``hear_over``): never hear the coach's echo as words.
+        barge_in = barge_in and duplex is None
         self.recognizer = recognizer
         self._clock = clock
         self._barge_in = barge_in
@@ -220,6 +230,15 @@ class VoiceCommands:
             self._gate = gate
         return self
 
+    def hear_over(self, coach: CoachAudio) -> None:
+        """Barge-in: listen over what ``coach`` plays (no effect in half-duplex)."""
+        if self.duplex is not None:
+            self.duplex.attach(coach)
+
+    @property
+    def _over_coach(self) -> bool:
+        return self.duplex is not None and self.duplex.coach is not None
+
     @property
     def taught(self) -> dict[Command, str]:
         """Phrases the coach should teach this person instead of the usual ones
@@ -235,7 +254,10 @@ class VoiceCommands:
     @property
     def description(self) -> str:
         """Engine, model and input, for the start of a run."""
-        return f"{self.recognizer.description}; input {self.source.description}"
+        text = f"{self.recognizer.description}; input {self.source.description}"
+        if self.duplex is not None:
+            text += f"; {self.duplex.description}"
+        return text
 
     def _to_monotonic(self, audio_seconds: float) -> float:
         return (self._origin if self._origin is not None else 0.0) + audio_seconds
@@ -244,7 +266,10 @@ class VoiceCommands:
         for decision in decisions:
             start = self._to_monotonic(decision.start)
             end = self._to_monotonic(decision.end)
-            if decision.command is not None and self._gate is not None and self._gate(start, end):
+            if self._over_coach:
+                assert self.duplex is not None
+                decision = self.duplex.judge(decision, start, end)
+            elif decision.command is not None and self._gate is not None and self._gate(start, end):
                 decision = Decision(
                     None,
                     decision.text,
@@ -271,7 +296,10 @@ class VoiceCommands:
             self._origin = block.captured - end
         elif self._origin is None:
             self._origin = self._clock() - end
-        if self._gate is not None and self._gate(
+        if self._over_coach:
+            assert self.duplex is not None
+            samples = self.duplex.clean(samples, self._to_monotonic(begin))
+        elif self._gate is not None and self._gate(
             self._to_monotonic(begin), self._to_monotonic(end)
         ):
             samples = np.zeros_like(samples)
@@ -354,4 +382,18 @@ def build_voice_source(
         except MicError as exc:
             raise VoiceError(str(exc)) from exc
         source = mic
-    return VoiceCommands(source, recognizer, clock, gate, on_decision, settings.barge_in)
+    duplex = make_duplex(settings.barge_in)
+    return VoiceCommands(
+        source, recognizer, clock, gate, on_decision, settings.barge_in, duplex=duplex
+    )
+
+
+def make_duplex(on: bool) -> Duplex | None:
+    """The barge-in stage for a run: with the echo canceller when one is
+    installed, without it otherwise (its ``description`` says what that means)."""
+    if not on:
+        return None
+    try:
+        return Duplex(make_canceller())
+    except EchoUnavailable:
+        return Duplex(None)

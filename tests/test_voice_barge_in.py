@@ -20,6 +20,7 @@ from facecoach._voice.duplex import (
     Duplex,
     FilePlayback,
     echo_return_db,
+    measured_echo,
     situation,
 )
 from facecoach._voice.echo import (
@@ -239,6 +240,14 @@ def test_the_echo_says_which_situation_the_person_is_in() -> None:
     assert situation(-42.0).startswith("Headset")
     assert situation(-12.0).startswith("Loudspeaker")
     assert HEADSET_ECHO_DB > -42.0
+
+
+def test_the_check_lines_up_its_recording_before_measuring_the_echo() -> None:
+    played = voiced(2.0, seed=12)
+    # the microphone started 0.7 s before the line: the echo comes 0.7 s in
+    heard = np.concatenate([np.zeros(int(0.7 * RATE)), played * 0.1])
+    heard = heard + np.random.default_rng(3).normal(0, 20, heard.size)
+    assert measured_echo(played, np.asarray(heard, dtype=np.int16)) == pytest.approx(-20, abs=1)
 
 
 def test_a_file_playback_is_audible_where_it_is_loud() -> None:

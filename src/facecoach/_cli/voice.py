@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 import time
 from collections.abc import Callable
 
@@ -14,10 +15,10 @@ from .._core.commands import Command
 from .._core.ports import CommandSource, SpeechGate
 from .._paths import Places, places
 from .._voice.download import PINNED_FILES, DownloadError, download_files, download_model
-from .._voice.duplex import Duplex, FilePlayback
+from .._voice.duplex import Duplex, FilePlayback, measured_echo, situation
 from .._voice.headset import QUIET_DBFS, hear_one, level_dbfs
 from .._voice.langpack import load_pack
-from .._voice.mic import AudioSource, MicError, MicSource, WavSource, read_wav
+from .._voice.mic import AudioSource, MicError, MicSource, WavSource, read_wav, resample
 from .._voice.recognizer import Decision
 from .._voice.source import (
     VoiceCommands,
@@ -214,16 +215,40 @@ def _say(text: str, args: argparse.Namespace) -> None:
     """Speak a line through the run's own output path and chosen device; always print it.
 
     The check is of the headset a session will use, so it goes the same way a
-    session's speech does: the saved voice, rate and output device.
+    session's speech does: the saved voice, rate and output device. The
+    microphone listens meanwhile, and how loud the line came back into it
+    says whether this is a headset or a loudspeaker (what that means for
+    hearing "too tight" while the coach talks is said).
     """
     print(f'  coach: "{text}"')
     from .._live.wiring import speak_line
     from .options import sound_options
 
+    mic = MicSource(time.monotonic, device=input_device(args.mic_input))
+    heard: list[np.ndarray] = []
+    listening = threading.Event()
+
+    def record() -> None:
+        for block in mic.blocks():
+            heard.append(block.samples)
+        listening.set()
+
     try:
-        speak_line(text, sound_options(args))
+        mic.open()
+        threading.Thread(target=record, name="facecoach-echo", daemon=True).start()
+    except MicError:
+        listening.set()  # the echo cannot be measured; step 3 says why
+    try:
+        sound = speak_line(text, sound_options(args))
     except Exception as exc:  # any failure here only means the line is not heard
         print(f"  (could not play it: {exc})")
+        return
+    finally:
+        mic.close()
+        listening.wait(2.0)
+    if heard:
+        played = resample(sound.samples.astype(np.float64) * 32767, sound.rate)
+        print(f"   {situation(measured_echo(played, np.concatenate(heard)))}")
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -27,6 +27,7 @@ from .._sound.cues import load_cues
 from .._sound.devices import DeviceProblem, choose_device, list_devices
 from .._sound.memory import MemoryAudioOut
 from .._sound.output import AudioOut, OutputUnavailable
+from .._sound.samples import Sound
 from .._sound.settings import SoundOptions, natural_rate
 from .._sound.speech import FakeSpeaker, Speaker, TtsUnavailable
 from .._sound.speech_files import line_seconds
@@ -88,8 +89,9 @@ def make_output(spec: str | None, options: SoundOptions) -> AudioOut:
     )
 
 
-def speak_line(text: str, options: SoundOptions) -> None:
-    """Say one line through a run's own output path: its voice, rate and device.
+def speak_line(text: str, options: SoundOptions) -> Sound:
+    """Say one line through a run's own output path: its voice, rate and device;
+    returns what was played (the headset check measures its echo).
 
     For the headset check and voice samples. Raises ``TtsUnavailable``,
     ``DeviceProblem`` or ``OutputUnavailable`` when the line cannot be heard.
@@ -108,6 +110,7 @@ def speak_line(text: str, options: SoundOptions) -> None:
             time.sleep(0.05)
     finally:
         out.close()
+    return sound
 
 
 def _text_out() -> AudioOut:

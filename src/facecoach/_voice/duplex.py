@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from .._core.commands import Command
 from .._core.ports import GUARD_SECONDS
-from .echo import DELAY_MARGIN_MS, FRAME, DelayTracker, EchoCanceller
+from .echo import DELAY_MARGIN_MS, FRAME, DelayTracker, EchoCanceller, estimate_delay
 from .recognizer import RATE, Decision, Samples
 
 SAFETY = frozenset({Command.TOO_TIGHT, Command.STOP})
@@ -136,6 +136,20 @@ def echo_return_db(played: Samples, heard: Samples) -> float | None:
         return None
     ratio = float((near[audible] ** 2).mean()) / max(float(far_power[audible].mean()), 1e-3)
     return 10 * float(np.log10(max(ratio, 1e-12)))
+
+
+def measured_echo(played: Samples, heard: Samples) -> float | None:
+    """``echo_return_db`` of a recording that began at an unknown time around
+    the playing (up to two seconds either side): lined up first. None when
+    the coach's voice was not found in it, unless the microphone heard next
+    to nothing (a headset's leak under the noise)."""
+    lag, confidence = estimate_delay(played, heard, -2.0, 2.0)
+    if confidence < 6.0:
+        return echo_return_db(played, heard) if _level(heard) < -60.0 else None
+    shift = round(lag * RATE)
+    if shift >= 0:
+        return echo_return_db(played, heard[shift:])
+    return echo_return_db(played[-shift:], heard)
 
 
 def situation(echo_db: float | None) -> str:

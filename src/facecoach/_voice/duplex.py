@@ -33,6 +33,17 @@ from .._core.ports import GUARD_SECONDS
 from .echo import DELAY_MARGIN_MS, FRAME, DelayTracker, EchoCanceller, estimate_delay
 from .recognizer import RATE, Decision, Samples
 
+__all__ = [
+    "HEADSET_ECHO_DB",
+    "SAFETY",
+    "CoachAudio",
+    "Duplex",
+    "FilePlayback",
+    "echo_return_db",
+    "measured_echo",
+    "situation",
+]
+
 SAFETY = frozenset({Command.TOO_TIGHT, Command.STOP})
 """The commands heard while the coach speaks."""
 

@@ -25,6 +25,19 @@ import numpy.typing as npt
 
 from .recognizer import RATE, Samples
 
+__all__ = [
+    "DELAY_MARGIN_MS",
+    "FRAME",
+    "DelayTracker",
+    "EchoCanceller",
+    "EchoUnavailable",
+    "SubtractingCanceller",
+    "WebrtcCanceller",
+    "estimate_delay",
+    "have_webrtc",
+    "make_canceller",
+]
+
 FRAME = RATE // 100
 """Samples in the 10 ms frames WebRTC's audio processing works on."""
 

@@ -19,7 +19,7 @@ import soundfile
 from facecoach._cli.main import main
 from facecoach._core.plan import Plan
 from facecoach._live.export import ExportProblem, check_target, export_session, spoken_lines
-from facecoach._live.export_tags import SAFETY_OPENING, with_safety_opening
+from facecoach._live.export_tags import SAFETY_OPENING, Tags, tag_file, with_safety_opening
 from facecoach._sound.loudness import CEILING_DB, LoudnessMeter, soft_limit
 from facecoach._sound.speech import FakeSpeaker
 from sound_fixtures import MINI_YAML, mini_plan
@@ -279,3 +279,11 @@ def test_the_terminal_bars_say_what_is_being_made(tmp_path: Path) -> None:
     assert "Making the spoken lines" in shown and f"{lines} of {lines} lines" in shown
     assert "Measuring the loudness" in shown and "Writing walk.ogg" in shown
     assert f"{minutes}:{seconds:02d} of {minutes}:{seconds:02d}" in shown
+
+
+def test_a_file_mutagen_cannot_read_is_left_as_it_is(tmp_path: Path) -> None:
+    pytest.importorskip("mutagen", reason="tags are written with mutagen")
+    junk = tmp_path / "not-audio.mp3"
+    junk.write_bytes(b"\x00" * 64)
+    assert not tag_file(junk, Tags("x"))
+    assert junk.read_bytes() == b"\x00" * 64

@@ -313,12 +313,15 @@ def _notify(where: Places, profile: Profile) -> int:
     from .._person.own_routine import person_library
 
     try:
-        decision = today_for(where, profile, person_library(where, profile), date.today())
+        library = person_library(where, profile)
+        decision = today_for(where, profile, library, date.today())
     except RunRefused as error:
         return _fail(str(error), error.status)
     if not decision.due or decision.routine is None:
         return 0
-    text = f"Today is a session day: {decision.routine}. Start it with: facecoach run"
+    routine = library.routines.get(decision.routine)
+    name = routine.name if routine is not None else decision.routine
+    text = f"Today is a session day: {name}. Start it with: facecoach run"
     sender = shutil.which("notify-send")
     if sender is None:
         print(text)

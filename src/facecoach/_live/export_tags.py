@@ -107,18 +107,25 @@ def _clock(seconds: float) -> str:
 
 
 def tag_file(path: Path, tags: Tags) -> bool:
-    """Write ``tags`` into the audio file at ``path``; False when mutagen is missing.
+    """Write ``tags`` into the audio file at ``path``; False when they could not be.
 
-    The format is taken from the extension (.flac, .ogg, .mp3, .wav).
+    The format is taken from the extension (.flac, .ogg, .mp3, .wav). Without
+    mutagen, or when it cannot read the file, the audio is left as it is: a
+    recording without chapters still plays.
     """
     if not can_tag():
         return False
+    from mutagen import MutagenError
+
     suffix = path.suffix.lower()
-    if suffix in (".flac", ".ogg"):
-        _vorbis(path, suffix, tags)
-    elif suffix in (".mp3", ".wav"):
-        _id3(path, suffix, tags)
-    else:
+    try:
+        if suffix in (".flac", ".ogg"):
+            _vorbis(path, suffix, tags)
+        elif suffix in (".mp3", ".wav"):
+            _id3(path, suffix, tags)
+        else:
+            return False
+    except MutagenError:
         return False
     return True
 

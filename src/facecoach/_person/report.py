@@ -42,6 +42,8 @@ __all__ = [
 ]
 
 _TABLE_ROWS = 400
+_ENDINGS = {"done": "finished", "stop": "stopped"}
+"""The words the web app's History page uses for how a session ended."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ class ReportData:
     """Every "too tight", oldest first."""
     written: Mapping[str, Written] = field(default_factory=dict)
     """Exercise id -> its name and written holds (exercises of the loaded library)."""
+    routine_names: Mapping[str, str] = field(default_factory=dict)
+    """Routine id -> its name (routines of the loaded library)."""
 
     def name(self, exercise: str) -> str:
         """The exercise's name, or its id when its file is not loaded."""
@@ -115,7 +119,10 @@ def gather(where: Places, profile: Profile, library: Library, day: date) -> Repo
         eid: Written(ex.name, tuple(st.hold for st in ex.steps if st.hold), ex.min_hold)
         for eid, ex in library.exercises.items()
     }
-    return ReportData(day, profile, sessions, exercises, factors, areas, tight, written)
+    routine_names = {rid: r.name for rid, r in library.routines.items()}
+    return ReportData(
+        day, profile, sessions, exercises, factors, areas, tight, written, routine_names
+    )
 
 
 def write_report(path: Path, data: ReportData) -> None:
@@ -166,7 +173,8 @@ def render_html(data: ReportData) -> str:
     for title, png in plots(data):
         parts.append(f"<h2>{e(title)}</h2><img alt='{e(title)}' src='data:image/png;base64,{png}'>")
     parts.append(exercise_table(data))
-    parts.append(_table(data.sessions, Counter(t.session for t in data.tight)))
+    per_session = Counter(t.session for t in data.tight)
+    parts.append(_table(data.sessions, per_session, data.routine_names))
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -277,19 +285,23 @@ def exercise_table(data: ReportData) -> str:
     return head + "".join(rows) + "</table>"
 
 
-def _table(sessions: Sequence[SessionRow], tight: Mapping[int, int]) -> str:
+def _table(
+    sessions: Sequence[SessionRow], tight: Mapping[int, int], names: Mapping[str, str]
+) -> str:
     e = html.escape
     rows = list(reversed(sessions))[:_TABLE_ROWS]
     head = (
         "<h2>Sessions</h2><table><tr><th>date</th><th>routine</th><th class='n'>minutes</th>"
-        "<th class='n'>steps done</th><th class='n'>too tight</th><th>status</th></tr>"
+        "<th class='n'>steps done</th><th class='n'>too tight</th><th>how it ended</th></tr>"
     )
     body = [
-        f"<tr{' class=sim' if s.simulated else ''}><td>{e(s.day)}</td><td>{e(s.routine)}</td>"
+        f"<tr{' class=sim' if s.simulated else ''}><td>{e(s.day)}</td>"
+        f"<td>{e(names.get(s.routine, s.routine))}</td>"
         f"<td class='n'>{s.seconds / 60:.1f}</td>"
         f"<td class='n'>{s.completed_steps}/{s.planned_steps}</td>"
         f"<td class='n'>{tight.get(s.id, 0)}</td>"
-        f"<td>{e(s.status)}{' (simulated)' if s.simulated else ''}</td></tr>"
+        f"<td>{e(_ENDINGS.get(s.status, s.status))}{' (simulated)' if s.simulated else ''}</td>"
+        "</tr>"
         for s in rows
     ]
     more = len(sessions) - len(rows)

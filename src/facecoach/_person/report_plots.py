@@ -130,6 +130,12 @@ def _minutes_per_area(data: ReportData) -> str:
     names = [a for a in AREAS if a in minutes] + sorted(set(minutes) - set(AREAS))
     from matplotlib.figure import Figure
 
+    if not any(minutes.values()):  # no real practice yet: say so, not an empty axis
+        fig, ax = _figure(1.2)
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "No real sessions yet (simulated ones are not practice).", ha="center")
+        return _png(fig)
+
     fig = Figure(figsize=(9, 2.8))
     left, right = fig.subplots(1, 2, sharey=True)
     ys = list(range(len(names)))

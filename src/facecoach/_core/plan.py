@@ -14,6 +14,7 @@ __all__ = [
     "AS_WRITTEN",
     "CUE_SECONDS",
     "DEFAULT_SPEECH_RATE",
+    "EASE_FACTOR",
     "HALFWAY_AFTER",
     "READY_SECONDS",
     "Personal",
@@ -22,6 +23,7 @@ __all__ = [
     "StepKind",
     "adapted_hold",
     "compile_plan",
+    "eased",
     "estimate_speech_seconds",
     "side_word",
 ]
@@ -181,6 +183,18 @@ def side_word(person_side: str | None, exercise_side: Side) -> str:
     if exercise_side is Side.UNAFFECTED:
         return "right" if person_side == "left" else "left"
     return person_side
+
+
+EASE_FACTOR = 0.75
+"""Each "too tight" multiplies the exercise's later holds by this."""
+
+
+def eased(factor: float, times: int = 1, floor: float = 0.0) -> float:
+    """An exercise's hold factor after ``times`` "too tight"s, never below ``floor``.
+
+    The one rule for easing off, in a session and across sessions alike.
+    """
+    return round(max(min(floor, 1.0), factor * EASE_FACTOR**times), 6)
 
 
 def adapted_hold(written: float, min_hold: float, factor: float) -> float:

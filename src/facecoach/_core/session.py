@@ -45,13 +45,13 @@ from .moves import (
     is_cue,
     segment_start,
 )
-from .plan import HALFWAY_AFTER, Plan, PlanStep, StepKind, adapted_hold
-from .state import EASE_FACTOR, TICK_SECONDS, SessionLines, SessionState, StopReason, check_move
+from .plan import HALFWAY_AFTER, Plan, PlanStep, StepKind, adapted_hold, eased
 from .state import KIND_STATE as _KIND_STATE
+from .state import TICK_SECONDS, SessionLines, SessionState, StopReason, check_move
 from .state import StopConfirmation as _StopConfirmation
 from .timing import StepTimer, marks_for
 
-__all__ = ["EASE_FACTOR", "TICK_SECONDS", "Session", "SessionLines", "SessionState"]
+__all__ = ["TICK_SECONDS", "Session", "SessionLines", "SessionState"]
 
 
 class Session:
@@ -257,7 +257,7 @@ class Session:
 
     def _too_tight(self, t: float) -> list[Effect]:
         step = self.steps[self.index]
-        factor = round(self.factors.get(step.exercise, 1.0) * EASE_FACTOR, 6)
+        factor = eased(self.factors.get(step.exercise, 1.0))
         self.factors[step.exercise] = factor
         self.too_tight += 1
         effects: list[Effect] = [Record(TooTightRecord(step.exercise, factor))]

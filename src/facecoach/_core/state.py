@@ -13,7 +13,6 @@ from .plan import StepKind
 
 __all__ = [
     "CONFIRM_SECONDS",
-    "EASE_FACTOR",
     "KIND_STATE",
     "TAUGHT",
     "TICK_SECONDS",
@@ -25,9 +24,6 @@ __all__ = [
     "StopReason",
     "check_move",
 ]
-
-EASE_FACTOR = 0.75
-"""Each "too tight" multiplies the exercise's later holds by this."""
 
 TICK_SECONDS = 3
 """Default: the last this many seconds of a hold tick."""

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from .._core.plan import eased
 from .._core.routine import Exercise, Library
-from .._core.session import EASE_FACTOR
+from .queries import ExerciseSession
 
 __all__ = [
     "GROW_AFTER",
@@ -26,6 +27,7 @@ __all__ = [
     "factor_floor",
     "floors_of",
     "hold_factors",
+    "outcomes_of",
     "replay",
 ]
 
@@ -43,6 +45,16 @@ class Outcome:
     exercise: str
     too_tight: int = 0
     """How many times "too tight" was heard on it."""
+
+
+def outcomes_of(rows: Iterable[ExerciseSession]) -> list[Outcome]:
+    """The history's rows as adaptation counts them: a session counts for an
+    exercise once it did a step of it or heard "too tight" on it."""
+    return [
+        Outcome(r.session_id, r.exercise, r.too_tight)
+        for r in rows
+        if r.steps > 0 or r.too_tight > 0
+    ]
 
 
 @dataclass(frozen=True)
@@ -69,8 +81,7 @@ def floors_of(library: Library) -> dict[str, float]:
 def adapt(state: Adaptation, too_tight: int, floor: float) -> Adaptation:
     """The state after one more session that did the exercise."""
     if too_tight > 0:
-        factor = max(min(floor, 1.0), state.factor * EASE_FACTOR**too_tight)
-        return Adaptation(round(factor, 6), 0)
+        return Adaptation(eased(state.factor, too_tight, floor), 0)
     clean = state.clean + 1
     if clean >= GROW_AFTER and state.factor < 1.0:
         return Adaptation(round(min(1.0, state.factor * GROW_FACTOR), 6), 0)

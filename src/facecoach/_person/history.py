@@ -15,7 +15,7 @@ from typing import Any
 from .._core.plan import Personal
 from .._core.routine import Library
 from .._paths import Places
-from .adapt import Outcome, floors_of, hold_factors
+from .adapt import floors_of, hold_factors, outcomes_of
 from .errors import RunRefused
 from .profile import Profile, ProfileProblem, load_profile
 from .schedule import Past, Today, decide
@@ -85,12 +85,7 @@ def past_of(store: Store | None, library: Library) -> list[Past]:
 def factors_of(store: Store | None, library: Library) -> dict[str, float]:
     if store is None:
         return {}
-    outcomes = [
-        Outcome(r.session_id, r.exercise, r.too_tight)
-        for r in store.exercise_sessions()
-        if r.steps > 0 or r.too_tight > 0
-    ]
-    return hold_factors(outcomes, floors_of(library))
+    return hold_factors(outcomes_of(store.exercise_sessions()), floors_of(library))
 
 
 def today_for(where: Places, profile: Profile, library: Library, day: date) -> Today:

@@ -23,7 +23,7 @@ from .._core.frames import amount
 from .._core.plan import adapted_hold
 from .._core.routine import AREAS, Library
 from .._paths import Places, replace_file
-from .adapt import Outcome, floors_of, replay
+from .adapt import floors_of, outcomes_of, replay
 from .history import reading
 from .profile import Profile, describe
 from .report_plots import plots
@@ -102,12 +102,7 @@ def gather(where: Places, profile: Profile, library: Library, day: date) -> Repo
             sessions = store.sessions()
             exercises = store.exercise_sessions()
             trail = store.too_tight_events()
-    outcomes = [
-        Outcome(e.session_id, e.exercise, e.too_tight)
-        for e in exercises
-        if e.steps > 0 or e.too_tight > 0
-    ]
-    factors = replay(outcomes, floors_of(library))
+    factors = replay(outcomes_of(exercises), floors_of(library))
     areas = {eid: ex.area.value for eid, ex in library.exercises.items()}
     day_of = {s.id: date.fromisoformat(s.day) for s in sessions}
     tight = [

@@ -4,6 +4,7 @@ engine keeps how it hears them and adapts its accept rules (``_voice/enroll.py``
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from .._voice.enroll import (
 from .._voice.mic import AudioSource, MicError, MicSource, WavSource
 from .._voice.source import VoiceError, make_recognizer
 from .._voice.takes import first_verdict, verdicts
+from .._voice.wavfile import check_audio_file
 from .._voice.whisper import WhisperRecognizer, WhisperSettings
 from .voice_options import input_device
 
@@ -49,6 +51,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=_enroll)
 
 
+SECONDS_RANGE = (0.5, 60.0)
+"""Seconds to wait for a take: long enough to start speaking, short enough to notice."""
+
+
 def _fail(message: str) -> int:
     print(f"facecoach: {message}", file=sys.stderr)
     return 2
@@ -62,6 +68,14 @@ def _enroll(args: argparse.Namespace) -> int:
         return 0
     if args.takes < 1 or args.takes > 10:
         return _fail("--takes must be between 1 and 10")
+    low, high = SECONDS_RANGE
+    if not (math.isfinite(args.seconds) and low <= args.seconds <= high):
+        return _fail(f"--seconds {args.seconds:g}: give {low:g} to {high:g} seconds")
+    if args.mic_file:  # said before the recogniser takes seconds to load
+        try:
+            check_audio_file(args.mic_file)
+        except MicError as exc:
+            return _fail(str(exc))
     try:
         recognizer = make_recognizer(args.lang, where, "whisper", args.model)
     except VoiceError as exc:
@@ -79,7 +93,10 @@ def _enroll(args: argparse.Namespace) -> int:
             return 2
     else:
         print("After each take: Enter keeps it, r redo, s skip this phrase, q quit.")
-        takes = _from_mic(recognizer, prompts, args)
+        try:
+            takes = _from_mic(recognizer, prompts, args)
+        except MicError as exc:  # no microphone at all: a device problem (2)
+            return _fail(str(exc))
     if not takes:
         print("No takes: nothing kept.")
         return 1
@@ -148,6 +165,8 @@ def _from_mic(
             try:
                 source = opener()
             except MicError as exc:
+                if not takes:
+                    raise
                 _fail(str(exc))
                 return takes
             verdict = first_verdict(recognizer, source, args.seconds)

@@ -20,10 +20,15 @@ EXIT_SIGTERM = 128 + signal.SIGTERM
 
 
 class Terminated(BaseException):
-    """SIGTERM arrived outside a live session: unwind (closing files, the lock) and exit 143.
+    """SIGTERM (or SIGHUP) arrived outside a live session: unwind (closing files, the
+    lock) and exit 143 (129).
 
     A ``BaseException``, like ``KeyboardInterrupt``, so no ``except Exception`` swallows it.
     """
+
+    def __init__(self, exit_status: int = EXIT_SIGTERM) -> None:
+        super().__init__()
+        self.exit_status = exit_status
 
 
 _AREAS: dict[str, tuple[str, ...]] = {
@@ -134,9 +139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt as error:  # a live session's second signal says which
             print("\nStopped.", file=sys.stderr)
             return int(getattr(error, "exit_status", EXIT_SIGINT))
-        except Terminated:
+        except Terminated as error:
             print("\nStopped (terminated).", file=sys.stderr)
-            return EXIT_SIGTERM
+            return error.exit_status
         except BrokenPipeError:  # output piped into `head` and the like
             sys.stderr.close()
             return 0
@@ -144,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _raise_terminated(signum: int, frame: FrameType | None) -> None:
-    raise Terminated
+    raise Terminated(128 + signum)
 
 
 @contextmanager
@@ -153,10 +158,13 @@ def _sigterm_unwinds() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous: Callable[[int, FrameType | None], object] | int | None
-    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    hangup = getattr(signal, "SIGHUP", None)  # the terminal closed (not on Windows)
+    previous: dict[int, Callable[[int, FrameType | None], object] | int | None] = {}
+    for signum in (signal.SIGTERM, *([hangup] if hangup is not None else [])):
+        previous[signum] = signal.signal(signum, _raise_terminated)
     try:
         yield
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            if handler is not None:
+                signal.signal(signum, handler)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
 from dataclasses import replace
 from datetime import date
@@ -217,7 +218,13 @@ def _remind(args: argparse.Namespace) -> int:
     from .._person.own_routine import person_library
     from .._person.plan_fields import ALERT_MAX
     from .._person.profile import ProfileProblem, load_profile, save_profile
-    from .._person.remind_timer import RemindProblem, install, parse_time, uninstall
+    from .._person.remind_timer import (
+        RemindProblem,
+        UnsafeCommand,
+        install,
+        parse_time,
+        uninstall,
+    )
 
     where = places_of(args)
     if args.uninstall:
@@ -251,10 +258,13 @@ def _remind(args: argparse.Namespace) -> int:
         return _notify(where, profile)
     if args.install:
         command = [sys.executable, "-m", "facecoach"]
-        if args.data_dir:
-            command += ["--data-dir", str(Path(args.data_dir).resolve())]
+        root = args.data_dir or os.environ.get("FACECOACH_HOME")
+        if root:  # the timer runs without this shell's environment: name the data itself
+            command += ["--data-dir", str(Path(root).expanduser().resolve())]
         try:
             done = install([*command, "remind", "--notify"], hour, minute)
+        except UnsafeCommand as error:
+            return _fail(str(error), 2)
         except RemindProblem as error:
             return _fail(str(error))
         print(done.message)

@@ -132,7 +132,8 @@ def run_live(
 ) -> int:
     """Run ``plan`` live; returns the exit status.
 
-    0 done or stopped, 2 bad device, 130 stopped by Ctrl-C, 143 by SIGTERM
+    0 done or stopped, 2 bad device, 130 stopped by Ctrl-C, 143 by SIGTERM,
+    129 by SIGHUP (the terminal closed)
     (the session is kept as stopped either way).
 
     ``command_sources`` hear commands (the keyboard is added when stdin is a
@@ -277,6 +278,14 @@ EXIT_SIGINT = 128 + signal.SIGINT
 """130: the session was stopped by Ctrl-C."""
 EXIT_SIGTERM = 128 + signal.SIGTERM
 """143: the session was stopped by SIGTERM (``kill``, a closed terminal)."""
+_SIGHUP = getattr(signal, "SIGHUP", None)
+"""The terminal window was closed (not on Windows)."""
+_STOPPING = {
+    signal.SIGINT: (EXIT_SIGINT, "Ctrl-C"),
+    signal.SIGTERM: (EXIT_SIGTERM, "terminated"),
+    **({_SIGHUP: (128 + _SIGHUP, "terminal closed")} if _SIGHUP is not None else {}),
+}
+"""Each signal that stops a live session: its exit status and the reason kept."""
 
 
 class _StopNow(KeyboardInterrupt):
@@ -288,7 +297,8 @@ class _StopNow(KeyboardInterrupt):
 
 
 class _SignalStop:
-    """Ctrl-C and SIGTERM end the session as "stop" (so it is kept) and set the exit status.
+    """Ctrl-C, SIGTERM and SIGHUP end the session as "stop" (so it is kept) and set the
+    exit status.
 
     The first signal asks the loop to stop at its next step; a second one, if
     the loop has not got there (a line still rendering), interrupts at once
@@ -303,14 +313,14 @@ class _SignalStop:
         self._previous: dict[int, Any] = {}
         if threading.current_thread() is not threading.main_thread():
             return
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        for signum in _STOPPING:
             self._previous[signum] = signal.signal(signum, self._handle)
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         first = self.status == 0
         if first:
-            self.status = EXIT_SIGINT if signum == signal.SIGINT else EXIT_SIGTERM
-            self.loop.interrupt("Ctrl-C" if signum == signal.SIGINT else "terminated")
+            self.status, why = _STOPPING[signum]
+            self.loop.interrupt(why)
             return
         raise _StopNow(self.status)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .._core.loader import RoutineFileError, builtin_library, load_library
 from .._core.routine import Library, Routine
-from .._paths import Places, private_dir, write_text_atomic
+from .._paths import PlaceProblem, Places, private_dir, read_regular, write_text_atomic
 from .errors import RunRefused
 from .profile import Profile, ProfileProblem, load_profile
 
@@ -105,15 +105,14 @@ def choose_routine(
 
 def _read(path: Path) -> str:
     try:
-        if path.stat().st_size > _MAX_BYTES:
-            raise PlanProblem(f"{path} is too large to be a routine file")
-        return path.read_text(encoding="utf-8")
+        data = read_regular(path, limit=_MAX_BYTES, follow_links=True, what="routine file")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         raise PlanProblem(f"{path} is not a text file (UTF-8)") from None
     except FileNotFoundError:
         raise PlanProblem(f"{path}: there is no such file") from None
-    except IsADirectoryError:
-        raise PlanProblem(f"{path} is a folder; give the routine file inside it") from None
+    except PlaceProblem as error:
+        raise PlanProblem(str(error.strerror)) from None
     except OSError as error:
         raise PlanProblem(f"{path}: cannot read it ({error.strerror or error})") from None
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .._paths import PlaceProblem, write_text_atomic
+from .._paths import PlaceProblem, read_regular, write_text_atomic
 from .progress import MEASURES, CheckResult, Measure
 
 if TYPE_CHECKING:
@@ -115,13 +115,13 @@ def load_checks(where: Places) -> list[KeptCheck]:
     """The kept checks, oldest first (none when nothing was kept yet)."""
     path = progress_file(where)
     try:
-        if path.is_symlink():
-            raise ProgressFileProblem(f"{path} is a symbolic link; facecoach does not read one")
-        if not path.exists():
-            return []
-        if path.stat().st_size > _LIMIT_BYTES:
-            raise ProgressFileProblem(f"{path} is larger than any file facecoach writes")
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, limit=_LIMIT_BYTES, what="checks file").decode("utf-8")
+    except FileNotFoundError:
+        return []
+    except PlaceProblem as error:
+        raise ProgressFileProblem(str(error.strerror)) from None
+    except UnicodeDecodeError:
+        raise ProgressFileProblem(f"{path}: not a facecoach checks file (not UTF-8)") from None
     except OSError as error:
         raise ProgressFileProblem(f"{path} cannot be read: {error.strerror or error}") from None
     try:

@@ -8,6 +8,7 @@ and ``uninstall`` takes away everything ``install`` made.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import shutil
@@ -16,9 +17,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._paths import read_regular, replace_file
 from .plan_fields import parse_clock
 
-__all__ = ["Installed", "RemindProblem", "install", "parse_time", "uninstall", "units_dir"]
+__all__ = [
+    "Installed",
+    "RemindProblem",
+    "UnsafeCommand",
+    "install",
+    "parse_time",
+    "systemd_word",
+    "uninstall",
+    "units_dir",
+]
 
 UNIT = "facecoach-remind"
 _MARK = "# facecoach-remind"
@@ -26,6 +37,10 @@ _MARK = "# facecoach-remind"
 
 class RemindProblem(Exception):
     """The reminder could not be set up or taken away; the message says why."""
+
+
+class UnsafeCommand(RemindProblem):
+    """The command holds what a unit file or crontab line cannot carry (a line break)."""
 
 
 @dataclass(frozen=True)
@@ -118,35 +133,98 @@ def uninstall() -> Installed:
 
 def _install_systemd(systemctl: str, command: Sequence[str], hour: int, minute: int) -> Installed:
     folder = units_dir()
+    made = [f for f in (folder.parent, folder) if not f.exists()]
     folder.mkdir(parents=True, exist_ok=True)
     service = folder / f"{UNIT}.service"
     timer = folder / f"{UNIT}.timer"
-    service.write_text(
-        "[Unit]\n"
+    units = {
+        service: "[Unit]\n"
         "Description=facecoach: a reminder on session days\n\n"
         "[Service]\n"
         "Type=oneshot\n"
-        f"ExecStart={shlex.join(command)}\n",
-        encoding="utf-8",
-    )
-    timer.write_text(
-        "[Unit]\n"
+        f"ExecStart={' '.join(systemd_word(word) for word in command)}\n",
+        timer: "[Unit]\n"
         "Description=facecoach: look each day whether it is a session day\n\n"
         "[Timer]\n"
         f"OnCalendar=*-*-* {hour:02d}:{minute:02d}:00\n"
         "Persistent=true\n\n"
         "[Install]\n"
         "WantedBy=timers.target\n",
-        encoding="utf-8",
-    )
-    _checked([systemctl, "--user", "daemon-reload"])
-    _checked([systemctl, "--user", "enable", "--now", f"{UNIT}.timer"])
+    }
+    before = {path: _old(path) for path in units}
+    try:
+        for path, text in units.items():
+            replace_file(path, text.encode("utf-8"), mode=_UNIT_MODE)
+        _checked([systemctl, "--user", "daemon-reload"])
+        _checked([systemctl, "--user", "enable", "--now", f"{UNIT}.timer"])
+    except (RemindProblem, OSError) as error:
+        _put_back(before, made)  # all or nothing: no half-installed reminder
+        _run_quietly([systemctl, "--user", "daemon-reload"])
+        if isinstance(error, RemindProblem):
+            raise
+        raise RemindProblem(f"cannot write the timer: {error.strerror or error}") from None
     return Installed(
         "systemd",
         (service, timer),
         f"A reminder will show at {hour:02d}:{minute:02d} on session days "
         f"(systemd user timer {UNIT}.timer).",
     )
+
+
+_UNIT_MODE = 0o644
+"""Unit files as systemd's own tools write them; they say nothing about the person."""
+
+
+def systemd_word(word: str) -> str:
+    """``word`` as one quoted word of a systemd ``ExecStart=`` line.
+
+    Inside double quotes systemd reads C escapes, ``%`` specifiers and ``$``
+    variables, so each is doubled or escaped; a control character (a newline
+    would start a line of its own) is refused: ``RemindProblem``.
+    """
+    _refuse_controls(word)
+    if word and all(c.isascii() and (c.isalnum() or c in _PLAIN) for c in word):
+        return word
+    escaped = word.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("%", "%%").replace("$", "$$") + '"'
+
+
+_PLAIN = frozenset("_./:=@+,-")
+"""Characters a systemd word may hold unquoted."""
+
+
+def _refuse_controls(word: str) -> None:
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in word):
+        raise UnsafeCommand(
+            f"{word!r} holds a control character (such as a line break); a reminder cannot "
+            "run it. Choose a data folder whose name has none."
+        )
+
+
+def _old(path: Path) -> bytes | None:
+    try:
+        return read_regular(path, limit=1_000_000)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise RemindProblem(f"cannot use {path}: {error.strerror or error}") from None
+
+
+def _put_back(before: dict[Path, bytes | None], made: Sequence[Path]) -> None:
+    for path, old in before.items():
+        with contextlib.suppress(OSError):
+            if old is None:
+                path.unlink(missing_ok=True)
+            else:
+                replace_file(path, old, mode=_UNIT_MODE)
+    for folder in reversed(made):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _run_quietly(command: Sequence[str]) -> None:
+    with contextlib.suppress(RemindProblem):
+        _run(command)
 
 
 def _cron_lines(crontab: str) -> list[str]:
@@ -157,9 +235,13 @@ def _cron_lines(crontab: str) -> list[str]:
 
 
 def _install_cron(crontab: str, command: Sequence[str], hour: int, minute: int) -> Installed:
+    for word in command:
+        _refuse_controls(word)
     lines = [line for line in _cron_lines(crontab) if _MARK not in line]
     bus = f"DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/{os.getuid()}/bus"
-    lines.append(f"{minute} {hour} * * * {bus} {shlex.join(command)} {_MARK}")
+    # cron reads an unescaped % as the end of the command
+    line = shlex.join(command).replace("%", "\\%")
+    lines.append(f"{minute} {hour} * * * {bus} {line} {_MARK}")
     _checked([crontab, "-"], "\n".join(lines) + "\n")
     return Installed(
         "cron",

@@ -71,6 +71,16 @@ def warp(image: Image, side: str, percent: float) -> Image:
     return out
 
 
+def symmetric(image: Image) -> Image:
+    """A perfectly symmetric face: the portrait's image-left half mirrored about the
+    face's midline."""
+    mid = round((ASTRONAUT["top"][0] + ASTRONAUT["chin"][0]) / 2)
+    out = image.copy()
+    for k in range(1, min(mid, image.shape[1] - mid)):
+        out[:, mid + k] = image[:, mid - k]
+    return out
+
+
 def camera_view(image: Image, noise: float = 0.0, seed: int = 0) -> Image:
     """The face cropped and scaled to a 640 x 480 camera frame, with sensor-like noise."""
     from PIL import Image as PILImage

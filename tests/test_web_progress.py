@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import stat
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from facecoach._paths import places
 from facecoach._person.progress import POINTS, CheckResult, Measure
 from facecoach._person.progress_store import (
     ProgressFileProblem,
+    check_due,
     delete_check,
     forget_checks,
     keep_check,
@@ -151,3 +152,21 @@ def test_model_files_are_served_only_when_all_match(tmp_path: Path) -> None:
     assert "not the expected ones" in face_mesh_problem(where)
     (folder / "face_mesh.js").unlink()
     assert "not installed" in face_mesh_problem(where)
+
+
+def test_a_check_is_suggested_weekly(tmp_path: Path) -> None:
+    where = places(tmp_path)
+    assert check_due(where, date(2026, 11, 30)).startswith("No progress check yet")
+    result = CheckResult((Measure("brow_rest", 30.0, 32.0, 0.3),), {"rest": 8}, {})
+    keep_check(where, result, datetime(2026, 11, 25, 10, 0), "left")
+    assert check_due(where, date(2026, 11, 30)) == ""
+    assert (
+        check_due(where, date(2026, 12, 4))
+        == "A progress check is due: the last one was 9 days ago."
+    )
+
+
+def test_today_suggests_no_check_without_the_face_model(client: TestClient) -> None:
+    today = client.get("/")
+    assert today.status_code == 200
+    assert "Progress check" not in today.text

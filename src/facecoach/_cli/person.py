@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from .._core.frames import amount
-from .._paths import PlaceProblem, output_path, places
+from .._paths import PlaceProblem, Places, output_path, places
 from .._person.errors import RunRefused
 from .._person.history import history_view, today_for
 from .._person.profile import (
@@ -183,6 +183,16 @@ def today_line(data_dir: str | None) -> str:
     return "Today: a rest day."
 
 
+def _progress_line(where: Places, day: date) -> None:
+    """A word about the camera check when one is due and the face model is installed."""
+    from .._person.progress_store import check_due
+    from .._web.progress_assets import face_mesh_problem
+
+    due = "" if face_mesh_problem(where) else check_due(where, day)
+    if due:
+        print(f"{due} (Progress page of facecoach serve)")
+
+
 def _today(args: argparse.Namespace) -> int:
     from .._person.own_routine import person_library
 
@@ -215,6 +225,7 @@ def _today(args: argparse.Namespace) -> int:
     if decision.next_due is not None:
         nxt = decision.next_due.strftime("%a %d %b")
         print(f"Next session day: {nxt}" + (f" ({decision.routine})" if decision.routine else ""))
+    _progress_line(where, day)
     return 0
 
 

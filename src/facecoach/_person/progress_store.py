@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from .._paths import PlaceProblem, read_regular, write_text_atomic
@@ -24,9 +24,11 @@ if TYPE_CHECKING:
     from .._paths import Places
 
 __all__ = [
+    "CHECK_EVERY_DAYS",
     "KEPT_LIMIT",
     "KeptCheck",
     "ProgressFileProblem",
+    "check_due",
     "delete_check",
     "forget_checks",
     "keep_check",
@@ -37,6 +39,8 @@ __all__ = [
 KEPT_LIMIT = 2000
 """At most this many checks are kept (years of weekly checks); the oldest go first."""
 _LIMIT_BYTES = 8 * 1024 * 1024
+CHECK_EVERY_DAYS = 7
+"""A check is suggested once this many days have passed since the last one."""
 
 
 class ProgressFileProblem(ValueError):
@@ -178,3 +182,18 @@ def forget_checks(where: Places) -> bool:
             error.errno or 0, f"cannot delete {path}: {error.strerror or error}"
         ) from None
     return True
+
+
+def check_due(where: Places, day: date) -> str:
+    """A sentence suggesting a progress check when one is due on ``day`` ("" when not,
+    or when the kept checks cannot be read: the Progress page says why)."""
+    try:
+        checks = load_checks(where)
+    except ProgressFileProblem:
+        return ""
+    if not checks:
+        return "No progress check yet: a minute in front of the camera, once a week."
+    days = (day - checks[-1].when.date()).days
+    if days < CHECK_EVERY_DAYS:
+        return ""
+    return f"A progress check is due: the last one was {days} days ago."

@@ -30,6 +30,7 @@ from .._person.progress import EXPRESSIONS, MEASURES, POINTS, CheckResult, Frame
 from .._person.progress_store import (
     KeptCheck,
     ProgressFileProblem,
+    check_due,
     delete_check,
     forget_checks,
     keep_check,
@@ -49,6 +50,7 @@ __all__ = [
     "check_of_json",
     "measure_words",
     "progress_context",
+    "progress_suggestion",
 ]
 
 PAGE_HEADERS = {
@@ -193,6 +195,13 @@ def progress_context(
         "progress_plots": progress_plots(checks, side, sessions, tight),
         "progress_meaning": difference_words(side),
     }
+
+
+def progress_suggestion(where: Places, day: date) -> str:
+    """The Today page's suggestion of a check ("" when none is due or none can be done)."""
+    if face_mesh_problem(where):
+        return ""
+    return check_due(where, day)
 
 
 def _render(request: Request, notice: str = "", status: int = 200) -> Response:

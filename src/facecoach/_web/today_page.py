@@ -16,6 +16,7 @@ from .._person.history import person_plan, today_for
 from .._person.profile import ProfileProblem, load_profile
 from .check import headset_check
 from .damage import DAMAGE, damage_words
+from .progress_page import progress_suggestion
 from .state import form_of, form_value, page, web_state
 
 __all__ = ["check", "start", "today", "today_page"]
@@ -75,6 +76,7 @@ def today_page(request: Request, notice: str = "", check: str = "", status: int 
         can_start=decision.routine is not None and decision.stage not in (None, "not-yet"),
         running=state.runner.active,
         routines=sorted(library.routines.values(), key=lambda r: r.name),
+        progress_due=progress_suggestion(where, day),
     )
 
 

@@ -63,7 +63,6 @@ def _imports(path: Path, name: str) -> set[str]:
     return found
 
 
-@pytest.mark.xfail(reason="report_plots names report's types; report draws with it", strict=False)
 def test_no_import_circle() -> None:
     modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
     graph = {

@@ -21,7 +21,8 @@ from facecoach._paths import Places, places
 from facecoach._person.history import factors_of
 from facecoach._person.profile import Profile
 from facecoach._person.recorder import Recorder, SessionStart
-from facecoach._person.report import exercise_lines, gather, render_html
+from facecoach._person.report import exercise_lines, render_html
+from facecoach._person.report_data import gather
 from facecoach._person.report_plots import broken_line, factor_series
 from facecoach._person.store import Store
 

@@ -290,7 +290,8 @@ def format_history(rows: list[SessionRow]) -> str:
 
 def _report(args: argparse.Namespace) -> int:
     from .._person.own_routine import person_library
-    from .._person.report import gather, write_report
+    from .._person.report import write_report
+    from .._person.report_data import gather
 
     try:  # before any work, as export does: -o must name a file in a folder that is there
         output_path(args.out)

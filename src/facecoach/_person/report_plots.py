@@ -20,7 +20,7 @@ from .._core.routine import AREAS
 from .schedule import frequency
 
 if TYPE_CHECKING:
-    from .report import ReportData, TightEvent
+    from .report_data import ReportData, TightEvent
 
 __all__ = ["GAP_DAYS", "broken_line", "factor_series", "factor_used", "plots", "weeks_of"]
 

@@ -23,7 +23,8 @@ async def history(request: Request) -> Response:
 
 
 def _history(request: Request) -> Response:
-    from .._person.report import exercise_lines, gather
+    from .._person.report import exercise_lines
+    from .._person.report_data import gather
     from .._person.report_plots import plots
 
     state = web_state(request)

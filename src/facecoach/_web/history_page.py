@@ -46,7 +46,7 @@ def _history(request: Request) -> Response:
     except (ProfileProblem, RunRefused) as error:
         return _broken(request, str(error))
     except DAMAGE as error:
-        return _broken(request, damage_words(error, where, where.database))
+        return _broken(request, damage_words(error, where))
     summary = (
         f"{len(rows)} session{'s' if len(rows) != 1 else ''}, {done} finished, "
         f"{minutes:.0f} minutes in all."

@@ -15,6 +15,8 @@ from anyio import to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from .._voice.enroll import EnrolmentError
+from .damage import DAMAGE, damage_words
 from .ears import ENROLMENT_LANG
 from .enrolment import TAKES_PER_PHRASE, EnrolmentRefused
 from .state import page, web_state
@@ -47,23 +49,31 @@ class VoiceSummary:
     """The file could not be read (then nothing else is known)."""
 
 
+_UNREADABLE: tuple[type[Exception], ...] = (EnrolmentError, *DAMAGE)
+"""What a hand-edited enrolment raises: the reader's refusal, or what got past it."""
+
+
 def voice_summary(where: Places) -> VoiceSummary | None:
     """The kept English enrolment, summed up (None: there is none)."""
+    from .._voice.enroll import enrolment_path
+
+    try:
+        return _summary(where)
+    except _UNREADABLE as error:
+        damage_words(error, where, enrolment_path(where))  # the details, to the terminal
+        return VoiceSummary(
+            problem=f"Your saved voice could not be read ({enrolment_path(where)} is not "
+            "as facecoach wrote it). Forget it below and teach your voice again."
+        )
+
+
+def _summary(where: Places) -> VoiceSummary | None:
     from .._core.state import TAUGHT
-    from .._voice.enroll import (
-        EnrolmentError,
-        enrolment_report,
-        load_enrolment,
-        personal_rules,
-        taught_phrases,
-    )
+    from .._voice.enroll import enrolment_report, load_enrolment, personal_rules, taught_phrases
     from .._voice.langpack import load_pack
     from .._voice.whisper import WhisperSettings
 
-    try:
-        enrolment = load_enrolment(where, ENROLMENT_LANG)
-    except EnrolmentError as error:
-        return VoiceSummary(problem=f"Your saved voice could not be read ({error}).")
+    enrolment = load_enrolment(where, ENROLMENT_LANG)
     if enrolment is None:
         return None
     pack = load_pack(ENROLMENT_LANG)

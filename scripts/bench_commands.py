@@ -1,6 +1,6 @@
 """Benchmark of spoken commands: recall, false accepts, latency, speed, memory.
 
-Builds labelled recordings from synthesised speech (scripts/voice_corpus.py):
+Builds labelled recordings from synthesised speech (tests/voice_corpus.py):
 every phrase of the pack in several voices, speeds and noise levels, placed
 between distractor speech (whole sentences and short everyday phrases), and
 the coach's own lines. Runs ``facecoach listen --file X --json`` on each
@@ -14,17 +14,10 @@ alone) and prints:
 - latency: ``emitted`` minus the true end of the phrase, p50 / p95,
 - real-time factor (child CPU seconds / audio seconds) and peak RSS.
 
-Splits (scripts/command_set.py): "tune" (the voices the defaults were
-chosen on), "held-out" (other voices, speeds and a louder noise floor; looked
-at during tuning, so reported as "seen"), "fresh" (voices, rooms and
-chatter written down before any of their results were seen; looked at in the
-fourth round, so now seen too), "fresh2" (written down at the start of the
-fourth round, its held-out figure; seen since), "fresh3" (written down at
-the start of the fifth round, its held-out figure; seen since), "fresh4"
-(written down at the start of the sixth round, run once; seen since) and
-"fresh5" (written down after fresh4's run, before the changes it led to;
-seen since) and "fresh6" (written down in the seventh round after its
-changes, before any of its results were seen).
+Splits: one file each in tests/data/splits/, with the date it was written
+and its status: "tune" (settings are chosen on it), "seen" (never chosen on,
+but looked at while tuning) or "held out" (run for a report only). Report
+each split under its status.
 Judge on held-out, over several runs: Piper's voice varies from one run to
 the next, and so do the noise and the order.
 
@@ -51,6 +44,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the speech maker
 
 import command_set as labelled
 import voice_corpus as corpus
@@ -199,7 +193,8 @@ def run_split(split: str, args: argparse.Namespace, seed: int, tally: Tally, wor
 
 def report(split: str, runs: int, tally: Tally) -> None:
     """Print what ``tally`` adds up to."""
-    print(f"\n== {split}: {runs} run(s)")
+    about = labelled.load_split(split)
+    print(f"\n== {split} ({about.status}, written {about.written}): {runs} run(s)")
     print("  recall per command:")
     for command, (hit, said) in tally.per_command.items():
         print(f"    {command:<10} {hit:>3}/{said:<3} {100 * hit / max(1, said):5.1f} %")
@@ -241,19 +236,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--split",
-        choices=(
-            "tune",
-            "held-out",
-            "fresh",
-            "fresh2",
-            "fresh3",
-            "fresh4",
-            "fresh5",
-            "fresh6",
-            "both",
-            "all",
-        ),
+        choices=(*labelled.split_names(), "both", "all"),
         default="both",
+        help="a split of tests/data/splits; both: tune and held-out; all: those and fresh",
     )
     parser.add_argument("--lang", default="en")
     parser.add_argument(
@@ -268,6 +253,12 @@ def main() -> int:
     splits = {"both": ("tune", "held-out"), "all": ("tune", "held-out", "fresh")}.get(
         args.split, (args.split,)
     )
+    try:  # a split without this language's part stops here, before any work
+        for split in splits:
+            labelled.load_split(split).part(args.lang)
+    except labelled.SplitError as error:
+        print(f"bench_commands: {error}", file=sys.stderr)
+        return 2
     workdir = Path(tempfile.mkdtemp(prefix="bench-commands-"))
     for split in splits:
         tally = Tally()

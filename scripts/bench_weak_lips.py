@@ -4,7 +4,7 @@
 Weak lip closure is common in facial palsy: p, b and m blur. This says every
 phrase of the English pack with Piper's voice twice over, as written and
 with every p, b and m made without closing the lips (``WEAK_LIPS`` in
-scripts/voice_corpus.py: bilabial fricatives for p and b, a labiodental
+tests/voice_corpus.py: bilabial fricatives for p and b, a labiodental
 nasal for m), in several renditions (Piper draws random noise while it
 speaks, at three speeds). Each set goes through the real engine (Silero VAD
 and Whisper tiny.en, `make_recognizer`) between pauses with a noise floor,
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the speech maker
 
 import voice_corpus as corpus
 from facecoach._core.commands import Command

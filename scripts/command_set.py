@@ -3,62 +3,78 @@
 Every phrase of a language pack, said by several synthesised voices at
 several speeds and noise floors, placed between distractor speech (whole
 sentences and short everyday phrases); the coach's own lines; every cue.
-Four splits: "tune" (the voices and chatter the defaults were chosen on),
-"held-out" (others, for reporting; its results have been looked at while
-tuning, so it is reported as "seen"), "fresh" (voices, speeds, noise floors,
-rooms and chatter written down on 2026-11-30 before any of its results were
-seen; run once for the third round's report, looked at in the fourth, so now
-"seen" too) and "fresh2" (written down on 2026-11-30 at the start of the
-fourth round, before any of its results were seen: the held-out figure of
-that round; seen since), "fresh3" (written down on 2026-11-30 at the start
-of the fifth round, before any of its results were seen: new voices and
-chatter with words that begin with a command phrase; seen since) and "fresh4"
-(written down on 2026-11-30 at the start of the sixth round, before any of
-its results were seen; seen since) and "fresh5" (written down on 2026-11-30
-in the sixth round, after fresh4's one run, before any change it led to;
-seen since) and "fresh6" (command_fresh6.py: written down on 2026-11-30 in
-the seventh round, after its changes, before any of its results were seen).
-The words said between commands are in
-command_texts.py, the voices in command_voices.py. Used by
-scripts/bench_commands.py.
+The splits (their voices and chatter, when each was written and whether it
+is tuned on, seen or held out) are data: tests/data/splits/*.yaml, read by
+tests/bench_splits.py. The speech comes from tests/voice_corpus.py.
+Used by scripts/bench_commands.py and scripts/bench_korean_whisper.py.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The split files and the speech maker are shared with the tests.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import voice_corpus as corpus
-from command_texts import SENTENCES, SENTENCES_KO, SHORT, SHORT_KO
-from command_voices import Voice, voices
+from bench_splits import SplitError, VoiceSpec, load_split, split_names
 from facecoach._voice.langpack import load_pack
 from facecoach._voice.recognizer import RATE
 
 __all__ = [
-    "SENTENCES",
-    "SHORT",
+    "SplitError",
     "Voice",
     "build",
     "coach_track",
     "cue_track",
     "distractor_minutes",
+    "load_split",
     "score",
+    "split_names",
     "voices",
 ]
 
 
+@dataclass(frozen=True)
+class Voice:
+    """One way of saying things."""
+
+    name: str
+    say: Callable[[str], np.ndarray]
+    noise_dbfs: float = -50.0
+    reverb: float = 0.0
+    """Seconds for a room's tail to decay by 60 dB (0: dry)."""
+    gain_db: float = 0.0
+
+
+def _voice(spec: VoiceSpec) -> Voice:
+    options = dict(spec.options)
+    maker = corpus.piper_say if spec.engine == "piper" else corpus.espeak_say
+
+    def say(text: str) -> np.ndarray:
+        return maker(text, **options)  # type: ignore[arg-type]
+
+    return Voice(spec.name, say, spec.noise_dbfs, spec.reverb, spec.gain_db)
+
+
+def voices(split: str, lang: str = "en") -> list[Voice]:
+    """The voices of a split, ready to speak."""
+    return [_voice(spec) for spec in load_split(split).part(lang).voices]
+
+
 def build(split: str, lang: str, seed: int) -> list[tuple[str, corpus.Track]]:
     """One track per voice: every phrase, with distractors between them."""
+    part = load_split(split).part(lang)
     pack = load_pack(lang)
     rng = np.random.default_rng(seed)
     tracks = []
-    sentences = (SENTENCES_KO if lang == "ko" else SENTENCES)[split]
-    short = (SHORT_KO if lang == "ko" else SHORT)[split]
-    for voice in voices(split, lang):
+    sentences, short = part.sentences, part.short
+    for voice in map(_voice, part.voices):
         items = [(c.value, p, voice.say(p)) for p, c in pack.phrases]
         items += [("", s, voice.say(s)) for s in sentences]
         items += [("", s, voice.say(s)) for s in short]

@@ -27,7 +27,7 @@ from facecoach._person.progress_store import progress_file
 from facecoach._web.progress_assets import FACE_MESH_PACKAGE, face_mesh_folder
 from web_support import served, settings_for
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+GET_FACE_MESH = Path(__file__).resolve().parents[1] / "scripts" / "get_face_mesh.py"
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
@@ -91,11 +91,11 @@ def browser(camera_file: Path) -> Iterator[Any]:
 def test_a_check_with_the_camera_names_the_drooping_side(
     browser: Any, tmp_path: Path, face_mesh_tarball: Path
 ) -> None:
-    from get_face_mesh import install
-
     settings = settings_for(tmp_path)
     where = places(tmp_path / "data")
-    install(face_mesh_tarball, face_mesh_folder(where))
+    # Installed as a person would: the script, run on the tarball at hand.
+    command = [sys.executable, str(GET_FACE_MESH), "--data-dir", str(where.data)]
+    subprocess.run([*command, "--from", str(face_mesh_tarball)], check=True, timeout=120)
     with served(settings) as (_server, link):
         base = link.split("/?")[0]
         context = browser.new_context()

@@ -1,6 +1,6 @@
 """Shared helpers for the voice tests: synthesised audio, made once per process.
 
-The speech comes from scripts/voice_corpus.py (espeak-ng and Piper, with a
+The speech comes from tests/voice_corpus.py (espeak-ng and Piper, with a
 -50 dBFS noise floor). Everything is cached in memory, and the Korean Vosk
 model is loaded at most once, because both are slow.
 """
@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 import voice_corpus as corpus
 from facecoach._voice.langpack import load_pack

@@ -6,7 +6,9 @@ floor, keeping the true start and end of every spoken command. Synthesised
 speech has pure digital silence between words, which real microphones never
 give and which confuses recognisers, hence the noise floor.
 
-Used by scripts/command_set.py (the benchmark's labelled set) and tests/test_voice_*.py.
+Used by the voice tests (tests/voice_support.py) and by the benchmarks in
+scripts/ (bench_commands.py, bench_live_voice.py, bench_weak_lips.py), which
+put tests/ on their import path for it.
 """
 
 from __future__ import annotations
@@ -14,15 +16,12 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from facecoach._voice.recognizer import RATE
 from facecoach._voice.wavfile import resample, to_mono

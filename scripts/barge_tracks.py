@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the speech maker
 
 import voice_corpus as corpus
 from facecoach._voice.recognizer import RATE

@@ -35,10 +35,11 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the speech maker
 
 import barge_tracks as bt
 import voice_corpus as corpus
-from command_voices import voices
+from command_set import voices
 from facecoach._core.commands import Command
 from facecoach._paths import places
 from facecoach._sound.mixer import DUCK_DB

@@ -2,7 +2,7 @@
 
     python scripts/bench_progress.py [--model DIR] [--frames N]
 
-On the astronaut portrait (public domain; see progress_faces.py), in good and in
+On the astronaut portrait (public domain; see tests/progress_faces.py), in good and in
 dim light: the response of the resting brow and mouth-corner measures to one
 side warped down by 0, 2, 4 and 8 % of the face height (the warped side should
 read lower, more with more warp), a perfectly symmetric face (the portrait's
@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the test faces
 
 import progress_faces as faces
 from facecoach._paths import places

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the test faces
 
 import progress_faces as faces
 from facecoach._person.progress import POINTS, CheckResult, Frame, summarise

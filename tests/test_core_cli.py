@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -169,7 +170,7 @@ def test_live_run_is_wired_to_sound_voice_and_history(tmp_path: Path) -> None:
     live.send_signal(signal.SIGTERM)
     out, err = live.communicate(timeout=30)
     assert live.returncode == 143, err
-    assert "finished (stop)" in out
+    assert "stopped: " in out
     history = subprocess.run(
         [*base, "history", "--json"], env=env, check=True, capture_output=True, text=True
     ).stdout
@@ -239,3 +240,48 @@ def test_live_run_listens_on_the_saved_microphone(tmp_path: Path) -> None:
     live.communicate(timeout=30)
     voice = next(line for line in seen if line.startswith("Voice commands"))
     assert "microphone: usb headset" in voice
+
+
+def test_plan_without_a_routine_shows_today_s(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = str(tmp_path / "fc")
+    assert main(["--data-dir", home, "profile", "--stage", "recent"]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", home, "plan", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["routine"] == "starter"  # a first session's
+    assert main(["--data-dir", home, "profile", "--stage", "not-yet"]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", home, "plan"]) == 2
+    err = capsys.readouterr().err
+    assert "no routine today" in err and "facecoach plan starter" in err
+
+
+def test_plan_shows_whole_seconds_where_a_person_reads_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "fc"
+    assert main(["--data-dir", str(home), "profile", "--stage", "recent"]) == 0
+    for at in ("17", "31"):  # twice "too tight" in forehead smoothing: 6 s * 0.5625 = 3.375 s
+        assert main(["--data-dir", str(home), "run", "starter", "--simulate", "--record",
+                     "--command", f"{at}:too tight"]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["--data-dir", str(home), "plan", "starter"]) == 0
+    out = capsys.readouterr().out
+    assert "hold 3 s (written 6 s)" in out and "3.375" not in out
+    total = [line for line in out.splitlines() if line.startswith("Total:")]
+    assert total and "." not in total[0]
+
+
+def test_routines_takes_a_file_as_plan_does_and_keeps_ids_whole(
+    sample_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["routines", str(sample_file)]) == 0
+    plain = capsys.readouterr().out
+    assert main(["routines", "--file", str(sample_file)]) == 0
+    assert capsys.readouterr().out == plain
+    assert "sample" in plain and "brow-press" in plain
+    assert "rotation-forehead-eyes" in plain  # the longest built-in id, not cut at 80 columns
+    routines = plain.split("Exercises")[0]
+    assert "about " in routines and not re.search(r"\d\.\d", routines)  # whole minutes

@@ -89,7 +89,7 @@ def test_a_signal_mid_session_exits_by_convention_and_keeps_the_session_as_stopp
     live.send_signal(signum)
     out, err = live.communicate(timeout=60)
     assert live.returncode == status, err
-    assert "finished (stop)" in out
+    assert "stopped: " in out
     (session,) = _history(env)
     assert (session["routine"], session["status"], session["simulated"]) == (
         "starter",

@@ -91,7 +91,12 @@ def test_history_shows_each_session(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert 3 < second["minutes"] < 7 and second["simulated"]
     assert _cli(home, "history", "--limit", "1") == 0
     text = capsys.readouterr().out
-    assert "starter" in text and "done (simulated)" in text and "stop" not in text
+    assert "starter" in text and "finished (simulated)" in text and "stopped" not in text
+    # the table: newest first, in the web app's words, whole minutes
+    assert _cli(home, "history") == 0
+    rows = capsys.readouterr().out.splitlines()[1:3]
+    assert "finished (simulated)" in rows[0] and "stopped (simulated)" in rows[1]
+    assert all(row.split()[2].isdigit() or row.split()[2] == "<1" for row in rows)  # minutes
 
 
 # ------------------------------------------------------------ exercises, "too tight", holds

@@ -291,7 +291,8 @@ def test_simulated_sessions_are_kept_and_marked_but_never_count(
     assert all(r["completed_steps"] == r["planned_steps"] for r in rows)
     assert main(["--data-dir", str(home), "history"]) == 0
     out = capsys.readouterr().out
-    assert out.count("(simulated)") == 3 and "3 sessions (3 finished, 3 simulated" in out
+    assert out.count("(simulated)") == 3
+    assert "3 sessions (3 finished; 3 simulated, never counted)" in out
 
 
 def test_a_simulated_session_does_not_move_the_rotation_on(tmp_path: Path) -> None:

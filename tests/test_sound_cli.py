@@ -84,7 +84,7 @@ def test_run_live_in_text_mode_prints_lines_and_obeys_commands(tmp_path: Path) -
     assert status == 0
     assert "coach: Sit tall and relax your face." in text
     assert "heard: next (script)" in text
-    assert "finished (stop)" in text
+    assert "stopped: " in text
 
 
 class _KeysTyped:

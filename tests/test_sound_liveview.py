@@ -33,15 +33,33 @@ def test_the_panel_shows_instruction_countdown_next_command_and_times() -> None:
     state.heard(HeardCommand(Command.TOO_TIGHT, "too tight", 0.0, "voice"))
     text = screen_of(state, 7.5)
     assert "Mini routine (mini)" in text
-    assert "Brow lift (1 of 2)" in text
+    assert "Brow lift (exercise 1 of 2)" in text
     assert "Lift both brows gently." in text
-    assert "2.5 s left of 4" in text
+    assert "3 s left of 4 s" in text  # whole seconds, counting down
     assert "Next" in text and "Let go." in text
     assert "too tight (voice)" in text
     assert "0:08 elapsed" in text
     assert "Jabra headset" in text
+    assert "1 s left of 4 s" in screen_of(state, 9.9)  # until the very end
     state.effect(StopTimer("hold", "brow-lift", 4.0, 4.0))
     assert "left of" not in screen_of(state, 9.0)
+
+
+def test_the_panel_reads_like_the_coach_speaks() -> None:
+    plan = mini_plan()
+    session = Session(plan)
+    session.start(0.0)
+    state = LiveState(plan, session)
+    # an ease-off line, a notice: the words alone, never the engine's tags
+    for purpose in ("ease_off", "notice", "announce", "help"):
+        state.effect(Speak("Ease off now. Let go, and breathe.", 3, purpose))  # type: ignore[arg-type]
+        text = screen_of(state, 1.0)
+        assert "[" not in text and "Ease off now." in text
+    # a hold shortened to 3.375 s is 3 s on the screen; the name is the spoken one
+    state.effect(StartTimer("hold", 3.375, 4.375, "brow-lift", "Lift both brows gently."))
+    assert "3 s left of 3 s" in screen_of(state, 1.0)
+    named = type(plan)(plan.routine, plan.name, plan.steps, {"brow-lift": "Brow lift, gently"})
+    assert "Brow lift, gently (exercise 1 of 2)" in screen_of(LiveState(named, session), 1.0)
 
 
 def test_paused_and_finished_are_plain_to_see() -> None:
@@ -55,7 +73,7 @@ def test_paused_and_finished_are_plain_to_see() -> None:
     session.lines = session.lines.teaching({Command.RESUME: "go on"})
     assert "press p or say go on to carry on" in screen_of(state, 1.0)
     state.effect(Finish("stop", 3, 16))
-    assert "Finished (stop): 3 of 16 steps" in screen_of(state, 2.0)
+    assert "Stopped: 3 of 16 steps done" in screen_of(state, 2.0)
 
 
 def test_plain_view_prints_one_line_per_event() -> None:

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .._core.events import RecordEntry
+from .._core.frames import whole_seconds
 from .._core.loader import RoutineFileError, check_files, load_library
 from .._core.plan import Plan, PlanStep, StepKind, compile_plan
 from .._core.routine import Library, Routine
@@ -50,16 +51,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("routines", help="list the routines and exercises you can use")
     p.add_argument(
-        "--file",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="also list what this YAML file defines",
+        "files", nargs="*", metavar="FILE", help="also list what these YAML files define"
     )
+    p.add_argument("--file", action="append", default=[], metavar="FILE", help="the same as FILE")
     p.set_defaults(handler=_routines)
 
     p = sub.add_parser("plan", help="show the timed steps of a routine")
-    _routine_arguments(p)
+    _routine_arguments(p, optional=True)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     _ready_argument(p)
     add_sound_arguments(p, live=False)  # lines already rendered in this voice are timed exactly
@@ -178,10 +176,26 @@ def resolve_routine(
 
 
 def _prepare(args: argparse.Namespace) -> Plan:
-    if args.routine is None:
-        raise UsageProblem("name a routine (see 'facecoach routines')")
     where = places_of(args)
-    routine, library = resolve_routine(args.routine, args.routine_id, person_library_for(where))
+    mine = person_library_for(where)
+    spec = args.routine
+    if spec is None:  # today's, as run and export choose it
+        from datetime import date
+
+        from .._person.history import today_for
+        from .._person.profile import ProfileProblem, load_profile
+
+        try:
+            decision = today_for(where, load_profile(where), mine, date.today())
+        except ProfileProblem as error:
+            raise RunRefused(str(error), 1) from None
+        if decision.routine is None:
+            raise UsageProblem(
+                f"no routine today: {decision.said_with_command()}. "
+                "Name one to see it, for example: facecoach plan starter"
+            )
+        spec = decision.routine
+    routine, library = resolve_routine(spec, args.routine_id, mine)
     options = sound_options(args)
     speech = line_seconds(where.cache / "speech", options.tts, options.voice, options.rate)
     person = person_plan(where, args.side, library)
@@ -225,20 +239,22 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _routines(args: argparse.Namespace) -> int:
     def body(args: argparse.Namespace) -> int:
-        library = load_library(args.file)
+        library = load_library([*args.files, *args.file])
         console = Console(highlight=False, markup=False)  # names are shown as written
         table = Table(title="Routines", title_justify="left")
-        for column in ("id", "name", "areas", "minutes"):
+        table.add_column("id", no_wrap=True)  # what a person types: always whole
+        for column in ("name", "areas"):
             table.add_column(column)
+        table.add_column("minutes", justify="right", no_wrap=True)
         for routine in sorted(library.routines.values(), key=lambda r: r.id):
             plan = compile_plan(routine, library)
             areas = ", ".join(a.value for a in library.areas_of(routine))
-            table.add_row(
-                Text(routine.id), Text(routine.name), areas, f"{plan.total_seconds / 60:.1f}"
-            )
+            minutes = max(1, round(plan.total_seconds / 60))
+            table.add_row(Text(routine.id), Text(routine.name), areas, f"about {minutes}")
         console.print(table)
         table = Table(title="Exercises", title_justify="left")
-        for column in ("id", "name", "area", "kind"):
+        table.add_column("id", no_wrap=True)
+        for column in ("name", "area", "kind"):
             table.add_column(column)
         for ex in sorted(library.exercises.values(), key=lambda e: (e.area.value, e.id)):
             table.add_row(Text(ex.id), Text(ex.name), ex.area.value, ex.kind.value)
@@ -264,16 +280,16 @@ def _what(step: PlanStep) -> str:
     if step.kind is StepKind.CUE:
         return f"cue {step.text}"
     if step.kind is StepKind.HOLD:
-        what = f"hold {step.seconds:g} s"
+        what = f"hold {whole_seconds(step.seconds)} s"
         if step.written_seconds is not None and step.written_seconds != step.seconds:
-            what += f" (written {step.written_seconds:g} s)"
+            what += f" (written {whole_seconds(step.written_seconds)} s)"
         return what
-    return f"rest {step.seconds:g} s" + (f" - {step.text}" if step.between else "")
+    return f"rest {whole_seconds(step.seconds)} s" + (f" - {step.text}" if step.between else "")
 
 
 def print_plan(plan: Plan, console: Console) -> None:
     """The plan as a table: time, exercise, what happens; then the total."""
-    total = f"Total: {_clock(plan.total_seconds)} ({plan.total_seconds:g} s)"
+    total = f"Total: {_clock(plan.total_seconds)}"
     rows = [(_clock(step.offset), step.exercise, _what(step)) for step in plan.steps]
     if len(rows) > TABLE_ROWS:
         clock_width = max(len(row[0]) for row in rows)

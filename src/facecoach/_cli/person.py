@@ -242,7 +242,7 @@ def _history(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([_row_json(r) for r in rows]))
         return 0
-    print(format_history(rows))
+    print(format_history(rows[::-1]))  # newest first, as the web app lists them
     return 0
 
 
@@ -261,23 +261,32 @@ def _row_json(row: SessionRow) -> dict[str, Any]:
     }
 
 
+def minutes_text(seconds: float) -> str:
+    """Whole minutes as a person reads them ("<1" for a session of seconds)."""
+    minutes = round(seconds / 60)
+    return "<1" if minutes == 0 and seconds > 0 else str(minutes)
+
+
 def format_history(rows: list[SessionRow]) -> str:
-    """The sessions as a plain text table (plain, so years of history print at once)."""
+    """The sessions as a plain text table, in the order given (plain, so years print at once)."""
     if not rows:
         return "No sessions yet. Start one with: facecoach run"
     width = max(len("routine"), *(len(r.routine) for r in rows))
-    lines = [f"{'date':<10}  {'routine':<{width}}  {'min':>5}  {'steps':>9}  tight  status"]
+    lines = [
+        f"{'date':<10}  {'routine':<{width}}  {'minutes':>7}  {'steps done':>10}  "
+        "too tight  how it ended"
+    ]
     for r in rows:
-        steps = f"{r.completed_steps}/{r.planned_steps}"
-        status = r.status + (" (simulated)" if r.simulated else "")
+        steps = f"{r.completed_steps} of {r.planned_steps}"
+        status = r.ending + (" (simulated)" if r.simulated else "")
         lines.append(
-            f"{r.day:<10}  {r.routine:<{width}}  {r.seconds / 60:>5.1f}  {steps:>9}  "
-            f"{r.too_tight:>5}  {status}"
+            f"{r.day:<10}  {r.routine:<{width}}  {minutes_text(r.seconds):>7}  {steps:>10}  "
+            f"{r.too_tight:>9}  {status}"
         )
     done = sum(1 for r in rows if r.status == "done")
     minutes = sum(r.seconds for r in rows) / 60
     simulated = sum(1 for r in rows if r.simulated)
-    aside = f", {simulated} simulated (never counted)" if simulated else ""
+    aside = f"; {simulated} simulated, never counted" if simulated else ""
     lines.append(
         f"{amount(len(rows), 'session')} ({done} finished{aside}), "
         f"{amount(round(minutes), 'minute')} in all."

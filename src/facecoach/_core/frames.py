@@ -8,6 +8,8 @@ happened (minutes, holds, "too tight").
 
 from __future__ import annotations
 
+import math
+
 __all__ = [
     "amount",
     "closing_line",
@@ -15,6 +17,7 @@ __all__ = [
     "number_words",
     "opening_line",
     "plural",
+    "whole_seconds",
 ]
 
 _ONES = [
@@ -65,6 +68,15 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 def amount(n: int, one: str, many: str | None = None) -> str:
     """``n`` and the noun, in digits, for the screen: "1 session", "3 sessions"."""
     return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def whole_seconds(seconds: float) -> int:
+    """Seconds as a person reads them: whole, half up, and at least 1 for anything timed.
+
+    A hold shortened to 3.375 s is "3 s" on every screen; the session still
+    times it to the sample.
+    """
+    return max(1 if seconds > 0 else 0, math.floor(seconds + 0.5))
 
 
 def _minutes(seconds: float) -> int:

@@ -120,6 +120,13 @@ class Plan:
     routine: str
     name: str
     steps: tuple[PlanStep, ...]
+    names: Mapping[str, str] = field(default_factory=dict, compare=False)
+    """Each exercise's name by id, as the coach says it (screens show these, not ids)."""
+
+    def exercise_name(self, exercise_id: str) -> str:
+        """The name of exercise ``exercise_id`` (the id in words when the plan has none)."""
+        name = self.names.get(exercise_id)
+        return name or exercise_id.replace("_", " ").replace("-", " ").capitalize()
 
     @property
     def total_seconds(self) -> float:
@@ -163,7 +170,7 @@ class Plan:
             replace(s, seconds=speech_seconds(s.text)) if s.kind is StepKind.SAY else s
             for s in self.steps
         ]
-        return Plan(self.routine, self.name, _with_offsets(steps))
+        return replace(self, steps=_with_offsets(steps))
 
 
 def estimate_speech_seconds(text: str, rate: float = DEFAULT_SPEECH_RATE) -> float:
@@ -308,7 +315,8 @@ def compile_plan(
             exercise_kind=last.exercise_kind,
         )
     )
-    return Plan(routine.id, routine.name, _with_offsets(steps))
+    names = {item.exercise: library.exercises[item.exercise].name for item in items}
+    return Plan(routine.id, routine.name, _with_offsets(steps), names)
 
 
 def _ready_seconds(exercise: Exercise, ready: float | None) -> float:

@@ -9,6 +9,7 @@ one line per event, for text mode without a terminal and for logs.
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -30,9 +31,11 @@ from .._core.events import (
     StartTimer,
     StopTimer,
 )
+from .._core.frames import whole_seconds
 from .._core.plan import Plan, StepKind
 from .._core.ports import HeardCommand
 from .._core.session import Session
+from .._person.queries import ENDINGS
 from .keys import key_help
 
 __all__ = ["LiveState", "PlainView", "RichView", "clock_text", "make_view", "render"]
@@ -45,10 +48,6 @@ def clock_text(seconds: float) -> str:
     """``m:ss``."""
     minutes, rest = divmod(max(0, round(seconds)), 60)
     return f"{minutes:d}:{rest:02d}"
-
-
-def _pretty(exercise_id: str) -> str:
-    return exercise_id.replace("_", " ").replace("-", " ").capitalize()
 
 
 @dataclass
@@ -99,7 +98,8 @@ class LiveState:
         if step is None:
             return "done"
         count = self.plan.steps[-1].exercise_index + 1 if self.plan.steps else 0
-        return f"{_pretty(step.exercise)} ({step.exercise_index + 1} of {count})"
+        name = self.plan.exercise_name(step.exercise)
+        return f"{name} (exercise {step.exercise_index + 1} of {count})"
 
     def coming(self) -> str:
         """The next instruction after the current step."""
@@ -172,17 +172,17 @@ def render(state: LiveState, t: float) -> RenderableType:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     grid.add_row("Exercise", Text(state.exercise()))
-    now = state.saying or "..."
-    if state.purpose and state.purpose != "step":
-        now = f"[{state.purpose.replace('_', ' ')}] {now}"
-    grid.add_row("Now", Text(now))
+    grid.add_row("Now", Text(state.saying or "..."))
     left = state.time_left(t)
     if state.timer is not None and left is not None:
         bar = ProgressBar(
             total=max(state.timer.seconds, 1e-6), completed=state.timer.seconds - left, width=30
         )
         row = Table.grid(padding=(0, 1))
-        row.add_row(bar, f"{left:4.1f} s left of {state.timer.seconds:g}")
+        total = whole_seconds(state.timer.seconds)
+        # a countdown: it shows 1 until the very end, never more than the whole
+        shown = min(total, math.ceil(left - 1e-9)) if left > 0 else 0
+        row.add_row(bar, f"{shown} s left of {total} s")
         grid.add_row(state.timer.kind.capitalize(), row)
     grid.add_row("Next", Text(state.coming()))
     grid.add_row("Heard", Text(state.last_command or "-"))
@@ -205,7 +205,8 @@ def render(state: LiveState, t: float) -> RenderableType:
         parts.append(Text(f"{why.upper()}: press p{say} to carry on", style="bold yellow"))
     if state.finished is not None:
         f = state.finished
-        parts.append(Text(f"Finished ({f.reason}): {f.completed_steps} of {f.planned_steps} steps"))
+        how = ENDINGS.get(f.reason, f.reason).capitalize()
+        parts.append(Text(f"{how}: {f.completed_steps} of {f.planned_steps} steps done"))
     parts.append(Text(key_help(), style="dim"))
     title = f"facecoach - {state.plan.name} ({state.plan.routine})"
     return Panel(Group(*parts), title=Text(title), title_align="left")
@@ -227,17 +228,14 @@ class PlainView:
         if isinstance(effect, Speak):
             self._print(t, f"coach: {effect.text}")
         elif isinstance(effect, StartTimer):
-            self._print(t, f"{effect.kind} {effect.seconds:g} s")
+            self._print(t, f"{effect.kind} {whole_seconds(effect.seconds)} s")
         elif isinstance(effect, ClockPaused):
             self._print(t, _PAUSED_WORDS.get(effect.reason, f"paused ({effect.reason})"))
         elif isinstance(effect, ClockResumed):
             self._print(t, "resumed")
         elif isinstance(effect, Finish):
-            self._print(
-                t,
-                f"finished ({effect.reason}): {effect.completed_steps} of "
-                f"{effect.planned_steps} steps",
-            )
+            how = ENDINGS.get(effect.reason, effect.reason)
+            self._print(t, f"{how}: {effect.completed_steps} of {effect.planned_steps} steps done")
 
     def heard(self, t: float, heard: HeardCommand) -> None:
         """Print the command."""

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from .dates import DateProblem, read_day
 
-__all__ = ["BadValue", "ExerciseSession", "HistoryQueries", "SessionRow"]
+__all__ = ["ENDINGS", "BadValue", "ExerciseSession", "HistoryQueries", "SessionRow"]
 
 T = TypeVar("T")
 
@@ -53,6 +54,12 @@ def _text(value: object, where: str) -> str:
     raise BadValue(f"{where} is {value!r:.60}; expected text")
 
 
+ENDINGS: Mapping[str, str] = MappingProxyType(
+    {"done": "finished", "stop": "stopped", "interrupted": "interrupted", "running": "running"}
+)
+"""A session's status as the terminal, the report and the web app all say it."""
+
+
 @dataclass(frozen=True)
 class SessionRow:
     """One session as the history shows it."""
@@ -70,6 +77,11 @@ class SessionRow:
     session engine counts them for the live panel."""
     seconds: float
     too_tight: int
+
+    @property
+    def ending(self) -> str:
+        """How it ended, in the words every screen uses (``ENDINGS``)."""
+        return ENDINGS.get(self.status, self.status)
 
     @property
     def counts(self) -> bool:

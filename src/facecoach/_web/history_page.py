@@ -9,13 +9,12 @@ from starlette.responses import Response
 from .._person.errors import RunRefused
 from .._person.history import history_view
 from .._person.profile import ProfileProblem, load_profile
+from .._person.queries import ENDINGS  # one vocabulary: the terminal and the report say these
 from .damage import DAMAGE, damage_words
 from .progress_page import progress_context
 from .state import page, web_state
 
-__all__ = ["ENDINGS", "history"]
-
-ENDINGS = {"done": "finished", "stop": "stopped", "interrupted": "interrupted"}
+__all__ = ["history"]
 
 
 async def history(request: Request) -> Response:

@@ -62,7 +62,7 @@ routines:
     exercises: [brow-press, neck-stretch, soft-smile]
 """
 
-# Words a coach never says (as in test_content_library.py).
+# Words a coach never says (as in test_core_content.py).
 FORBIDDEN = ("cure", "push through", "through the pain", "as hard as", "harder", "force")
 
 

@@ -27,7 +27,7 @@ from facecoach._person.progress_store import (
 from facecoach._web.app import make_app
 from facecoach._web.progress_assets import FACE_MESH_FILES, face_mesh_folder, face_mesh_problem
 from facecoach._web.security import cookie_name
-from test_progress_measures import PERSON_LEFT_BROW, face, flipped, frame, lowered
+from test_person_progress import PERSON_LEFT_BROW, face, flipped, frame, lowered
 from web_support import TOKEN, settings_for
 
 ORIGIN = {"origin": "http://127.0.0.1:8123"}

@@ -22,6 +22,7 @@ headset; then the safety commands are heard over it.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
@@ -203,9 +204,9 @@ class Duplex:
         self._speech_run = 0
         self._quiet_run = 0
         self._talking = False
-        self._echo_power = 0.0
-        self._far_power = 0.0
-        self._echo_frames = 0
+        # per 10 ms frame with the coach audible: echo against played (dB);
+        # the median, so the person's own words over the coach do not count
+        self._echo: deque[float] = deque(maxlen=3000)
         self.on_note: Callable[[str], None] | None = None
         """Told once, in words, which situation the measured echo shows."""
         self._noted = False
@@ -231,10 +232,9 @@ class Duplex:
     @property
     def echo_db(self) -> float | None:
         """The echo measured so far against what was played (dB), or None."""
-        if self._echo_frames < 100:  # a second of the coach audible
+        if len(self._echo) < 100:  # a second of the coach audible
             return None
-        ratio = self._echo_power / max(self._far_power, 1e-3)
-        return 10 * float(np.log10(max(ratio, 1e-12)))
+        return float(np.median(np.fromiter(self._echo, dtype=np.float64)))
 
     @property
     def headset(self) -> bool:
@@ -270,9 +270,10 @@ class Duplex:
         return cleaned
 
     def _measure(self, far: Samples, near: Samples) -> None:
-        self._far_power += float(np.mean(far.astype(np.float64) ** 2)) * far.size / FRAME
-        self._echo_power += float(np.mean(near.astype(np.float64) ** 2)) * near.size / FRAME
-        self._echo_frames += near.size // FRAME
+        for at in range(0, min(far.size, near.size) - FRAME + 1, FRAME):
+            played = _level(far[at : at + FRAME])
+            if played > _AUDIBLE_DBFS:
+                self._echo.append(_level(near[at : at + FRAME]) - played)
         if not self._noted and self.echo_db is not None and self.on_note is not None:
             self._noted = True
             self.on_note(situation(self.echo_db))

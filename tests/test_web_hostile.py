@@ -243,3 +243,26 @@ def test_the_first_visit_redirect_stays_on_this_app(client: TestClient, path: st
     assert "\r" not in location and "\n" not in location
     assert response.headers.get_list("set-cookie") == [response.headers["set-cookie"]]
     assert response.headers["set-cookie"].startswith(cookie_name(8123))
+
+
+PROGRESS_BODIES = [
+    b"[" * 200_000,
+    b"9" * 5000,
+    b'{"expressions": {"rest": [{"points": [[' + b"9" * 400 + b", 1, 1, 1]]}]}}",
+    b'{"expressions": {"rest": [{"points": [[1, 1e999, 1, 1]]}]}}',
+    b'{"expressions": {"rest": "' + b"\\u0000" * 1000 + b'"}}',
+    b"\xff\xfe",
+    b"",
+    b"null",
+]
+
+
+@pytest.mark.parametrize("body", PROGRESS_BODIES)
+def test_a_hostile_progress_check_is_400_in_plain_words(client: TestClient, body: bytes) -> None:
+    response = client.post(
+        "/progress/check", content=body, headers={**ORIGIN, "content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error.startswith("The check was not understood")
+    assert "sys." not in error and "Traceback" not in error

@@ -255,8 +255,12 @@ async def check(request: Request) -> Response:
     where = web_state(request).settings.where
     try:
         frames = check_of_json(json.loads(await request.body()))
-    except (json.JSONDecodeError, UnicodeDecodeError, BadCheck) as error:
+    except BadCheck as error:
         return _error(f"The check was not understood: {error}", 400)
+    except (ValueError, OverflowError, RecursionError):
+        # not JSON or not UTF-8, an integer too long to read or past a float's range,
+        # nesting too deep: nothing this app's page sends
+        return _error("The check was not understood: it is not one this page sends.", 400)
     result = summarise(frames)
     if not result.measures:
         reasons = "; ".join(f"{why} ({n} frames)" for why, n in result.refused.items())

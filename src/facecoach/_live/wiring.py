@@ -156,7 +156,7 @@ def run_live(
     try:
         speaker: Speaker = speaker_for(options, where, on_cache_problem=notices)
     except TtsUnavailable as error:
-        err.print(f"facecoach: {error}; lines are shown on screen only.")
+        err.print(f"facecoach: {error}; lines are shown on screen only.", markup=False)
         speaker = FakeSpeaker(silent=True)
         speech_worked = False
     else:
@@ -166,12 +166,13 @@ def run_live(
         out = _text_out() if options.text_only else make_output(options.output, options)
     except DeviceProblem as error:
         if not options.output_saved:
-            err.print(f"facecoach: {error}")
+            err.print(f"facecoach: {error}", markup=False)
             return 2
         # A device remembered from an earlier run may simply be unplugged today.
         err.print(
             f"facecoach: {error} (the output saved in your settings); using the default "
-            "output. To forget it: facecoach settings --reset output_device"
+            "output. To forget it: facecoach settings --reset output_device",
+            markup=False,
         )
         chosen = False
         try:
@@ -179,7 +180,9 @@ def run_live(
         except (DeviceProblem, OutputUnavailable):
             out = _text_out()
     except OutputUnavailable as error:
-        err.print(f"facecoach: {error}; running in text mode (lines printed, keys work).")
+        err.print(
+            f"facecoach: {error}; running in text mode (lines printed, keys work).", markup=False
+        )
         out = _text_out()
         chosen = False
 
@@ -206,7 +209,9 @@ def run_live(
     )
     problem = loop.start_output()
     if problem is not None:
-        err.print(f"facecoach: {problem}; running in text mode (lines printed, keys work).")
+        err.print(
+            f"facecoach: {problem}; running in text mode (lines printed, keys work).", markup=False
+        )
         loop.out = _text_out()
         loop.start_output()
         chosen = False
@@ -233,14 +238,14 @@ def run_live(
         # teach what this person's voice enrolment found heard best.
         loop.session.lines = loop.session.lines.teaching(taught)
         said = ", ".join(f"'{p}' for {c.value}" for c, p in taught.items())
-        console.print(f"From your voice enrolment, the coach will suggest {said}.")
+        console.print(f"From your voice enrolment, the coach will suggest {said}.", markup=False)
     pace = f"at {options.rate} words a minute"
     if options.tts == "piper" and options.rate == natural_rate("piper"):
         pace = "at its natural pace"  # Piper's length scale is left as trained
     engine = f"{options.tts} {options.voice or 'default voice'} {pace}"
     # The microphone, when voice is on, is named by the voice's own start line.
-    console.print(f"Output: {loop.out.name}. Voice: {engine}.")
-    console.print(key_help(), style="dim")
+    console.print(f"Output: {loop.out.name}. Voice: {engine}.", markup=False)
+    console.print(key_help(), style="dim", markup=False)
     loop.view = make_view(
         plan, loop.session, output=loop.out.name, text_mode=text_mode, console=console
     )
@@ -271,7 +276,7 @@ class _Notices:
         if self.view is not None:
             self.view.message(f"facecoach: {text}")  # rich and print are thread-safe
         else:
-            self.err.print(f"facecoach: {text}")
+            self.err.print(f"facecoach: {text}", markup=False)
 
 
 EXIT_SIGINT = 128 + signal.SIGINT

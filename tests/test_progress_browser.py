@@ -25,6 +25,7 @@ import pytest
 from facecoach._paths import places
 from facecoach._person.progress_store import progress_file
 from facecoach._web.progress_assets import FACE_MESH_PACKAGE, face_mesh_folder
+from test_web_browser import axe_script, check_accessibility
 from web_support import served, settings_for
 
 GET_FACE_MESH = Path(__file__).resolve().parents[1] / "scripts" / "get_face_mesh.py"
@@ -88,8 +89,11 @@ def browser(camera_file: Path) -> Iterator[Any]:
         chromium.close()
 
 
+__all__ = ["axe_script"]  # the accessibility test's fixture, used here too
+
+
 def test_a_check_with_the_camera_names_the_drooping_side(
-    browser: Any, tmp_path: Path, face_mesh_tarball: Path
+    browser: Any, tmp_path: Path, face_mesh_tarball: Path, axe_script: Path | None
 ) -> None:
     settings = settings_for(tmp_path)
     where = places(tmp_path / "data")
@@ -118,7 +122,7 @@ def test_a_check_with_the_camera_names_the_drooping_side(
         result = page.locator("#progress-result").inner_text()
         assert "The check is kept" in result, page.locator("#progress-status").inner_text()
         mouth = next(line for line in result.splitlines() if line.startswith("Mouth corner height"))
-        assert "your left side sits lower" in mouth and "(your affected side)" in mouth
+        assert "your left side (the affected one) sits lower" in mouth
         assert problems == []
 
         kept = json.loads(progress_file(where).read_text())
@@ -131,7 +135,26 @@ def test_a_check_with_the_camera_names_the_drooping_side(
         written -= {p.name for p in face_mesh_folder(where).iterdir()}
         assert not any(n.endswith((".png", ".jpg", ".jpeg", ".webp", ".y4m")) for n in written)
 
+        if os.environ.get("FACECOACH_SHOTS"):  # for a person to look at the page
+            page.screenshot(
+                path=os.path.join(os.environ["FACECOACH_SHOTS"], "progress.png"), full_page=True
+            )
         page.goto(f"{base}/history")
         assert page.locator("#progress-plots svg").count() >= 3
         assert "affected (left) side" in page.locator("#progress-plots").inner_text()
+        if os.environ.get("FACECOACH_SHOTS"):
+            page.screenshot(
+                path=os.path.join(os.environ["FACECOACH_SHOTS"], "history.png"), full_page=True
+            )
         context.close()
+
+        # axe-core is added as an inline script: a second browser context lets it in
+        checking = browser.new_context(bypass_csp=True)
+        page = checking.new_page()
+        page.goto(link)
+        findings: dict[str, Any] = {}
+        for name in ("history", "progress"):
+            page.goto(f"{base}/{name}")
+            check_accessibility(page, axe_script, name, findings)
+        assert findings in ({}, {"history": [], "progress": []}), findings
+        checking.close()

@@ -16,6 +16,7 @@ from starlette.testclient import TestClient
 from facecoach._paths import places
 from facecoach._person.progress import POINTS, CheckResult, Measure
 from facecoach._person.progress_store import (
+    KeptCheck,
     ProgressFileProblem,
     check_due,
     delete_check,
@@ -26,6 +27,8 @@ from facecoach._person.progress_store import (
 )
 from facecoach._web.app import make_app
 from facecoach._web.progress_assets import FACE_MESH_FILES, face_mesh_folder, face_mesh_problem
+from facecoach._web.progress_page import measure_words
+from facecoach._web.progress_plot import difference_words, progress_plots
 from facecoach._web.security import cookie_name
 from test_person_progress import PERSON_LEFT_BROW, face, flipped, frame, lowered
 from web_support import TOKEN, settings_for
@@ -73,8 +76,9 @@ def test_a_posted_check_keeps_measures_only_privately(client: TestClient, tmp_pa
     reply = client.post("/progress/check", json=_check_body(), headers=ORIGIN)
     assert reply.status_code == 200, reply.text
     sentences = reply.json()["sentences"]
-    assert any("Brow height at rest" in s and "left side sits lower" in s for s in sentences)
-    assert any("(your affected side)" in s for s in sentences)
+    brow_words = next(s for s in sentences if s.startswith("Brow height at rest"))
+    assert "your left side (the affected one) sits lower by 4.2" in brow_words
+    assert all("about even" in s for s in sentences if not s.startswith("Brow height"))
     where = places(tmp_path / "data")
     path = progress_file(where)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -170,3 +174,35 @@ def test_today_suggests_no_check_without_the_face_model(client: TestClient) -> N
     today = client.get("/")
     assert today.status_code == 200
     assert "Progress check" not in today.text
+
+
+def test_each_measure_is_said_in_its_own_words() -> None:
+    eye = measure_words(Measure("eye_rest", 14.0, 16.0, 0.2), "right")
+    assert eye == (
+        "Eye opening at rest: your left side (not the affected one) is less open by 2.0 "
+        "(a check varies by about 0.2)."
+    )
+    smile = measure_words(Measure("smile", 20.0, 12.0, 0.5), "")
+    assert smile == (
+        "Mouth corner movement in a smile (left 20.0, right 12.0): your right side moves less "
+        "by 8.0 (a check varies by about 0.5)."
+    )
+    even = measure_words(Measure("brow_lift", 10.0, 10.8, 0.5), "left")
+    assert "about even on both sides" in even
+
+
+def test_charts_name_the_side_and_mark_sessions_and_too_tight() -> None:
+    checks = [
+        KeptCheck(
+            datetime(2026, 11, d, 9, 0), "right", (Measure("mouth_rest", -90.0, -95.0, 0.4),), {}
+        )
+        for d in (2, 9, 16)
+    ]
+    sessions = [date(2026, 11, d) for d in (3, 4, 6, 10)]
+    plots = progress_plots(checks, "right", sessions, [date(2026, 11, 4)])
+    assert [title for title, _svg in plots] == ["Mouth corner height at rest"]
+    svg = str(plots[0][1])
+    assert svg.count("<circle") == 3 and svg.count("<title>too tight</title>") == 1
+    assert svg.count('stroke="#555"') == 4  # one tick per session
+    assert "affected (right) side minus your left side" in difference_words("right")
+    assert progress_plots([], "right", sessions, []) == []

@@ -124,24 +124,29 @@ def check_of_json(data: object) -> dict[str, list[Frame]]:
     return frames
 
 
+_LESS = {"eye_rest": "is less open"}
+"""How a side that reads less is said, where "sits lower" or "moves less" is wrong."""
+
+
 def measure_words(measure: Measure, side: str) -> str:
-    """One sentence about one measure, naming the affected side when the profile has one."""
+    """One sentence about one measure, naming the affected side when the profile has one.
+
+    Lengths are in % of the distance between the eyes; a difference within twice
+    the check's spread (or under 0.5) is called even.
+    """
     move = measure.key in _MOVES
     lower = "left" if measure.gap < 0 else "right"
     size = abs(measure.gap)
-    unclear = size <= max(0.5, 2 * measure.spread)
     name = MEASURES[measure.key]
-    values = (
-        f"left {measure.left:.1f}, right {measure.right:.1f} "
-        f"(in % of the distance between your eyes)"
-    )
-    if unclear:
-        verdict = "about even on both sides"
-    else:
-        verdict = f"your {lower} side {'moves less' if move else 'sits lower'}, by {size:.1f}"
-        if side in ("left", "right"):
-            verdict += " (your affected side)" if side == lower else " (not your affected side)"
-    return f"{name}: {values}; {verdict} (a check varies by about {measure.spread:.1f})."
+    varies = f"a check varies by about {measure.spread:.1f}"
+    amounts = f" (left {measure.left:.1f}, right {measure.right:.1f})" if move else ""
+    if size <= max(0.5, 2 * measure.spread):
+        return f"{name}{amounts}: about even on both sides ({varies})."
+    how = _LESS.get(measure.key, "moves less" if move else "sits lower")
+    whose = ""
+    if side in ("left", "right"):
+        whose = " (the affected one)" if side == lower else " (not the affected one)"
+    return f"{name}{amounts}: your {lower} side{whose} {how} by {size:.1f} ({varies})."
 
 
 def _side_of(where: Places) -> str:

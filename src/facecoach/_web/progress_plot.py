@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["difference_words", "progress_plots"]
 
-_W, _H, _STRIP = 640, 200, 28
+_W, _H, _STRIP = 480, 170, 28
 _LEFT, _RIGHT, _TOP = 56, 16, 12
 
 
@@ -55,6 +55,8 @@ def progress_plots(
     inner = _W - _LEFT - _RIGHT
 
     def x_of(day: date) -> float:
+        if first == last:  # one day alone sits in the middle
+            return _LEFT + inner / 2
         return _LEFT + inner * (day - first).days / span
 
     plots: list[tuple[str, Markup]] = []

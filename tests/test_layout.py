@@ -87,3 +87,23 @@ def test_no_import_circle() -> None:
         if name not in state:
             visit(name, [name])
     assert not circles, "\n".join(" -> ".join(c) for c in circles)
+
+
+def test_tests_import_nothing_from_scripts() -> None:
+    # What tests and benchmarks share lives in tests/; a test of a script runs
+    # it from its file. So scripts can change without breaking the tests.
+    scripts = {p.stem for p in (ROOT / "scripts").glob("*.py")}
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "path":
+                on_sys = isinstance(node.value, ast.Name) and node.value.id == "sys"
+                assert not on_sys, f"{path.name}:{node.lineno} uses sys.path"
+                continue
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module]
+            else:
+                continue
+            taken = {name.split(".")[0] for name in names} & scripts
+            assert not taken, f"{path.name}:{node.lineno} imports {taken} from scripts/"

@@ -73,6 +73,35 @@ def test_bare_facecoach_gives_an_overview_and_exits_0(
     assert "facecoach run" in out
 
 
+def test_bare_facecoach_says_what_to_do_today(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = str(tmp_path / "fc")
+
+    def overview() -> tuple[str, str]:
+        capsys.readouterr()
+        assert main(["--data-dir", home]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        return lines[1], lines[-1]
+
+    assert main(["--data-dir", home, "profile", "--stage", "not-yet"]) == 0
+    today, last = overview()
+    assert "no exercise" in today and "facecoach run" not in last
+    assert "'facecoach today' says what matters most" in last
+    assert main(["--data-dir", home, "profile", "--stage", "recent"]) == 0
+    today, last = overview()
+    assert "a session day" in today and last.startswith("Start with 'facecoach run'.")
+    assert main(["--data-dir", home, "run", "starter", "--simulate", "--record"]) == 0
+    import sqlite3
+
+    from facecoach._paths import places
+
+    with sqlite3.connect(places(home).database) as conn:  # as if it had been a real session
+        conn.execute("UPDATE sessions SET simulated = 0")
+    today, last = overview()
+    assert "done for today" in today and "facecoach run" not in last
+
+
 def test_the_overview_lists_every_command_once() -> None:
     listed = [c for _, commands in _OVERVIEW for c in commands]
     registered = [c for commands in _AREAS.values() for c in commands]

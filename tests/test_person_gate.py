@@ -48,6 +48,7 @@ def test_not_yet_refuses_every_session(
     out, err = capsys.readouterr()
     assert out == ""
     assert "movement" in err and "facecoach profile --stage recent" in err
+    assert "eye does not close" in err and "doctor" in err  # what matters at this stage
     assert "Traceback" not in err
     assert not (home / "facecoach.sqlite3").exists()
 
@@ -92,3 +93,6 @@ def test_today_explains_the_wait(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert _cli(home, "today") == 0
     out = capsys.readouterr().out
     assert "no session" in out and "movement" in out.lower()
+    # besides waiting: protecting an eye that does not close, and seeing a clinician
+    assert "eye does not close" in out and "drops by day" in out
+    assert "red eye" in out and "facial therapist" in out

@@ -62,6 +62,21 @@ def test_report_of_recorded_sessions(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "stage: recent" in page and "finished" in sessions_table
 
 
+def test_report_without_o_goes_to_the_data_folder_and_says_where(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "fc"
+    assert _cli(home, "profile", "--stage", "recent") == 0
+    assert _cli(home, "run", "starter", "--simulate", "--record") == 0
+    capsys.readouterr()
+    assert _cli(home, "report", "--date", "2026-11-24") == 0
+    out = capsys.readouterr().out
+    written = home / "report-2026-11-24.html"
+    assert f"Report written to {written} (1 session)." in out  # one session, not "1 sessions"
+    assert written.as_uri() in out
+    assert written.stat().st_mode & 0o777 == 0o600 and "<h2>Sessions</h2>" in written.read_text()
+
+
 def test_report_with_no_history(tmp_path: Path) -> None:
     out = tmp_path / "empty.html"
     assert _cli(tmp_path / "fc", "report", "-o", str(out), "--date", "2026-11-24") == 0

@@ -109,14 +109,11 @@ def overview(data_dir: str | None) -> str:
     """What bare ``facecoach`` says: what it is, where today stands, what to type."""
     from .person import today_line
 
-    lines = [
-        "facecoach: a hands-free coach for facial palsy home exercise.",
-        today_line(data_dir),
-        "",
-    ]
+    today, start = today_line(data_dir)
+    lines = ["facecoach: a hands-free coach for facial palsy home exercise.", today, ""]
     for heading, commands in _OVERVIEW:
         lines.append(f"{heading + ':':<15}{', '.join(commands)}")
-    lines += ["", "Start with 'facecoach run'. More about any command: facecoach COMMAND --help"]
+    lines += ["", f"{start} More about any command: facecoach COMMAND --help"]
     return "\n".join(lines)
 
 

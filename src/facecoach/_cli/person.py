@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from .._core.frames import amount
-from .._paths import PlaceProblem, Places, output_path, places
+from .._paths import PlaceProblem, Places, output_path, places, private_dir
 from .._person.errors import RunRefused
 from .._person.history import history_view, today_for
 from .._person.profile import (
@@ -68,7 +68,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=_history)
 
     p = sub.add_parser("report", help="write a progress report (one HTML file with plots)")
-    p.add_argument("-o", "--out", required=True, type=Path, metavar="FILE.html")
+    p.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        metavar="FILE.html",
+        help="where to write it (default: report-DATE.html in your data folder)",
+    )
     _date_argument(p)
     p.set_defaults(handler=_report)
 
@@ -161,26 +167,37 @@ def _profile(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------ today
 
 
-def today_line(data_dir: str | None) -> str:
-    """Today in one line, for bare ``facecoach``; never asks and never fails."""
+def today_line(data_dir: str | None) -> tuple[str, str]:
+    """Today in one line, and what to type first, for bare ``facecoach``.
+
+    Never asks and never fails.
+    """
     from .._person.own_routine import person_library
-    from .._person.profile import ProfileProblem, load_profile
+    from .._person.profile import ProfileProblem, Stage, load_profile
 
     where = places(data_dir)
+    start = "Start with 'facecoach run'."
     try:
         profile = load_profile(where)
         decision = today_for(where, profile, person_library(where, profile), date.today())
     except (RunRefused, ProfileProblem, OSError) as error:
-        return f"Today: cannot tell ({error})."
+        return f"Today: cannot tell ({error}).", "'facecoach today' says more."
     if not profile.asked:
-        return "Today: not set up yet; 'facecoach run' asks a few questions first."
-    if decision.routine is None:
-        return "Today: no session."
+        return "Today: not set up yet.", "Start with 'facecoach run': it asks some questions first."
+    if profile.stage == Stage.NOT_YET:
+        return (
+            "Today: no exercise; movement has not started to return yet.",
+            "'facecoach today' says what matters most for now.",
+        )
+    if profile.stage is None:
+        return "Today: your stage of recovery is not set.", "'facecoach run' asks for it first."
     if decision.done_today:
-        return "Today: done for today. Well done."
+        return "Today: done for today. Well done.", "See what you have done: facecoach history."
+    if decision.routine is None:
+        return "Today: no session.", "'facecoach today' says why."
     if decision.due:
-        return f"Today: a session day ({decision.routine})."
-    return "Today: a rest day."
+        return f"Today: a session day ({decision.routine}).", start
+    return "Today: a rest day.", "'facecoach today' says when the next session is."
 
 
 def _progress_line(where: Places, day: date) -> None:
@@ -302,12 +319,15 @@ def _report(args: argparse.Namespace) -> int:
     from .._person.report import write_report
     from .._person.report_data import gather
 
-    try:  # before any work, as export does: -o must name a file in a folder that is there
-        output_path(args.out)
-    except PlaceProblem as error:
-        return _fail(f"cannot write {args.out}: {error.strerror}", 2)
     where = places_of(args)
     day = args.date or date.today()
+    out: Path = args.out or where.data / f"report-{day.isoformat()}.html"
+    try:  # before any work, as export does: -o must name a file in a folder that is there
+        if args.out is None:
+            private_dir(where.data)
+        output_path(out)
+    except PlaceProblem as error:
+        return _fail(f"cannot write {out}: {error.strerror}", 2)
     try:
         profile = load_profile(where)
         data = gather(where, profile, person_library(where, profile), day)
@@ -316,8 +336,10 @@ def _report(args: argparse.Namespace) -> int:
     except RunRefused as error:
         return _fail(str(error), error.status)
     try:
-        write_report(args.out, data)
+        write_report(out, data)
     except OSError as error:
         return _fail(str(error.strerror or error))
-    print(f"Report written to {args.out} ({len(data.sessions)} sessions).")
+    print(f"Report written to {out} ({amount(len(data.sessions), 'session')}).")
+    if args.out is None:
+        print(f"Open it in a web browser: {out.resolve().as_uri()}")
     return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .profile import Stage
 
-__all__ = ["REFUSED", "Refusal", "check_gate"]
+__all__ = ["EARLY_CARE", "REFUSED", "Refusal", "check_gate"]
 
 REFUSED = 3
 """Exit status of a refusal (distinct from usage errors and crashes)."""
@@ -34,8 +34,19 @@ _NOT_YET_WHY = (
     "until it does: working the face too early can do more harm than good. When you "
     "notice movement coming back (ideally after checking with your therapist), change "
 )
-NOT_YET = _NOT_YET_WHY + "the stage with:\n  facecoach profile --stage recent"
-NOT_YET_PLAIN = _NOT_YET_WHY + "your stage to recent in your profile."
+EARLY_CARE = (
+    "What matters most for now: if your eye does not close fully, keep it moist and "
+    "shielded (drops by day, an ointment at night, glasses against wind and dust; tape "
+    "it shut at night only as a clinician shows you).",
+    "A painful or red eye, or blurred sight, needs a doctor soon. Stay in touch with "
+    "your doctor or a facial therapist: they can follow your recovery.",
+)
+"""What matters at the not-yet stage besides waiting: the eye, and a clinician."""
+
+NOT_YET = (
+    _NOT_YET_WHY + "the stage with:\n  facecoach profile --stage recent\n" + "\n".join(EARLY_CARE)
+)
+NOT_YET_PLAIN = _NOT_YET_WHY + "your stage to recent in your profile. " + " ".join(EARLY_CARE)
 
 _UNSET_WHY = "Before a live session, facecoach needs to know where you are in recovery. "
 STAGE_UNSET_PLAIN = _UNSET_WHY + "Please set your stage in your profile."

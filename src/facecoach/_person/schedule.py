@@ -16,6 +16,7 @@ from typing import Any
 
 from .._core.frames import amount
 from .._core.routine import AREAS, Library, Routine
+from .gate import EARLY_CARE
 from .profile import Stage
 
 __all__ = [
@@ -228,6 +229,7 @@ def decide(
             None,
             (
                 "Movement has not yet started to return: exercise waits until it does.",
+                *EARLY_CARE,
                 "When you notice some movement, change your stage to recent.",
             ),
             target,

@@ -78,6 +78,48 @@ def test_yaml_syntax_error_names_its_line(tmp_path: Path) -> None:
     assert only_problem(path).startswith(f"{path}:9: YAML syntax error")
 
 
+SYNTAX_MISTAKES = [
+    # (what a person wrote, the line named, what the message tells them to do)
+    (
+        GOOD_EXERCISE.replace("Lift the brow, lightly.", "Lift: the brow, lightly."),
+        7,
+        "put text that contains ':' in quotes, like say: \"Lift: the brow, lightly.\"",
+    ),
+    (
+        GOOD_EXERCISE.replace("    area: forehead", "      area: forehead"),
+        4,
+        "check the indentation of line 4",
+    ),
+    (
+        GOOD_EXERCISE.replace("    kind: resistance", "   kind: resistance"),
+        5,
+        "check the indentation of line 5",
+    ),
+    (GOOD_EXERCISE.replace("    name:", "\tname:"), 3, "line 3 is indented with a tab"),
+    (GOOD_EXERCISE.replace("name: Brow lift", 'name: "Brow lift'), 3, "never closed"),
+    (GOOD_EXERCISE.replace("name: Brow lift", "name: @brow"), 3, "must be in quotes"),
+    (
+        GOOD_EXERCISE.replace("name: Brow lift", "name: Brow\n    lift"),
+        4,
+        "join it to the line above, or put the whole sentence in quotes",
+    ),
+]
+
+
+def test_yaml_syntax_errors_say_what_to_do(tmp_path: Path) -> None:
+    for text, line, advice in SYNTAX_MISTAKES:
+        message = only_problem(write(tmp_path, text))
+        assert message.startswith(f"{tmp_path / 'x.yaml'}:{line}: YAML syntax error: "), message
+        assert advice in message, message
+        assert "not allowed in this context" not in message and "expected" not in message
+
+
+def test_a_quoted_colon_is_what_the_advice_says_it_is(tmp_path: Path) -> None:
+    fixed = GOOD_EXERCISE.replace("Lift the brow, lightly.", '"Lift: the brow, lightly."')
+    steps = load_library([write(tmp_path, fixed)]).exercises["brow-lift"].steps
+    assert steps[0].say == "Lift: the brow, lightly."
+
+
 def test_empty_and_comment_only_files(tmp_path: Path) -> None:
     for text in ("", "   \n", "# just a comment\n"):
         message = only_problem(write(tmp_path, text))

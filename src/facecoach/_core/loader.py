@@ -22,6 +22,7 @@ from .._paths import PlaceProblem, read_regular
 from .plan import estimate_speech_seconds
 from .routine import Exercise, Library, Routine
 from .yamlcheck import Problem, parse_document
+from .yamlsyntax import explain
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -98,15 +99,8 @@ def _parse_text(path: str, text: str) -> tuple[_Parsed | None, list[Problem]]:
             ]
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        problem, context = error.problem_mark, error.context_mark
-        line = int(problem.line) + 1 if problem is not None else 1
-        what = str(error.problem or "cannot parse")
-        if error.context and context is not None:
-            opened = int(context.line) + 1
-            what += f" ({error.context.replace('while parsing', 'in')} opened on line {opened})"
-            if line > len(text.splitlines()):  # ran off the end: the opening is the place
-                line = opened
-        return None, [Problem(path, line, f"YAML syntax error: {what or 'cannot parse'}")]
+        line, what = explain(error, text)
+        return None, [Problem(path, line, f"YAML syntax error: {what}")]
     except yaml.reader.ReaderError as error:  # a NUL or control character: say its line
         line = text.count("\n", 0, max(0, int(error.position))) + 1
         char = error.character

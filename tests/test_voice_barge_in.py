@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -34,6 +35,7 @@ from facecoach._voice.echo import (
 from facecoach._voice.mic import MemorySource
 from facecoach._voice.recognizer import RATE, Decision, ScriptedListener
 from facecoach._voice.source import VoiceCommands
+from voice_support import needs_espeak, needs_model
 
 needs_webrtc = pytest.mark.skipif(not have_webrtc(), reason="the barge-in extra is not installed")
 
@@ -290,3 +292,73 @@ def test_playback_needs_a_file(tmp_path: Path) -> None:
 
 def _json_lines(text: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+# ------------------------------------------------------------ made tracks, heard by Whisper
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+
+
+def _made_pair(condition_index: int, with_commands: bool, folder: Path) -> tuple[Any, Path, Path]:
+    import barge_tracks as bt
+    import voice_corpus as corpus
+
+    lines = bt.coach_lines()[2:14]
+    coach = [corpus.espeak_say(t, "en-us", 175) for t in lines]
+    said = []
+    if with_commands:
+        said = [
+            ("too tight", "too tight", corpus.espeak_say("too tight", "en-us", 150)),
+            ("too tight", "too much", corpus.espeak_say("too much", "en-gb-x-rp", 160)),
+            ("too tight", "too tight", corpus.espeak_say("too tight", "en-us+f3", 150, 60)),
+            ("stop", "stop", corpus.espeak_say("stop", "en-us", 160)),
+            ("too tight", "too tight", corpus.espeak_say("too tight", "en-gb-scotland", 150)),
+            ("stop", "stop", corpus.espeak_say("stop", "en-gb-x-rp", 150)),
+        ]
+    track = bt.build_track(coach, said, bt.CONDITIONS[condition_index], np.random.default_rng(5))
+    mic, played = folder / "mic.wav", folder / "played.wav"
+    corpus.save_wav(mic, track.mic)
+    corpus.save_wav(played, track.played)
+    return track, mic, played
+
+
+LISTEN = (sys.executable, "-m", "facecoach", "listen", "--json")
+
+
+def _listen(mic: Path, played: Path) -> list[dict[str, object]]:
+    done = subprocess.run(
+        [*LISTEN, "--file", str(mic), "--playback", str(played)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return _json_lines(done.stdout)
+
+
+@needs_model
+@needs_espeak
+@needs_webrtc
+@pytest.mark.parametrize(("condition", "least"), [(0, 5), (1, 3)])
+def test_safety_commands_said_over_the_coach_are_heard(
+    tmp_path: Path, condition: int, least: int
+) -> None:
+    """Six safety commands over a headset's leak (at least 5 heard) and a small
+    room's loudspeaker echo (at least 3, from a file, which cannot be lowered);
+    each item carries start, end and emitted."""
+    import barge_tracks as bt
+
+    track, mic, played = _made_pair(condition, True, tmp_path)
+    found = _listen(mic, played)
+    assert all({"start", "end", "emitted"} <= set(item) for item in found)
+    hits, false, notes = bt.score_track(track, found)
+    assert hits >= least, notes
+    assert false <= 1, notes
+
+
+@needs_model
+@needs_espeak
+@needs_webrtc
+def test_the_coachs_own_echo_is_not_taken_for_commands(tmp_path: Path) -> None:
+    """Twelve coach lines through a living room's loud speaker: at most one command."""
+    _track, mic, played = _made_pair(2, False, tmp_path)
+    assert len(_listen(mic, played)) <= 1

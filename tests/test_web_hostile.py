@@ -266,3 +266,47 @@ def test_a_hostile_progress_check_is_400_in_plain_words(client: TestClient, body
     error = response.json()["error"]
     assert error.startswith("The check was not understood")
     assert "sys." not in error and "Traceback" not in error
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        '="; a',
+        "facecoach_token_8123",
+        "facecoach_token_8123=; facecoach_token_8123=" + TOKEN,
+        "\x00\x01\x02",
+        "a=" + "b" * 8000,
+        ";;;;;;;;",
+        'facecoach_token_8123="' + TOKEN,
+        "facecoach_token_8123=\u00e9",
+    ],
+)
+def test_a_cookie_that_cannot_be_read_is_no_token(tmp_path: Path, cookie: str) -> None:
+    web = make_app(settings_for(tmp_path))
+    with TestClient(web.asgi, base_url=BASE, follow_redirects=False) as anyone:
+        response = anyone.get("/", headers={b"cookie": cookie.encode()})
+    assert response.status_code in (200, 401, 403)
+    assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "TRACE", "PATCH", "PROPFIND", "CONNECT"])
+def test_other_methods_are_refused(client: TestClient, method: str) -> None:
+    response = client.request(method, "/profile", headers=ORIGIN)
+    assert response.status_code in (403, 405)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?saved=" + "x" * 5000,
+        "?token=&token=" + TOKEN,
+        "?%ff%fe=%00",
+        "?forgotten=1&forgotten=0",
+        "?done=" + "%" * 100,
+        "?" + "&" * 5000,
+    ],
+)
+def test_odd_queries_are_answered(client: TestClient, query: str) -> None:
+    for path in ("/", "/profile", "/voice", "/progress", "/history"):
+        response = client.get(path + query)
+        assert response.status_code in (200, 303, 403), (path, query)

@@ -172,3 +172,28 @@ def _still_serving(address: tuple[str, int]) -> None:
     with _connect(address) as sock:
         sock.sendall(_head(address, "GET", "/voice/status", "Connection: close\r\n"))
         assert _answer(sock).startswith(b"HTTP/1.1 200")
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 64,  # a TLS hello
+        b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n",
+        b"GET / HTTP/1.1\r\nX-Big: " + b"b" * 70_000 + b"\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n",
+        b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n",
+        b"GET / HTTP/9.9\r\n\r\n",
+        b"\r\n\r\n\r\n",
+    ],
+)
+def test_requests_that_are_not_http_are_refused_without_a_trace(
+    address: tuple[str, int], capfd: pytest.CaptureFixture[str], request_bytes: bytes
+) -> None:
+    with _connect(address) as sock:
+        with contextlib.suppress(OSError):  # the server may close before it is all sent
+            sock.sendall(request_bytes)
+        answer = _answer(sock)
+    assert answer == b"" or answer.startswith(b"HTTP/1.1 4"), answer[:80]
+    _still_serving(address)
+    err = capfd.readouterr().err
+    assert "Traceback" not in err, err

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
-from .._core.frames import amount
+from .._core.frames import amount, minutes_text
 from .._paths import PlaceProblem, Places, output_path, places, private_dir
 from .._person.errors import RunRefused
 from .._person.history import history_view, today_for
@@ -276,12 +276,6 @@ def _row_json(row: SessionRow) -> dict[str, Any]:
         "status": row.status,
         "simulated": row.simulated,
     }
-
-
-def minutes_text(seconds: float) -> str:
-    """Whole minutes as a person reads them ("<1" for a session of seconds)."""
-    minutes = round(seconds / 60)
-    return "<1" if minutes == 0 and seconds > 0 else str(minutes)
 
 
 def format_history(rows: list[SessionRow]) -> str:

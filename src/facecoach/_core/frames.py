@@ -14,6 +14,7 @@ __all__ = [
     "amount",
     "closing_line",
     "count_prefix",
+    "minutes_text",
     "number_words",
     "opening_line",
     "plural",
@@ -77,6 +78,12 @@ def whole_seconds(seconds: float) -> int:
     times it to the sample.
     """
     return max(1 if seconds > 0 else 0, math.floor(seconds + 0.5))
+
+
+def minutes_text(seconds: float) -> str:
+    """Whole minutes for a table ("<1" for a session of seconds)."""
+    minutes = math.floor(seconds / 60 + 0.5)
+    return "<1" if minutes == 0 and seconds > 0 else str(minutes)
 
 
 def _minutes(seconds: float) -> int:

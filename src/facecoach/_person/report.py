@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._core.frames import amount
+from .._core.frames import amount, minutes_text
 from .._core.plan import adapted_hold
 from .._core.routine import AREAS
 from .._paths import replace_file
@@ -36,8 +36,6 @@ __all__ = [
 ]
 
 _TABLE_ROWS = 400
-_ENDINGS = {"done": "finished", "stop": "stopped"}
-"""The words the web app's History page uses for how a session ended."""
 
 
 def write_report(path: Path, data: ReportData) -> None:
@@ -212,15 +210,15 @@ def _table(
     body = [
         f"<tr{' class=sim' if s.simulated else ''}><td>{e(s.day)}</td>"
         f"<td>{e(names.get(s.routine, s.routine))}</td>"
-        f"<td class='n'>{s.seconds / 60:.1f}</td>"
+        f"<td class='n'>{minutes_text(s.seconds)}</td>"
         f"<td class='n'>{s.completed_steps}/{s.planned_steps}</td>"
         f"<td class='n'>{tight.get(s.id, 0)}</td>"
-        f"<td>{e(_ENDINGS.get(s.status, s.status))}{' (simulated)' if s.simulated else ''}</td>"
+        f"<td>{e(s.ending)}{' (simulated)' if s.simulated else ''}</td>"
         "</tr>"
         for s in rows
     ]
     more = len(sessions) - len(rows)
-    tail = f"<p class='note'>and {more} older sessions.</p>" if more > 0 else ""
+    tail = f"<p class='note'>and {amount(more, 'older session')}.</p>" if more > 0 else ""
     if not sessions:
         return "<h2>Sessions</h2><p>No sessions yet.</p>"
     return head + "".join(body) + "</table>" + tail

@@ -1,6 +1,6 @@
 """Barge-in: safety commands said while the coach talks, per room and loudspeaker level.
 
-For each condition of scripts/barge_tracks.py (a headset; loudspeakers in
+For each condition of tests/barge_tracks.py (a headset; loudspeakers in
 rooms of several sizes and levels) two made recordings: the coach's lines
 with the person saying "too tight", "too much" and "stop" over them (the
 tune voices of the command benchmark, and real people's "stop" from

@@ -296,8 +296,6 @@ def _json_lines(text: str) -> list[dict[str, object]]:
 
 # ------------------------------------------------------------ made tracks, heard by Whisper
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-
 
 def _made_pair(condition_index: int, with_commands: bool, folder: Path) -> tuple[Any, Path, Path]:
     import barge_tracks as bt

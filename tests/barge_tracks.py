@@ -8,23 +8,19 @@ level), a person saying commands while the coach talks, and a noise floor.
 ``facecoach listen --file MIC --playback PLAYED`` is then scored on it.
 
 Conditions: a closed headset (little leak), and loudspeakers in rooms of
-several sizes at several levels. Used by scripts/bench_barge_in.py and the
-barge-in tests.
+several sizes at several levels. Used by the barge-in tests and
+scripts/bench_barge_in.py (which puts tests/ on its import path).
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the speech maker
 
 import voice_corpus as corpus
 from facecoach._voice.recognizer import RATE

@@ -357,7 +357,9 @@ def _refuse_special(path: Path) -> None:
 
 
 def _cannot_write(path: Path, exc: OSError) -> PlaceProblem:
-    why = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+    why = exc.strerror or str(exc)
+    if exc.errno == errno.ENOSPC:
+        why += ": the disk is full"
     return PlaceProblem(exc.errno or errno.EIO, f"cannot write {path}: {why}")
 
 

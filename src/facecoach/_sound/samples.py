@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import math
 import os
-import tempfile
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from .._paths import PRIVATE_FILE, private_dir
+from .._paths import PRIVATE_FILE, replace_file
 
 __all__ = [
     "SAMPLE_RATE",
@@ -88,22 +88,14 @@ def write_wav(path: str | os.PathLike[str], sound: Sound, *, mode: int = PRIVATE
     missing folders are made private too (0700). Raises ``OSError`` (a
     ``PlaceProblem`` naming the folder when it cannot be made).
     """
-    target = Path(path)
-    if not target.parent.is_dir():
-        private_dir(target.parent, "folder")
     pcm = (np.clip(sound.samples, -1.0, 1.0) * 32767.0).round().astype("<i2")
-    fd, tmp = tempfile.mkstemp(prefix=".part-", suffix=".wav", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as raw, wave.open(raw, "wb") as f:
-            f.setnchannels(1)
-            f.setsampwidth(2)
-            f.setframerate(sound.rate)
-            f.writeframes(pcm.tobytes())
-        os.chmod(tmp, mode)  # mkstemp makes it 0600 whatever the umask
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    data = io.BytesIO()
+    with wave.open(data, "wb") as f:
+        f.setnchannels(1)
+        f.setsampwidth(2)
+        f.setframerate(sound.rate)
+        f.writeframes(pcm.tobytes())
+    replace_file(Path(path), data.getvalue(), mode=mode, make_folder=True)
 
 
 def normalise(

@@ -12,6 +12,7 @@ picks one.
 
 from __future__ import annotations
 
+import errno
 import os
 import threading
 import wave
@@ -116,7 +117,10 @@ class SpeechCache:
 
     def _give_up(self, error: OSError) -> None:
         reason = error.strerror or str(error) or type(error).__name__
-        if isinstance(error, PlaceProblem):  # it names the folder itself
+        if isinstance(error, PlaceProblem) and error.errno == errno.ENOSPC:
+            reason = os.strerror(errno.ENOSPC)  # the folder is what the person can act on
+            where = f"cannot keep spoken lines in {self.directory}: {reason}"
+        elif isinstance(error, PlaceProblem):  # it names the folder itself
             where = reason
         else:
             where = f"cannot keep spoken lines in {self.directory}: {reason}"

@@ -162,7 +162,6 @@ def _sheet(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from .._core.loader import RoutineFileError, load_library
-    from .._web.library import not_regular
     from .options import SettingsProblem
     from .voice_options import voice_settings
 
@@ -176,10 +175,6 @@ def _serve(args: argparse.Namespace) -> int:
         return _fail(
             f"{places_of(args).config_file}: cannot be read ({error}); fix or delete it", 2
         )
-    for path in args.file:
-        wrong = not_regular(path)  # a pipe or a device would be waited on for ever
-        if wrong:
-            return _fail(f"--file {wrong}", 2)
     if args.file:
         try:
             load_library(args.file)  # a bad file is said now, not on the first page

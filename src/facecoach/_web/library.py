@@ -12,7 +12,6 @@ the terminal is told once which file and why, and every page shows
 from __future__ import annotations
 
 import os
-import stat
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -24,24 +23,12 @@ from .._person.errors import RunRefused
 from .._person.own_routine import copy_path, person_library_for
 from .._person.profile import profile_path
 
-__all__ = ["RoutineFiles", "not_regular"]
+__all__ = ["RoutineFiles"]
 
 _PLAN_DAMAGE = (ValueError, OverflowError, TypeError, RecursionError)
 """What a hand-edited profile may raise before its own checks catch it."""
 
 _Stamp = tuple[tuple[str, int, int, int, int], ...]
-
-
-def not_regular(path: str) -> str:
-    """Why ``path`` cannot be read as a routine file ("" when it can be): reading a
-    pipe or a device would wait for ever."""
-    try:
-        info = os.stat(path)
-    except OSError as error:
-        return f"{path}: {error.strerror or 'cannot be read'}"
-    if not stat.S_ISREG(info.st_mode):
-        return f"{path}: not a regular file"
-    return ""
 
 
 def _stamp(paths: Sequence[str]) -> _Stamp:
@@ -87,14 +74,13 @@ class RoutineFiles:
             return load_library(self.paths) if self.paths else builtin_library()
 
     def _read(self) -> None:
-        wrong = [why for why in map(not_regular, self.paths) if why]
-        if not wrong:
-            try:
-                self._good = self._load()
-            except RoutineFileError as error:
-                wrong = [str(problem) for problem in error.problems]
-            except (OSError, ValueError, RecursionError, MemoryError) as error:
-                wrong = [f"{', '.join(self.paths)}: cannot be read ({error})"]
+        wrong: list[str] = []
+        try:  # the loader reads through read_regular: a pipe or a device is a problem
+            self._good = self._load()
+        except RoutineFileError as error:
+            wrong = [str(problem) for problem in error.problems]
+        except (OSError, ValueError, RecursionError) as error:
+            wrong = [f"{', '.join(self.paths)}: cannot be read ({error})"]
         if not wrong:
             if self.problem:
                 self._tell("the routine files are good again; the pages use them.")

@@ -5,7 +5,9 @@ Eileen Collins (``skimage.data.astronaut()``, public domain as a work of the
 US government), with her left brow and mouth corner warped down by 8 % of the
 face height. The face model is the pinned npm release (fetched with npm, as
 the accessibility test fetches axe-core; ``FACECOACH_FACE_MESH_TGZ`` names a
-tarball already at hand). Skips with the reason when any of these is missing.
+tarball already at hand). The person ticks "keep photos": one photo per
+expression is kept, and no other image anywhere. Skips with the reason when
+any of these is missing.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 import pytest
 
 from facecoach._paths import places
+from facecoach._person.progress_photos import photos_folder
 from facecoach._person.progress_store import progress_file
 from facecoach._web.progress_assets import FACE_MESH_PACKAGE, face_mesh_folder
 from test_web_browser import axe_script, check_accessibility
@@ -117,6 +120,7 @@ def test_a_check_with_the_camera_names_the_drooping_side(
         )
         assert saved.ok
         page.goto(f"{base}/progress")
+        page.get_by_label("Also keep one photo of each expression").check()
         page.get_by_role("button", name="Start the check").click()
         page.wait_for_selector("#progress-check[data-done='yes']", timeout=240_000)
         result = page.locator("#progress-result").inner_text()
@@ -131,9 +135,18 @@ def test_a_check_with_the_camera_names_the_drooping_side(
         assert measures["mouth_rest"]["left"] < measures["mouth_rest"]["right"]
         assert measures["brow_rest"]["left"] < measures["brow_rest"]["right"]
         assert set(kept[0]["frames"]) == {"rest", "brows", "eyes", "smile", "pucker"}
-        written = {p.name for p in where.data.rglob("*") if p.is_file()}
-        written -= {p.name for p in face_mesh_folder(where).iterdir()}
-        assert not any(n.endswith((".png", ".jpg", ".jpeg", ".webp", ".y4m")) for n in written)
+        # The photos asked for, one per expression, and no other image anywhere
+        photos = photos_folder(where) / kept[0]["when"].replace(":", "-")
+        assert sorted(p.name for p in photos.iterdir()) == sorted(
+            f"{e}.jpg" for e in ("rest", "brows", "eyes", "smile", "pucker")
+        )
+        assert all(p.read_bytes()[:3] == b"\xff\xd8\xff" for p in photos.iterdir())
+        written = {p for p in where.data.rglob("*") if p.is_file()}
+        written -= set(face_mesh_folder(where).iterdir()) | set(photos.iterdir())
+        assert not any(p.suffix in (".png", ".jpg", ".jpeg", ".webp", ".y4m") for p in written)
+        assert page.locator(".progress-photos img").count() == 0  # shown after a reload
+        page.goto(f"{base}/progress")
+        assert page.locator(".progress-photos img").count() == 5
 
         if os.environ.get("FACECOACH_SHOTS"):  # for a person to look at the page
             page.screenshot(

@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 
 from facecoach._paths import places
 from facecoach._person.progress import POINTS, CheckResult, Measure
+from facecoach._person.progress_photos import photos_folder, photos_of
 from facecoach._person.progress_store import (
     KeptCheck,
     ProgressFileProblem,
@@ -206,3 +207,59 @@ def test_charts_name_the_side_and_mark_sessions_and_too_tight() -> None:
     assert svg.count('stroke="#555"') == 4  # one tick per session
     assert "affected (right) side minus your left side" in difference_words("right")
     assert progress_plots([], "right", sessions, []) == []
+
+
+def _jpeg(size: tuple[int, int] = (64, 48)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (120, 90, 80)).save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def test_photos_are_kept_only_when_sent_and_deleted_on_request(
+    client: TestClient, tmp_path: Path
+) -> None:
+    where = places(tmp_path / "data")
+    key = client.post("/progress/check", json=_check_body(), headers=ORIGIN).json()["when"]
+    assert not photos_folder(where).exists()  # nothing but measures unless asked
+    jpeg = _jpeg()
+    url = f"/progress/photo?check={key}&expression=rest"
+    sent = client.post(url, content=jpeg, headers={**ORIGIN, "content-type": "image/jpeg"})
+    assert sent.status_code == 204, sent.text
+    path = photos_folder(where) / key.replace(":", "-") / "rest.jpg"
+    assert path.read_bytes() == jpeg
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert photos_of(where, key) == ["rest"]
+    shown = client.get(f"/progress/photo/{key}/rest")
+    assert shown.status_code == 200 and shown.content == jpeg
+    assert shown.headers["content-type"] == "image/jpeg"
+    assert f'src="/progress/photo/{key}/rest"' in client.get("/progress").text
+
+    refused = {
+        url: b"not a jpeg",
+        f"/progress/photo?check={key}&expression=frown": jpeg,
+    }
+    for where_to, body in refused.items():
+        assert client.post(where_to, content=body, headers=ORIGIN).status_code == 400
+    for check in ("2020-01-01T00:00:00", "../../profile", ""):
+        bad = f"/progress/photo?check={check}&expression=rest"
+        assert client.post(bad, content=jpeg, headers=ORIGIN).status_code == 404
+    assert client.post(url, content=jpeg).status_code == 403  # not from the app's page
+    huge = b"\xff\xd8\xff" + b"\0" * 500_000 + b"\xff\xd9"
+    assert client.post(url, content=huge, headers=ORIGIN).status_code == 413
+    assert client.get("/progress/photo/..%2F..%2Fprofile/rest").status_code == 404
+
+    gone = client.post("/progress/delete-photos", data={"check": key}, headers=ORIGIN)
+    assert gone.status_code == 303 and not path.exists()
+    assert [c.key for c in load_checks(where)] == [key]  # the measures stay
+    client.post(url, content=jpeg, headers=ORIGIN)
+    client.post("/progress/delete", data={"check": key}, headers=ORIGIN)
+    assert not path.parent.exists()
+    key = client.post("/progress/check", json=_check_body(), headers=ORIGIN).json()["when"]
+    client.post(f"/progress/photo?check={key}&expression=smile", content=jpeg, headers=ORIGIN)
+    assert client.post("/progress/forget", headers=ORIGIN).status_code == 303
+    assert not photos_folder(where).exists()

@@ -32,7 +32,7 @@ from .events import Broadcast
 from .headers import SecurityHeaders
 from .library import RoutineFiles
 from .limits import BodyLimit
-from .progress_page import CHECK_BODY_LIMIT, PROGRESS_ROUTES
+from .progress_page import PROGRESS_BODY_LIMITS, PROGRESS_ROUTES
 from .security import Guard
 from .session import SessionRunner
 from .settings import ServeSettings
@@ -120,7 +120,7 @@ def make_app(settings: ServeSettings) -> WebApp:
         routes=ROUTES,
         middleware=[
             Middleware(Guard, token=settings.token, port=settings.port),
-            Middleware(BodyLimit, wider={"/progress/check": CHECK_BODY_LIMIT}),
+            Middleware(BodyLimit, wider=PROGRESS_BODY_LIMITS),
         ],
         exception_handlers={Exception: _went_wrong},
         lifespan=lifespan,

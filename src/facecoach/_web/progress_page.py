@@ -27,6 +27,7 @@ from starlette.routing import Route
 from .._paths import PlaceProblem
 from .._person.profile import ProfileProblem, load_profile
 from .._person.progress import EXPRESSIONS, MEASURES, POINTS, CheckResult, Frame, Measure, summarise
+from .._person.progress_photos import PhotoProblem, delete_photos, forget_photos, photos_of
 from .._person.progress_store import (
     KeptCheck,
     ProgressFileProblem,
@@ -37,6 +38,7 @@ from .._person.progress_store import (
     load_checks,
 )
 from .progress_assets import FACE_MESH_FILES, face_mesh_folder, face_mesh_problem, media_type
+from .progress_photos import PHOTO_BODY_LIMIT, PHOTO_ROUTES
 from .progress_plot import difference_words, progress_plots
 from .state import form_of, form_value, page, web_state
 
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CHECK_BODY_LIMIT",
     "PAGE_HEADERS",
+    "PROGRESS_BODY_LIMITS",
     "PROGRESS_ROUTES",
     "check_of_json",
     "measure_words",
@@ -64,6 +67,8 @@ PAGE_HEADERS = {
 
 CHECK_BODY_LIMIT = 262_144
 """Bytes a posted check may have (80 frames of 31 points, as numbers, fit in about 60 kB)."""
+PROGRESS_BODY_LIMITS = {"/progress/check": CHECK_BODY_LIMIT, "/progress/photo": PHOTO_BODY_LIMIT}
+"""The Progress page's posts larger than the app's forms, by path."""
 _FRAMES_LIMIT = 400
 
 PROMPTS: dict[str, tuple[str, str]] = {
@@ -227,14 +232,21 @@ def _render(request: Request, notice: str = "", status: int = 200) -> Response:
         ready=not problem,
         points=",".join(str(n) for n in POINTS),
         prompts=[(e, *PROMPTS[e]) for e in EXPRESSIONS],
-        checks=[(c.key, [measure_words(m, c.side) for m in c.measures]) for c in checks],
+        checks=[
+            (c.key, [measure_words(m, c.side) for m in c.measures], photos_of(where, c.key))
+            for c in checks
+        ],
         **progress_context(where, checks=checks, side=side),
     )
     response.headers.update(PAGE_HEADERS)
     return response
 
 
-_NOTICES = {"deleted": "That check was deleted.", "forgotten": "Every check was deleted."}
+_NOTICES = {
+    "deleted": "That check was deleted, with any photos of it.",
+    "forgotten": "Every check and every photo was deleted.",
+    "photos": "The photos of that check were deleted; its measures are kept.",
+}
 
 
 async def progress(request: Request) -> Response:
@@ -286,7 +298,9 @@ async def delete(request: Request) -> Response:
     key = form_value(await form_of(request), "check")
     try:
         gone = await to_thread.run_sync(delete_check, where, key)
-    except (ProgressFileProblem, PlaceProblem) as error:
+        if gone:
+            await to_thread.run_sync(delete_photos, where, key)
+    except (ProgressFileProblem, PlaceProblem, PhotoProblem) as error:
         return await to_thread.run_sync(_render, request, str(error), 500)
     if not gone:
         return await to_thread.run_sync(_render, request, "There is no such check.", 404)
@@ -297,6 +311,7 @@ async def forget(request: Request) -> Response:
     where = web_state(request).settings.where
     try:
         await to_thread.run_sync(forget_checks, where)
+        await to_thread.run_sync(forget_photos, where)
     except PlaceProblem as error:
         return await to_thread.run_sync(_render, request, str(error), 500)
     return RedirectResponse("/progress?done=forgotten", status_code=303)
@@ -308,5 +323,6 @@ PROGRESS_ROUTES = [
     Route("/progress/check", check, methods=["POST"]),
     Route("/progress/delete", delete, methods=["POST"]),
     Route("/progress/forget", forget, methods=["POST"]),
+    *PHOTO_ROUTES,
 ]
 """The Progress page's routes, for the app's route list (the script is in /static)."""

@@ -20,6 +20,7 @@
   const prompt = document.getElementById("progress-prompt");
   const status = document.getElementById("progress-status");
   const result = document.getElementById("progress-result");
+  const keepPhotos = document.getElementById("progress-keep-photos");
   const steps = Array.from(document.querySelectorAll("#progress-steps li"));
 
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -92,6 +93,28 @@
     }
   }
 
+  // A photo only when the box is ticked: the image as the camera sees it (not mirrored).
+  function photoOf(source) {
+    const c = document.createElement("canvas");
+    c.width = source.videoWidth;
+    c.height = source.videoHeight;
+    c.getContext("2d").drawImage(source, 0, 0);
+    return new Promise((resolve) => c.toBlob(resolve, "image/jpeg", 0.85));
+  }
+
+  async function keepPhotosOf(check, photos) {
+    for (const [expression, blob] of Object.entries(photos)) {
+      if (!blob) continue;
+      const query = new URLSearchParams({ check, expression });
+      const reply = await fetch("/progress/photo?" + query, {
+        method: "POST",
+        headers: { "content-type": "image/jpeg", "x-requested-with": "fetch" },
+        body: blob,
+      });
+      if (!reply.ok) tell("A photo was not kept: " + (await reply.text()));
+    }
+  }
+
   async function run() {
     start.disabled = true;
     result.replaceChildren();
@@ -138,6 +161,7 @@
       ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
       await mesh.send({ image: canvas });
       const frames = {};
+      const photos = {};
       let lastMirrored = null;
       for (const li of steps) {
         const key = li.dataset.expression;
@@ -178,6 +202,7 @@
           tell(`${li.dataset.title}: ${got.length} of ${WANT} views`);
         }
         frames[key] = got;
+        if (keepPhotos.checked) photos[key] = await photoOf(video);
       }
       say("Thank you. That is all.");
       tell("Measuring…");
@@ -188,6 +213,7 @@
       });
       const data = await reply.json();
       tell("");
+      if (reply.ok) await keepPhotosOf(data.when, photos);
       showResult(data, reply.ok);
     } catch (e) {
       tell("The check stopped: " + (e && e.message ? e.message : e));

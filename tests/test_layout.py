@@ -107,3 +107,11 @@ def test_tests_import_nothing_from_scripts() -> None:
                 continue
             taken = {name.split(".")[0] for name in names} & scripts
             assert not taken, f"{path.name}:{node.lineno} imports {taken} from scripts/"
+
+
+def test_the_model_test_modules_are_test_files() -> None:
+    # A renamed model test would otherwise silently lose its second run.
+    from conftest import MODEL_TEST_MODULES
+
+    files = {p.stem for p in (ROOT / "tests").glob("test_*.py")}
+    assert sorted(MODEL_TEST_MODULES - files) == []

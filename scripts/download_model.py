@@ -10,9 +10,6 @@ size and SHA-256, and unpacks it atomically into the user data directory
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from facecoach._cli.main import main
 

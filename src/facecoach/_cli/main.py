@@ -38,12 +38,13 @@ _AREAS: dict[str, tuple[str, ...]] = {
     "voice": ("listen", "check", "model"),
     "enroll": ("enroll",),
     "person": ("profile", "today", "history", "report"),
+    "progress": ("progress",),
     "web": ("sheet", "serve", "remind"),
 }
 """Which module registers which subcommands (so a command imports only its own)."""
 
 _OVERVIEW: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Every day", ("run", "today", "history", "report")),
+    ("Every day", ("run", "today", "history", "report", "progress")),
     ("Setting up", ("profile", "check", "enroll", "devices", "voices", "settings", "model")),
     ("Routines", ("routines", "plan", "validate", "sheet", "export")),
     ("Other ways in", ("serve", "remind", "listen")),

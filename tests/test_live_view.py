@@ -73,7 +73,9 @@ def test_paused_and_finished_are_plain_to_see() -> None:
     session.lines = session.lines.teaching({Command.RESUME: "go on"})
     assert "press p or say go on to carry on" in screen_of(state, 1.0)
     state.effect(Finish("stop", 3, 16))
-    assert "Stopped: 3 of 16 steps done" in screen_of(state, 2.0)
+    ended = screen_of(state, 2.0)
+    assert "Stopped: 3 of 16 steps done" in ended
+    assert "Next" not in ended and "to go" not in ended and "0:02 in all" in ended
 
 
 def test_plain_view_prints_one_line_per_event() -> None:

@@ -184,9 +184,15 @@ def render(state: LiveState, t: float) -> RenderableType:
         shown = min(total, math.ceil(left - 1e-9)) if left > 0 else 0
         row.add_row(bar, f"{shown} s left of {total} s")
         grid.add_row(state.timer.kind.capitalize(), row)
-    grid.add_row("Next", Text(state.coming()))
+    if state.finished is None:  # once it has ended, nothing comes next
+        grid.add_row("Next", Text(state.coming()))
     grid.add_row("Heard", Text(state.last_command or "-"))
-    grid.add_row("Time", f"{clock_text(t)} elapsed, about {clock_text(state.remaining(t))} to go")
+    if state.finished is None:
+        grid.add_row(
+            "Time", f"{clock_text(t)} elapsed, about {clock_text(state.remaining(t))} to go"
+        )
+    else:
+        grid.add_row("Time", f"{clock_text(t)} in all")
     grid.add_row("Output", Text(state.output))
     parts: list[Any] = [grid]
     if state.paused == "stop":

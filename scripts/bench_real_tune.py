@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -54,14 +55,14 @@ class CachedScorer:
 
     def __init__(self, scorer: PhraseScorer) -> None:
         self._scorer = scorer
-        self._seen: dict[tuple[bytes, bool], Any] = {}
+        self.seen: dict[tuple[bytes, bool], Any] = {}
         self.multilingual = scorer.multilingual
 
     def score(self, audio: Any, gated: bool = True) -> Any:
         key = (hashlib.sha1(np.asarray(audio).tobytes()).digest(), gated)
-        if key not in self._seen:
-            self._seen[key] = self._scorer.score(audio, gated)
-        return self._seen[key]
+        if key not in self.seen:
+            self.seen[key] = self._scorer.score(audio, gated)
+        return self.seen[key]
 
 
 class CachedVad:
@@ -116,7 +117,9 @@ def decide(track: Track, settings: WhisperSettings, scorer: CachedScorer) -> lis
     CachedVad.TRACK = track.name
     CachedVad.made[track.name] = 0
     model = find_whisper_model(places(), None, {}, Path("/nonexistent")).path
-    engine = WhisperRecognizer(ENGLISH, model, settings, scorer=scorer)  # type: ignore[arg-type]
+    # Deciding is left out of ``emitted`` (it would count only the cache's
+    # look-ups): latency here is what the segmenter adds.
+    engine = WhisperRecognizer(ENGLISH, model, settings, lambda: 0.0, scorer)  # type: ignore[arg-type]
     out: list[Decision] = []
     for at in range(0, track.samples.size, BLOCK):
         out += engine.feed(track.samples[at : at + BLOCK])
@@ -135,6 +138,8 @@ class Result:
     wrong_on_stop: int = 0
     false_accepts: int = 0
     words_minutes: float = 0.0
+    waits: tuple[float, ...] = ()
+    """Seconds from the end of each heard "stop" to its decision (deciding left out)."""
     missed: tuple[str, ...] = ()
     accepted: tuple[str, ...] = ()
 
@@ -142,24 +147,37 @@ class Result:
         rate = self.false_accepts / self.words_minutes if self.words_minutes else 0.0
         return (
             f"{label:<44} stop {self.heard}/{self.takes} ({100 * self.heard / self.takes:.1f} %)"
-            f"  other commands on stop track {self.wrong_on_stop}"
+            f"  other commands there {self.wrong_on_stop}"
             f"  false accepts on words {self.false_accepts} ({rate:.2f}/min)"
+            f"  latency p50/p95 {_ms(self.waits, 50)}/{_ms(self.waits, 95)} ms"
         )
+
+
+def _ms(values: tuple[float, ...], percent: int) -> str:
+    return f"{1000 * float(np.percentile(values, percent)):.0f}" if values else "-"
 
 
 def measure(stop: Track, words: Track, settings: WhisperSettings, scorer: CachedScorer) -> Result:
     result = Result(takes=len(stop.items), words_minutes=words.seconds / 60)
-    heard = [d for d in decide(stop, settings, scorer) if d.command is not None]
+    decided = decide(stop, settings, scorer)
+    heard = [d for d in decided if d.command is not None]
     missed = []
+    waits = []
     for item in stop.items:
-        if any(d.command is Command.STOP and _near(d, item) for d in heard):
+        found = [d for d in heard if d.command is Command.STOP and _near(d, item)]
+        if found:
             result.heard += 1
-        else:
-            missed.append(f"{item['path'].split('/')[-1]} at {item['start']:.2f}")
+            waits.append(found[0].emitted - item["end"])
+            continue
+        near = [d for d in decided if _near(d, item)]
+        why = "; ".join(f"{d.end - d.start:.2f} s {d.text!r}: {d.reason}" for d in near)
+        name = item["path"].split("/")[-1]
+        missed.append(f"{name} at {item['start']:.2f}: {why or 'no segment'}")
     result.wrong_on_stop = sum(d.command is not Command.STOP for d in heard)
     accepted = [d for d in decide(words, settings, scorer) if d.command is not None]
     result.false_accepts = len(accepted)
     result.missed = tuple(missed)
+    result.waits = tuple(waits)
     result.accepted = tuple(
         f"{d.command.value} at {d.end:.2f} ({d.text!r})" for d in accepted if d.command
     )
@@ -173,12 +191,16 @@ def main() -> int:
         "--trial",
         action="append",
         default=[],
-        metavar="START,END,MIN,OFFSETS",
+        metavar="START,END,MIN,OFFSETS[,SHARE]",
         help="also try these segmenter settings (thresholds, shortest segment, 1 or 2 offsets)",
     )
     parser.add_argument("--verbose", action="store_true", help="name every miss and false accept")
+    parser.add_argument("--cache", type=Path, help="keep the scores in this file between runs")
     args = parser.parse_args()
     silero.SileroVad = CachedVad  # type: ignore[misc,assignment]
+    if args.cache is not None and args.cache.is_file():
+        with args.cache.open("rb") as kept:
+            seen, CachedVad.probabilities = pickle.load(kept)
     stop, words = load_track(args.real, "stop"), load_track(args.real, "words")
     base = WhisperSettings()
     model = find_whisper_model(places(), None, {}, Path("/nonexistent")).path
@@ -194,16 +216,27 @@ def main() -> int:
             gate=base.gate,
         )
     )
+    if args.cache is not None and args.cache.is_file():
+        scorer.seen = seen
     trials: list[tuple[str, WhisperSettings]] = [("defaults", base)]
     for text in args.trial:
-        start, end, least, offsets = (float(x) for x in text.split(","))
-        vad = replace(base.vad, start_threshold=start, end_threshold=end, offsets=int(offsets))
+        start, end, least, offsets, share = (float(x) for x in f"{text},1.0".split(",")[:5])
+        vad = replace(
+            base.vad,
+            start_threshold=start,
+            end_threshold=end,
+            offsets=int(offsets),
+            end_share=share,
+        )
         limits = replace(base.limits, min_seconds=least)
-        label = f"start {start} end {end} min {least} offsets {int(offsets)}"
+        label = f"start {start} end {end} (x{share}) min {least} offsets {int(offsets)}"
         trials.append((label, replace(base, vad=vad, limits=limits)))
     for label, settings in trials:
         result = measure(stop, words, settings, scorer)
         print(result.line(label), flush=True)
+        if args.cache is not None:
+            with args.cache.open("wb") as kept:
+                pickle.dump((scorer.seen, CachedVad.probabilities), kept)
         if args.verbose:
             for what in result.missed:
                 print("   missed", what)

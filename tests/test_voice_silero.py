@@ -152,3 +152,69 @@ def test_pocketsphinx_hears_commands_through_the_silero_segmenter() -> None:
     right, wrong = matched(track, run_recognizer(recognizer, track.samples))
     assert right >= len([p for p in track.placed if p.label]) * 3 // 4
     assert not wrong
+
+
+class _LoudnessVad:
+    """Stands in for the model: the loudest sample of the frame, as a probability;
+    ``blind`` hears nothing. Keeps every frame it was given."""
+
+    def __init__(self, blind: bool = False) -> None:
+        self.blind = blind
+        self.frames: list[np.ndarray] = []  # type: ignore[type-arg]
+
+    def reset(self) -> None:
+        self.frames = []
+
+    def __call__(self, frame: np.ndarray) -> float:  # type: ignore[type-arg]
+        self.frames.append(frame.copy())
+        return 0.0 if self.blind else float(np.abs(frame).max())
+
+
+def _burst(level: float, start: int, length: int, total: int = 16_000) -> np.ndarray:  # type: ignore[type-arg]
+    samples = np.zeros(total, dtype=np.int16)
+    samples[start : start + length] = int(level * 32767)
+    return samples
+
+
+def test_two_offsets_each_judge_a_gapless_stream_half_a_frame_apart() -> None:
+    first, second = _LoudnessVad(), _LoudnessVad()
+    samples = np.arange(16_000, dtype=np.int16)
+    feed_all(SileroSegmenter(VadSettings(offsets=2), vads=[first, second]), samples, block=333)
+    heard = np.concatenate(first.frames) * 32768.0
+    later = np.concatenate(second.frames) * 32768.0
+    assert np.array_equal(heard, samples[: heard.size])
+    assert np.array_equal(later, samples[FRAME // 2 : FRAME // 2 + later.size])
+    # every whole frame of each stream is judged
+    assert heard.size > samples.size - FRAME and FRAME // 2 + later.size > samples.size - FRAME
+
+
+def test_speech_only_the_second_offset_hears_still_makes_a_segment() -> None:
+    samples = _burst(0.9, 8_000, 2_400)
+    settings = VadSettings(offsets=2)
+    both = feed_all(SileroSegmenter(settings, vads=[_LoudnessVad(blind=True), _LoudnessVad()]), samples)
+    one = feed_all(SileroSegmenter(VadSettings(offsets=1), vads=[_LoudnessVad(blind=True)]), samples)
+    assert one == [] and len(both) == 1
+    assert both[0].start <= 8_000 / 16_000 <= both[0].end
+
+
+def test_a_segment_goes_on_below_its_start_threshold_until_the_end_threshold() -> None:
+    # Opened by a frame at 0.9, kept open by 0.18 (between end 0.15 and start 0.2):
+    # one segment to the end of the quieter part; 0.18 alone opens none.
+    samples = _burst(0.9, 4_000, 1_600) + _burst(0.18, 5_600, 4_800)
+    settings = VadSettings(start_threshold=0.2, end_threshold=0.15)
+    (segment,) = feed_all(SileroSegmenter(settings, vads=[_LoudnessVad()]), samples)
+    assert segment.end >= 10_000 / 16_000
+    quiet = _burst(0.18, 4_000, 4_800)
+    assert feed_all(SileroSegmenter(settings, vads=[_LoudnessVad()]), quiet) == []
+
+
+def test_blocks_of_any_size_give_the_same_segments_with_two_offsets() -> None:
+    samples = _burst(0.9, 3_000, 3_000, 32_000) + _burst(0.5, 20_000, 900, 32_000)
+
+    def segments(block: int) -> list:  # type: ignore[type-arg]
+        segmenter = SileroSegmenter(VadSettings(offsets=2), vads=[_LoudnessVad(), _LoudnessVad()])
+        # when the end is seen depends on the block it comes in; nothing else may
+        return [(s.start, s.end, s.audio) for s in feed_all(segmenter, samples, block=block)]
+
+    assert len(segments(320)) == 2
+    assert segments(320) == segments(77) == segments(4_096)

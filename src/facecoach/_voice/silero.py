@@ -19,6 +19,7 @@ the wait: the decision is ready when the end is confirmed.
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,7 +114,12 @@ class VadSettings:
     start_threshold: float = 0.3
     """A frame this likely to be speech starts a segment."""
     end_threshold: float = 0.35
-    """Frames less likely than this count as silence."""
+    """Frames less likely than this count as silence..."""
+    end_share: float = 1.0
+    """... or less likely than this share of the segment's most likely frame,
+    whichever is lower: a faint word (Silero peaking at 0.2) goes on while it
+    stays near its own peak, and clear speech still ends as soon as it falls
+    under ``end_threshold``."""
     end_silence: float = 0.2
     """Seconds of silence that end a segment."""
     preroll: float = 0.4
@@ -138,14 +144,17 @@ class VadSettings:
 class SileroSegmenter:
     """Cuts a 16 kHz int16 stream into speech segments with Silero VAD."""
 
-    def __init__(self, settings: VadSettings | None = None, vad: SileroVad | None = None) -> None:
-        """``vad``: the model for the first offset (each further offset loads its own)."""
+    def __init__(
+        self, settings: VadSettings | None = None, vads: Sequence[SileroVad] | None = None
+    ) -> None:
+        """``vads``: one model per frame offset (None: load them)."""
         self.settings = settings or VadSettings()
         s = self.settings
         if s.offsets not in (1, 2):
             raise ValueError(f"offsets: 1 or 2, not {s.offsets}")
-        first = vad or SileroVad()
-        self._vads = [first, *(SileroVad() for _ in range(s.offsets - 1))]
+        self._vads = list(vads) if vads is not None else [SileroVad() for _ in range(s.offsets)]
+        if len(self._vads) != s.offsets:
+            raise ValueError(f"{s.offsets} frame offsets need as many models, not {len(self._vads)}")
         for model in self._vads:
             model.reset()
         self._hop = FRAME // s.offsets
@@ -161,6 +170,7 @@ class SileroSegmenter:
         self._in_speech = False
         self._start = 0
         self._last_speech = 0
+        self._peak = 0.0
         self._offered = False
 
     @property
@@ -202,8 +212,10 @@ class SileroSegmenter:
                 self._in_speech = True
                 self._start = end - FRAME
                 self._last_speech = end
+                self._peak = prob
             return None
-        if prob >= s.end_threshold:
+        self._peak = max(self._peak, prob)
+        if prob >= min(s.end_threshold, s.end_share * self._peak):
             self._last_speech = end
             self._offered = False
             return None

@@ -86,11 +86,18 @@ class WhisperSettings:
         default_factory=lambda: _rules_of(_english())
     )
     """Commands with a rule of their own (the pack's ``whisper.commands``)."""
-    vad: VadSettings = field(default_factory=VadSettings)
+    vad: VadSettings = field(
+        # Real people's short words can peak at a Silero probability of 0.15-0.3
+        # and last under 0.1 s: they start low, go on while near their own
+        # peak, and are judged at two frame offsets (docs/voice-accuracy.md).
+        default_factory=lambda: VadSettings(start_threshold=0.15, end_share=0.5, offsets=2)
+    )
     limits: SegmentLimits = field(
         # Silero already passes over cues and beeps; real voices can put 0.95-0.98
         # of their energy in a few harmonics, so only pure tones are refused here.
-        default_factory=lambda: SegmentLimits(min_seconds=0.1, max_seconds=2.0, max_tone_share=0.99)
+        default_factory=lambda: SegmentLimits(
+            min_seconds=0.05, max_seconds=2.0, max_tone_share=0.99
+        )
     )
     candidates: int = field(default_factory=lambda: _english().candidates)
     """Command phrases scored per segment, besides the safety word's."""

@@ -293,7 +293,9 @@ def test_a_command_is_emitted_after_the_end_of_its_speech() -> None:
         # (1 ms for the rounding of the JSON figures); how long deciding took
         # is added on top, so no upper limit is asserted (a loaded machine).
         assert end + 0.2 - 0.001 <= emitted, obj
-    # Every command heard is about one clip, and its speech ends on that clip.
+    # Every command heard is about one clip, and its speech ends on that clip
+    # or just after it: where a clip is cut into the quiet room, Silero's memory
+    # can hold a frame or three above the end threshold (0.1 s at most here).
     for obj in heard.objects:
         (clip,) = [c for c in heard.clips if obj in heard.on(c)]
-        assert clip.start <= _at(obj, "end") <= clip.end + 0.05, (obj, clip)
+        assert clip.start <= _at(obj, "end") <= clip.end + 0.15, (obj, clip)

@@ -128,7 +128,7 @@ def decide(track: Track, settings: WhisperSettings, scorer: CachedScorer) -> lis
 
 def _near(decision: Decision, item: dict[str, Any]) -> bool:
     low, high = item["start"] - 0.3, item["end"] + 1.5
-    return low <= decision.end <= high or low <= decision.emitted <= high
+    return bool(low <= decision.end <= high or low <= decision.emitted <= high)
 
 
 @dataclass
@@ -184,6 +184,17 @@ def measure(stop: Track, words: Track, settings: WhisperSettings, scorer: Cached
     return result
 
 
+def with_rules(settings: WhisperSettings, changes: list[str]) -> WhisperSettings:
+    """``settings`` with each "command:field=value" applied to that command's rule."""
+    rules = dict(settings.rules)
+    for change in changes:
+        name, _, figure = change.partition(":")
+        field, _, value = figure.partition("=")
+        command = Command.parse(name)
+        rules[command] = replace(rules.get(command, settings.rule), **{field: float(value)})  # type: ignore[arg-type]
+    return replace(settings, rules=tuple(rules.items()))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", type=Path, default=REAL, help="the voice-real folder")
@@ -194,6 +205,13 @@ def main() -> int:
         metavar="START,END,MIN,OFFSETS[,SHARE]",
         help="also try these segmenter settings (thresholds, shortest segment, 1 or 2 offsets)",
     )
+    parser.add_argument(
+        "--rule",
+        action="append",
+        default=[],
+        metavar="COMMAND:FIELD=VALUE",
+        help="change one figure of a command's accept rule (pause:floor=-7.1), for every trial",
+    )
     parser.add_argument("--verbose", action="store_true", help="name every miss and false accept")
     parser.add_argument("--cache", type=Path, help="keep the scores in this file between runs")
     args = parser.parse_args()
@@ -202,7 +220,7 @@ def main() -> int:
         with args.cache.open("rb") as kept:
             seen, CachedVad.probabilities = pickle.load(kept)
     stop, words = load_track(args.real, "stop"), load_track(args.real, "words")
-    base = WhisperSettings()
+    base = with_rules(WhisperSettings(), args.rule)
     model = find_whisper_model(places(), None, {}, Path("/nonexistent")).path
     pack = ENGLISH
     scorer = CachedScorer(

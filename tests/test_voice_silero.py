@@ -190,9 +190,9 @@ def test_two_offsets_each_judge_a_gapless_stream_half_a_frame_apart() -> None:
 
 def test_speech_only_the_second_offset_hears_still_makes_a_segment() -> None:
     samples = _burst(0.9, 8_000, 2_400)
-    settings = VadSettings(offsets=2)
-    both = feed_all(SileroSegmenter(settings, vads=[_LoudnessVad(blind=True), _LoudnessVad()]), samples)
-    one = feed_all(SileroSegmenter(VadSettings(offsets=1), vads=[_LoudnessVad(blind=True)]), samples)
+    two = SileroSegmenter(VadSettings(offsets=2), vads=[_LoudnessVad(blind=True), _LoudnessVad()])
+    first_only = SileroSegmenter(VadSettings(offsets=1), vads=[_LoudnessVad(blind=True)])
+    both, one = feed_all(two, samples), feed_all(first_only, samples)
     assert one == [] and len(both) == 1
     assert both[0].start <= 8_000 / 16_000 <= both[0].end
 

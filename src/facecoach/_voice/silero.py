@@ -7,11 +7,14 @@ carried from frame to frame, so a stream fed block by block gives the same
 probabilities as a whole file.
 
 ``SileroSegmenter`` has the shape of ``Segmenter``: feed 16 kHz int16 blocks,
-get ``Segment``s back. Speech starts at a low probability (0.3: at 0.5 soft
-first consonants start late), goes on while it stays above 0.35, and ends
-after 0.2 s below it. Each segment keeps 0.4 s of audio from before its start,
-never reaching back into the previous segment, and 0.1 s after its end, which
-helps the recogniser hear where the phrase stops. ``events`` also offers a
+get ``Segment``s back. Speech starts at a low probability (at 0.5 soft first
+consonants start late), goes on while it stays above an end threshold (or,
+for a faint word, near its own peak), and ends after 0.2 s below it; with
+two frame offsets a second model judges the stream half a frame later, so
+a word is not lost to where the frames fall. Each segment keeps 0.4 s of
+audio from before its start, never reaching back into the previous segment,
+and 0.1 s after its end, which helps the recogniser hear where the phrase
+stops. ``events`` also offers a
 segment early, after 96 ms of silence, so that deciding overlaps the rest of
 the wait: the decision is ready when the end is confirmed.
 """
@@ -109,7 +112,8 @@ class SileroVad:
 
 @dataclass(frozen=True)
 class VadSettings:
-    """When speech starts and ends (measured on the command benchmark's tune split)."""
+    """When speech starts and ends. These defaults serve PocketSphinx and Vosk;
+    the Whisper engine sets its own (``WhisperSettings.vad``)."""
 
     start_threshold: float = 0.3
     """A frame this likely to be speech starts a segment."""
@@ -132,11 +136,9 @@ class VadSettings:
     so a second model half a frame later catches speech the first misses."""
     early_silence: float = 0.095
     """Seconds of silence after which ``events`` offers the segment early, so a
-    recogniser can decide while the rest of ``end_silence`` is checked. Three
-    frames (96 ms): deciding has 128 ms before the end is confirmed (at 0.1 s,
-    four frames, 96 ms). At two frames it would have 160 ms, but the early
-    segment then holds only 64 ms of the ``tail``, and on the tune split
-    recall fell from 98.1 to 95.1 %."""
+    recogniser can decide while the rest of ``end_silence`` is checked (about
+    0.1 s of it). Sooner, the early segment would hold too little of the
+    ``tail`` to be heard as well (docs/decisions.md)."""
     max_seconds: float = 2.0
     """Longer speech is not a command: it is cut and marked ``too_long``."""
 
@@ -154,7 +156,9 @@ class SileroSegmenter:
             raise ValueError(f"offsets: 1 or 2, not {s.offsets}")
         self._vads = list(vads) if vads is not None else [SileroVad() for _ in range(s.offsets)]
         if len(self._vads) != s.offsets:
-            raise ValueError(f"{s.offsets} frame offsets need as many models, not {len(self._vads)}")
+            raise ValueError(
+                f"{s.offsets} frame offsets need as many models, not {len(self._vads)}"
+            )
         for model in self._vads:
             model.reset()
         self._hop = FRAME // s.offsets

@@ -4,10 +4,10 @@ Sounds are placed on a timeline of output frames. Each ``fill`` call produces
 the next block and says exactly when each sound started and ended, in the
 clock of the block times it was given. Every time is turned into a frame one
 way only (``frame_at``: counted from one origin, with ``frames_for``), so a
-sound is never due to one question and not yet due to another. Speech replaces speech; cues mix over
-whatever plays. After a silence a near-silent primer is put in front of the
-next sound, because Bluetooth headsets clip the first few hundred milliseconds
-after they have been idle.
+sound is never due to one question and not yet due to another. Speech
+replaces speech; cues mix over whatever plays. After a silence a near-silent
+primer is put in front of the next sound, because Bluetooth headsets clip the
+first few hundred milliseconds after they have been idle.
 """
 
 from __future__ import annotations

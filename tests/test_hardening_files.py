@@ -446,3 +446,23 @@ def test_a_tampered_history_row_is_a_message_from_every_reader(
             assert status == 1 and "facecoach.sqlite3" in text, (command, text)
             failed += 1
     assert failed >= 2  # at least history/report read every session row
+
+
+def test_devices_with_a_broken_settings_file_says_it_and_exits_2(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "config.json").write_text("{broken")
+    status, text = cli("--data-dir", str(home), "devices")
+    assert status == 2 and "config.json" in text, text
+
+
+def test_a_terminal_escape_in_a_history_row_never_reaches_the_terminal(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    set_up(home)
+    cli("--data-dir", str(home), "run", "starter", "--simulate", "--record")
+    conn = sqlite3.connect(home / "facecoach.sqlite3")
+    conn.execute("UPDATE sessions SET routine = ?", ("start\x1b]0;owned\x07er",))
+    conn.commit()
+    conn.close()
+    status, text = cli("--data-dir", str(home), "history")
+    assert status == 1 and "\x1b" not in text and "U+001B" in text, text

@@ -104,14 +104,16 @@ def _sample(options: SoundOptions, voice: str) -> int:
 def _devices(args: argparse.Namespace) -> int:
     devices = list_devices()
     console = Console(highlight=False, markup=False)  # device names may hold brackets
-    if not devices:
-        console.print("No sound devices found. facecoach runs in text mode (lines printed).")
-        return 0
+    status = 0
     try:
         config = dict(saved_settings(places(args.data_dir)))
-    except SettingsProblem as error:
+    except SettingsProblem as error:  # the devices are still listed; the exit says it (2)
         print(f"facecoach: {error}", file=sys.stderr)
         config = {}
+        status = 2
+    if not devices:
+        console.print("No sound devices found. facecoach runs in text mode (lines printed).")
+        return status
     table = Table(title="Sound devices", title_justify="left")
     for column in ("#", "name", "host API", "out", "in", "rate", "default"):
         table.add_column(column)
@@ -133,4 +135,4 @@ def _devices(args: argparse.Namespace) -> int:
         f"Chosen: output {config.get('output_device') or 'default'}, "
         f"input {config.get('input_device') or 'default'} (set with --output / --input)."
     )
-    return 0
+    return status

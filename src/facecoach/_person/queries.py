@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+from .._core.yamlfields import control_character
 from .dates import DateProblem, read_day
 
 __all__ = ["ENDINGS", "BadValue", "ExerciseSession", "HistoryQueries", "SessionRow"]
@@ -50,7 +51,10 @@ def _day(value: object, where: str) -> str:
 
 def _text(value: object, where: str) -> str:
     if isinstance(value, str):
-        return value
+        bad = control_character(value)
+        if bad is None:
+            return value
+        raise BadValue(f"{where} holds the control character {bad}")
     raise BadValue(f"{where} is {value!r:.60}; expected text")
 
 

@@ -362,7 +362,9 @@ def test_nan_or_infinite_samples_are_a_message_not_a_warning(tmp_path: Path, bad
             list(WavSource(path).blocks())
 
 
-@pytest.mark.parametrize("kind", ["text", "empty", "zero-rate", "fifo", "folder", "missing"])
+@pytest.mark.parametrize(
+    "kind", ["text", "empty", "zero-rate", "one-hz", "nan", "fifo", "folder", "missing"]
+)
 def test_run_refuses_a_mic_file_that_is_no_audio_at_start(tmp_path: Path, kind: str) -> None:
     path = tmp_path / "mic.wav"
     if kind == "text":
@@ -371,6 +373,14 @@ def test_run_refuses_a_mic_file_that_is_no_audio_at_start(tmp_path: Path, kind: 
         path.write_bytes(b"")
     elif kind == "zero-rate":
         wav_with_header(path, 0)
+    elif kind == "one-hz":
+        wav_with_header(path, 1, frames=65000)
+    elif kind == "nan":
+        np = pytest.importorskip("numpy")
+        soundfile = pytest.importorskip("soundfile")
+        samples = np.zeros(16000, dtype="float32")
+        samples[100] = np.nan
+        soundfile.write(str(path), samples, 16000, subtype="FLOAT")
     elif kind == "fifo":
         os.mkfifo(path)
     elif kind == "folder":

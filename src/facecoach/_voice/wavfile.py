@@ -21,7 +21,15 @@ import numpy.typing as npt
 import soundfile as sf
 import soxr
 
-__all__ = ["READ_FRAMES", "MicError", "WavStream", "check_audio_file", "resample", "to_mono"]
+__all__ = [
+    "CHECKED_SECONDS",
+    "READ_FRAMES",
+    "MicError",
+    "WavStream",
+    "check_audio_file",
+    "resample",
+    "to_mono",
+]
 
 RATE = 16_000
 """The rate recognisers are fed (the same as ``recognizer.RATE``)."""
@@ -34,6 +42,8 @@ MIN_RATE = 4_000
 would make the resampler write 16,000 samples for each one read)."""
 MAX_RATE = 768_000
 """Faster than any sound card records."""
+CHECKED_SECONDS = 10
+"""How much of a file ``check_audio_file`` reads before a session starts."""
 MAX_CHANNELS = 64
 """More channels than any microphone array: each block would be huge."""
 
@@ -115,8 +125,17 @@ def _header_problem(rate: int, channels: int) -> str | None:
 
 def check_audio_file(path: str | os.PathLike[str]) -> None:
     """Raise ``MicError`` naming ``path`` unless it is an audio file facecoach can read
-    (a regular file whose header is sane), before anything waits on it."""
-    WavStream(path, RATE, READ_FRAMES).close()
+    (a regular file whose header is sane, its first seconds numbers), before anything
+    waits on it. A fault later in the file is still said when it is reached."""
+    stream = WavStream(path, RATE, READ_FRAMES)
+    try:
+        read = 0
+        for piece in stream._pieces():
+            read += piece.size
+            if read >= CHECKED_SECONDS * stream.rate:
+                break
+    finally:
+        stream.close()
 
 
 class WavStream:

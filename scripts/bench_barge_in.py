@@ -50,6 +50,8 @@ from facecoach._voice.recognizer import RATE, Decision
 from facecoach._voice.source import VoiceCommands, make_recognizer
 
 SAFETY_PHRASES = (("too tight", "too tight"), ("too tight", "too much"), ("stop", "stop"))
+ECHO = "linear"
+"""The echo canceller measured (``--echo``)."""
 LATENCY = 0.04
 """Seconds from a duck to the lowered sound leaving the speaker."""
 
@@ -119,7 +121,7 @@ class SimulatedRoom:
 def hear_live(track: bt.BargeTrack, ir: np.ndarray, aec: bool) -> list[dict[str, object]]:
     room = SimulatedRoom(track, ir)
     recognizer = make_recognizer("en", places(None))
-    canceller = make_canceller() if aec else None
+    canceller = make_canceller(ECHO) if aec else None
     duplex = Duplex(canceller)
     duplex.attach(room)
     found: list[dict[str, object]] = []
@@ -181,9 +183,15 @@ def main() -> int:
     parser.add_argument("--mode", choices=("file", "live", "both"), default="both")
     parser.add_argument("--no-aec", action="store_true", help="also without the echo canceller")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--echo", choices=("linear", "webrtc"), default="linear")
+    parser.add_argument(
+        "--conditions", default="0,1,2,3", help="which of barge_tracks.CONDITIONS (indexes)"
+    )
     args = parser.parse_args()
+    global ECHO
+    ECHO = args.echo
     try:
-        make_canceller()
+        make_canceller(ECHO)
     except EchoUnavailable as exc:
         print(f"no echo canceller: {exc}")
         return 2
@@ -194,9 +202,13 @@ def main() -> int:
     modes = ["file", "live"] if args.mode == "both" else [args.mode]
     # without the canceller only in-process: the command line always uses it when installed
     setups = [(m, True) for m in modes] + ([("live", False)] if args.no_aec else [])
-    print(f"{len(said)} safety commands a condition; coach: Piper joe; {time.strftime('%F')}")
+    print(
+        f"{len(said)} safety commands a condition; coach: Piper joe; echo: {ECHO}; "
+        f"{time.strftime('%F')}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
-        for condition in bt.CONDITIONS:
+        for index in (int(i) for i in args.conditions.split(",")):
+            condition = bt.CONDITIONS[index]
             rng = np.random.default_rng(args.seed)
             need = len(said)
             over = [long_lines[i % len(long_lines)] for i in range(need)]

@@ -27,6 +27,7 @@ from facecoach._voice.duplex import (
 from facecoach._voice.echo import (
     FRAME,
     DelayTracker,
+    LinearCanceller,
     SubtractingCanceller,
     WebrtcCanceller,
     estimate_delay,
@@ -99,6 +100,37 @@ def test_the_fake_canceller_removes_a_known_echo() -> None:
         ]
     )
     assert np.max(np.abs(out.astype(int) - person.astype(int))) <= 1
+
+
+def cancelled(canceller: Any, heard: np.ndarray, played: np.ndarray) -> np.ndarray:
+    return np.concatenate(
+        [
+            canceller.cancel(heard[i : i + FRAME], played[i : i + FRAME])
+            for i in range(0, heard.size - FRAME + 1, FRAME)
+        ]
+    )
+
+
+def power_db(samples: np.ndarray) -> float:
+    return 10 * float(np.log10(max(float(np.mean(samples.astype(float) ** 2)), 1e-9)))
+
+
+def test_the_linear_canceller_learns_a_room_and_leaves_the_person_whole() -> None:
+    rng = np.random.default_rng(4)
+    played = voiced(8.0, seed=7)
+    room = np.zeros(1600)
+    room[80] = 0.5
+    room[81:] = rng.normal(0, 0.02, 1519) * np.exp(-np.arange(1519) / 300)
+    echo = np.convolve(played.astype(float), room)[: played.size]
+    person = np.zeros(played.size)
+    person[6 * RATE : 7 * RATE] = voiced(1.0, seed=8, level=3000.0)
+    heard = np.asarray(echo + person, dtype=np.int16)
+    out = cancelled(LinearCanceller(), heard, played)
+    settled = slice(4 * RATE, 6 * RATE)  # converged, the coach alone
+    assert power_db(heard[settled]) - power_db(out[settled]) > 10
+    words = slice(6 * RATE, 7 * RATE)  # the person over the coach: their words stay
+    left = out[words].astype(float) - person[words]
+    assert power_db(left) < power_db(person[words]) - 10
 
 
 @needs_webrtc

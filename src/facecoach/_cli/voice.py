@@ -15,7 +15,7 @@ from .._core.commands import Command
 from .._core.ports import CommandSource, SpeechGate
 from .._paths import Places, places
 from .._voice.download import PINNED_FILES, DownloadError, download_files, download_model
-from .._voice.duplex import Duplex, FilePlayback, measured_echo, situation
+from .._voice.duplex import Duplex, FilePlayback, make_duplex, measured_echo, situation
 from .._voice.headset import QUIET_DBFS, hear_one, level_dbfs
 from .._voice.langpack import load_pack
 from .._voice.mic import AudioSource, MicError, MicSource, WavSource, read_wav, resample
@@ -25,7 +25,6 @@ from .._voice.source import (
     VoiceError,
     VoiceSettings,
     build_voice_source,
-    make_duplex,
     make_recognizer,
 )
 from .._voice.wavfile import check_audio_file
@@ -134,7 +133,7 @@ def _listen(args: argparse.Namespace) -> int:
         try:
             source = WavSource(args.file)
             if args.playback:
-                duplex = make_duplex(True)
+                duplex = make_duplex(True, args.echo)
                 assert duplex is not None
                 duplex.attach(FilePlayback(read_wav(args.playback)))
         except MicError as exc:

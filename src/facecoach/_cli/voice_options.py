@@ -24,6 +24,13 @@ def add_voice_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--lang", default="en", help="language pack: en or ko (default en)")
     p.add_argument("--model", metavar="PATH", help="a Vosk or Whisper model directory")
+    p.add_argument(
+        "--echo",
+        choices=("linear", "webrtc"),
+        default="linear",
+        help="how the coach's own voice is removed to hear you over it: linear (built in, "
+        "the default) or webrtc (WebRTC's canceller: pip install 'facecoach[barge-in]')",
+    )
 
 
 def add_run_voice_arguments(p: argparse.ArgumentParser) -> None:
@@ -54,6 +61,7 @@ def voice_settings(args: argparse.Namespace, sound: SoundOptions) -> VoiceSettin
         engine=cast(Engine, args.engine),
         model=args.model,
         barge_in=sound.barge_in,
+        echo=args.echo,
         device=input_device(sound.input),
         mic_file=args.mic_file,
     )

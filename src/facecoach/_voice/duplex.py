@@ -31,7 +31,16 @@ import numpy.typing as npt
 
 from .._core.commands import Command
 from .._core.ports import GUARD_SECONDS
-from .echo import DELAY_MARGIN_MS, FRAME, DelayTracker, EchoCanceller, estimate_delay
+from .echo import (
+    DELAY_MARGIN_MS,
+    FRAME,
+    DelayTracker,
+    EchoCanceller,
+    EchoUnavailable,
+    LinearCanceller,
+    estimate_delay,
+    make_canceller,
+)
 from .recognizer import RATE, Decision, Samples
 
 __all__ = [
@@ -41,6 +50,7 @@ __all__ = [
     "Duplex",
     "FilePlayback",
     "echo_return_db",
+    "make_duplex",
     "measured_echo",
     "situation",
 ]
@@ -339,3 +349,17 @@ def _says(line: str, phrase: str) -> bool:
     if not wanted:
         return False
     return any(words[i : i + len(wanted)] == wanted for i in range(len(words)))
+
+
+def make_duplex(on: bool, echo: str = "linear") -> Duplex | None:
+    """The barge-in stage of a run (None when ``on`` is False) with the echo
+    canceller ``echo``; WebRTC's when asked for but not installed is said in
+    the description, and the linear one is used."""
+    if not on:
+        return None
+    try:
+        return Duplex(make_canceller(echo))
+    except EchoUnavailable as exc:
+        linear = LinearCanceller()
+        linear.description += f" (WebRTC was asked for, but {exc})"
+        return Duplex(linear)

@@ -23,6 +23,9 @@ class VoiceSettings:
     """``--model PATH``: a Vosk or Whisper (CTranslate2) model directory."""
     barge_in: bool = True
     """Hear the safety commands while the coach speaks (``--barge-in off``: half-duplex)."""
+    echo: str = "linear"
+    """The echo canceller for barge-in: "linear" (built in) or "webrtc" (the
+    ``barge-in`` extra; ``--echo``)."""
     device: int | str | None = None
     """Input device (sounddevice name or index); None for the default."""
     mic_file: str | None = None

@@ -26,8 +26,7 @@ import numpy as np
 from .._core.commands import Command
 from .._core.ports import Clock, HeardCommand, Hearing, SourceLost, SpeechGate
 from .._paths import Places
-from .duplex import CoachAudio, Duplex
-from .echo import EchoUnavailable, make_canceller
+from .duplex import CoachAudio, Duplex, make_duplex
 from .langpack import LanguagePack, LanguagePackError, load_pack
 from .mic import AudioBlock, AudioSource, MicError, MicSource, WavSource
 from .models import ModelNotFound, find_model
@@ -45,7 +44,6 @@ __all__ = [
     "VoiceError",
     "VoiceSettings",
     "build_voice_source",
-    "make_duplex",
     "make_recognizer",
 ]
 
@@ -382,18 +380,7 @@ def build_voice_source(
         except MicError as exc:
             raise VoiceError(str(exc)) from exc
         source = mic
-    duplex = make_duplex(settings.barge_in)
+    duplex = make_duplex(settings.barge_in, settings.echo)
     return VoiceCommands(
         source, recognizer, clock, gate, on_decision, settings.barge_in, duplex=duplex
     )
-
-
-def make_duplex(on: bool) -> Duplex | None:
-    """The barge-in stage for a run: with the echo canceller when one is
-    installed, without it otherwise (its ``description`` says what that means)."""
-    if not on:
-        return None
-    try:
-        return Duplex(make_canceller())
-    except EchoUnavailable:
-        return Duplex(None)

@@ -138,8 +138,8 @@ class LinearCanceller:
     barge-in tracks this canceller removed less echo (12-18 dB against 29)
     but let Whisper hear far more of the commands (docs/barge-in.md). The
     filter learns only while the error is not much louder than the echo it
-    predicts (the person is not talking), and slowly while it is; until it
-    removes 6 dB it learns at full speed.
+    predicts (the person is not talking), and slowly while it is; in its
+    first 3 s of the coach, until it removes 6 dB, it learns at full speed.
     """
 
     def __init__(self, seconds: float = 0.6, step: float = 0.25) -> None:
@@ -150,6 +150,7 @@ class LinearCanceller:
         self._previous = np.zeros(FRAME)
         self._step = step
         self._removed = 1.0  # microphone power over error power, smoothed
+        self._heard = 0  # frames with the coach audible
 
     def cancel(self, near: Samples, far: Samples) -> Samples:
         """``near`` less the predicted echo of ``far`` (one 10 ms frame)."""
@@ -166,9 +167,13 @@ class LinearCanceller:
             echo_power, error_power = float(np.mean(echo**2)), float(np.mean(error**2))
             ratio = float(np.mean(d**2)) / (error_power + 1.0)
             self._removed += 0.02 * (ratio - self._removed)
-            # Until it removes 6 dB it learns whatever it hears; after, only
-            # while the error is not much louder than the echo it predicts.
-            learning = self._removed < 4.0 or error_power < 4 * echo_power
+            self._heard += 1
+            # For its first 3 s of the coach, until it removes 6 dB, it learns
+            # whatever it hears; after, only while the error is not much louder
+            # than the echo it predicts (a headset's faint echo never reaches
+            # 6 dB over the noise, and learning from the person's words adds noise).
+            warming = self._removed < 4.0 and self._heard < 300
+            learning = warming or error_power < 4 * echo_power
             step = self._step if learning else self._step * 0.05
             grad_in = np.fft.rfft(np.concatenate([np.zeros(FRAME), error]))
             norm = np.sum(np.abs(self._spectra) ** 2, axis=0) + 2 * FRAME * 1e4

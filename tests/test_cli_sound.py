@@ -215,3 +215,20 @@ def test_a_live_run_plays_through_a_real_output_stream(tmp_path: Path) -> None:
     assert "Output: default (device" in data["screen"]
     assert "coach: Mini routine. About one minute." in data["screen"]  # the opening
     assert data["records"][-1] == "EndRecord"
+
+
+def test_with_no_voice_the_web_app_s_coach_names_its_buttons(tmp_path: Path) -> None:
+    from facecoach._web.session import BY_BUTTON
+
+    screen = io.StringIO()
+    console = Console(file=screen, width=120, highlight=False)
+    options = SoundOptions(tts="fake", data_dir=str(tmp_path), keyboard=False, text_only=True)
+    script = ScriptedSource([(0.2, Command.HELP), (0.4, Command.PAUSE), (0.6, Command.STOP)])
+    status = run_live(
+        mini_plan(), options, command_sources=[script], console=console, by_hand=BY_BUTTON
+    )
+    assert status == 0
+    said = _said(screen.getvalue())
+    assert "Paused. Press Continue when you are ready." in said
+    assert any(line.startswith("Press Next for the next step,") for line in said)
+    assert not any(line.startswith("You can say") for line in said)

@@ -10,13 +10,14 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import FrameType
 from typing import Any
 
 from rich.console import Console
 
 from .._core.clock import QueueInbox, RealScheduler
+from .._core.commands import Command
 from .._core.events import RecordEntry
 from .._core.plan import Plan
 from .._core.ports import CommandSource, SpeechGate
@@ -128,6 +129,7 @@ def run_live(
     on_loop: Callable[[LiveLoop], None] | None = None,
     session: Session | None = None,
     on_started: Callable[[bool], None] | None = None,
+    by_hand: Mapping[Command, str] | None = None,
     on_ended: Callable[[bool], None] | None = None,
 ) -> int:
     """Run ``plan`` live; returns the exit status.
@@ -143,6 +145,9 @@ def run_live(
     source, e.g. the microphone. ``recorder`` gets every ``Record`` entry.
     ``on_loop`` sees the loop just before it starts (benchmarks, tests).
     ``session`` is the engine to drive (default: a new ``Session(plan)``).
+    ``by_hand`` names what to press for each command (the web app's buttons);
+    when no voice listens, the coach's help and pause lines name these instead
+    of words (by default the keys, when the keyboard is read).
     ``on_started(chosen)`` is called once the output is playing, with whether
     it is the device asked for (so the command line remembers only what worked).
     ``on_ended(spoke)`` is called once the session is over, with whether every
@@ -230,9 +235,11 @@ def run_live(
             source.duplex.on_note = notices
     taught = {c: p for s in sources if isinstance(s, VoiceCommands) for c, p in s.taught.items()}
     voice = any(isinstance(s, VoiceCommands) for s in sources)
-    if not voice and session is None and any(isinstance(s, KeyboardSource) for s in sources):
+    if by_hand is None and any(isinstance(s, KeyboardSource) for s in sources):
+        by_hand = SPOKEN_KEYS
+    if not voice and session is None and by_hand is not None:
         # Nobody listens: asking for a word would leave the person waiting for ever.
-        loop.session.lines = loop.session.lines.with_keys(SPOKEN_KEYS)
+        loop.session.lines = loop.session.lines.with_keys(by_hand)
     if taught and session is None:
         # Nothing has been said yet: the help line and the words asked for
         # teach what this person's voice enrolment found heard best.

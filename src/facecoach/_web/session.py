@@ -42,6 +42,7 @@ from .sheet import sheet_blocks
 
 __all__ = [
     "BUTTONS",
+    "BY_BUTTON",
     "DOCKED",
     "Picture",
     "SessionRunner",
@@ -67,6 +68,8 @@ BUTTONS: tuple[tuple[str, Command, str], ...] = (
 )
 """The session buttons: label, command, key. Pause turns into Continue while paused
 (the word a person says to go on)."""
+BY_BUTTON = {command: label for label, command, _ in BUTTONS} | {Command.RESUME: "Continue"}
+"""What the coach asks a person to press when no microphone listens."""
 DOCKED = (Command.TOO_TIGHT, Command.PAUSE, Command.STOP)
 """The buttons that stay in reach at the bottom of the window, however far the page scrolls."""
 
@@ -404,6 +407,7 @@ class SessionRunner:
                         recorder=recorder,
                         console=console,
                         on_loop=attach,
+                        by_hand=BY_BUTTON,
                     )
                 finally:
                     ctx.close()

@@ -32,6 +32,7 @@ MODEL_TEST_MODULES = frozenset(
         "test_voice_vosk",
         "test_voice_silero",
         "test_voice_commands",
+        "test_voice_barge_in",
     }
 )
 

@@ -24,9 +24,9 @@ from .._person.errors import RunRefused
 from .._person.history import person_plan
 from .._person.own_routine import person_library, person_library_for
 from .._sound.speech_files import line_seconds
+from .failure import CommandFailed
 from .options import (
     SPEECH_KEYS,
-    SettingsProblem,
     add_run_arguments,
     add_sound_arguments,
     person_run,
@@ -39,8 +39,10 @@ from .voice_options import add_run_voice_arguments, voice_settings
 __all__ = ["UsageProblem", "register", "resolve_routine"]
 
 
-class UsageProblem(Exception):
-    """Something the person asked for cannot be done; the message says why."""
+class UsageProblem(CommandFailed):
+    """Something the person asked for cannot be done; the message says why (2)."""
+
+    status = 2
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -215,9 +217,6 @@ def _guarded(args: argparse.Namespace, body: Callable[[argparse.Namespace], int]
     except RoutineFileError as error:
         _print_problems(error.problems)
         return 1
-    except (UsageProblem, SettingsProblem) as error:
-        print(f"facecoach: {error}", file=sys.stderr)
-        return 2
     except RunRefused as error:  # the safety gate (3), a session running (3), bad history (1)
         print(f"facecoach: {error}", file=sys.stderr)
         return error.status

@@ -26,6 +26,7 @@ from .._voice.source import VoiceError, make_recognizer
 from .._voice.takes import first_verdict, verdicts
 from .._voice.wavfile import check_audio_file
 from .._voice.whisper import WhisperRecognizer, WhisperSettings
+from .failure import CommandFailed
 from .voice_options import input_device
 
 __all__ = ["register"]
@@ -61,11 +62,6 @@ SECONDS_RANGE = (0.5, 60.0)
 """Seconds to wait for a take: long enough to start speaking, short enough to notice."""
 
 
-def _fail(message: str) -> int:
-    print(f"facecoach: {message}", file=sys.stderr)
-    return 2
-
-
 def _enroll(args: argparse.Namespace) -> int:
     where = places(args.data_dir)
     if args.reset:
@@ -73,21 +69,21 @@ def _enroll(args: argparse.Namespace) -> int:
         print("Voice enrolment forgotten." if gone else "There was no voice enrolment.")
         return 0
     if args.takes < 1 or args.takes > 10:
-        return _fail("--takes must be between 1 and 10")
+        raise CommandFailed("--takes must be between 1 and 10", 2)
     low, high = SECONDS_RANGE
     if not (math.isfinite(args.seconds) and low <= args.seconds <= high):
-        return _fail(f"--seconds {args.seconds:g}: give {low:g} to {high:g} seconds")
+        raise CommandFailed(f"--seconds {args.seconds:g}: give {low:g} to {high:g} seconds", 2)
     if args.mic_file:  # said before the recogniser takes seconds to load
         try:
             check_audio_file(args.mic_file)
         except MicError as exc:
-            return _fail(str(exc))
+            raise CommandFailed(str(exc), 2) from None
     try:
         recognizer = make_recognizer(args.lang, where, "whisper", args.model)
     except VoiceError as exc:
-        return _fail(f"enrolment needs the Whisper engine: {exc}")
+        raise CommandFailed(f"enrolment needs the Whisper engine: {exc}", 2) from None
     if not isinstance(recognizer, WhisperRecognizer):  # pragma: no cover - make_recognizer's
-        return _fail("enrolment needs the Whisper engine")
+        raise CommandFailed("enrolment needs the Whisper engine", 2)
     from .._voice.langpack import load_pack
 
     pack = load_pack(args.lang)
@@ -102,7 +98,7 @@ def _enroll(args: argparse.Namespace) -> int:
         try:
             takes = _from_mic(recognizer, prompts, args)
         except MicError as exc:  # no microphone at all: a device problem (2)
-            return _fail(str(exc))
+            raise CommandFailed(str(exc), 2) from None
     if not takes:
         print("No takes: nothing kept.")
         return 1
@@ -138,7 +134,7 @@ def _from_file(
     try:
         source = WavSource(path)
     except MicError as exc:
-        _fail(str(exc))
+        print(f"facecoach: {exc!s}", file=sys.stderr)
         return None
     expected = [(p, c, n) for p, c in prompts for n in range(1, count + 1)]
     takes = []
@@ -173,7 +169,7 @@ def _from_mic(
             except MicError as exc:
                 if not takes:
                     raise
-                _fail(str(exc))
+                print(f"facecoach: {exc!s}", file=sys.stderr)
                 return takes
             verdict = first_verdict(recognizer, source, args.seconds)
             take = take_from(verdict, phrase, command)

@@ -22,6 +22,7 @@ from .._person.history import person_plan, today_for
 from .._person.own_routine import person_library
 from .._person.profile import ProfileProblem, load_profile
 from .._sound.speech import TtsUnavailable
+from .failure import CommandFailed
 from .options import SettingsProblem, add_sound_arguments, sound_options
 
 __all__ = ["ProgressBars", "add_export_command"]
@@ -58,11 +59,6 @@ def add_export_command(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     add_sound_arguments(p, live=False)
     p.set_defaults(handler=_export)
-
-
-def _fail(text: str, status: int) -> int:
-    print(f"facecoach: {text}", file=sys.stderr)
-    return status
 
 
 def _clock(seconds: float) -> str:
@@ -114,7 +110,7 @@ def _export(args: argparse.Namespace) -> int:
     try:  # before any work: the format and the place must be right
         check_target(args.out, chapters=args.chapters)
     except ExportProblem as error:
-        return _fail(str(error), 2)
+        raise CommandFailed(str(error), 2) from None
     where = places(args.data_dir)
     try:
         spec = args.routine
@@ -123,7 +119,7 @@ def _export(args: argparse.Namespace) -> int:
         if spec is None:
             decision = today_for(where, profile, mine, date.today())
             if decision.routine is None:
-                return _fail(decision.said_with_command(), 3)
+                raise CommandFailed(decision.said_with_command(), 3)
             spec = decision.routine
         routine, library = resolve_routine(spec, args.routine_id, mine)
         person = person_plan(where, args.side, library)
@@ -134,11 +130,11 @@ def _export(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         return 1
     except RunRefused as error:
-        return _fail(str(error), error.status)
+        raise CommandFailed(str(error), error.status) from None
     except ProfileProblem as error:
-        return _fail(str(error), 1)
+        raise CommandFailed(str(error), 1) from None
     except (UsageProblem, SettingsProblem, TtsUnavailable) as error:
-        return _fail(str(error), 2)
+        raise CommandFailed(str(error), 2) from None
     plan = compile_plan(
         routine,
         library,
@@ -152,9 +148,9 @@ def _export(args: argparse.Namespace) -> int:
                 plan, speaker, args.out, chapters=args.chapters, progress=bars, names=names
             )
     except (TtsUnavailable, ExportProblem) as error:
-        return _fail(str(error), 1)
+        raise CommandFailed(str(error), 1) from None
     except OSError as error:
-        return _fail(f"cannot write {args.out}: {error.strerror or error}", 1)
+        raise CommandFailed(f"cannot write {args.out}: {error.strerror or error}", 1) from None
     finally:
         speaker.close()
     minutes, seconds = divmod(round(result.seconds), 60)

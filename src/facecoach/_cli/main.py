@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType, ModuleType
 
+from .failure import CommandFailed
+
 __all__ = ["EXIT_SIGINT", "EXIT_SIGTERM", "Terminated", "build_parser", "main"]
 
 EXIT_SIGINT = 128 + signal.SIGINT
@@ -49,6 +51,7 @@ _OVERVIEW: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Routines", ("routines", "plan", "validate", "sheet", "export")),
     ("Other ways in", ("serve", "remind", "listen")),
 )
+
 """The commands as bare ``facecoach`` lists them, by what people use them for."""
 
 
@@ -134,6 +137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 0
             args = build_parser(arguments).parse_args(arguments)
             status: int = args.handler(args)
+        except CommandFailed as failure:
+            print(f"facecoach: {failure}", file=sys.stderr)
+            return failure.status
         except KeyboardInterrupt as error:  # a live session's second signal says which
             print("\nStopped.", file=sys.stderr)
             return int(getattr(error, "exit_status", EXIT_SIGINT))

@@ -30,6 +30,7 @@ from .._sound.settings import (
     natural_rate,
     preferred_engine,
 )
+from .failure import CommandFailed
 
 __all__ = [
     "SPEECH_KEYS",
@@ -47,8 +48,10 @@ __all__ = [
 ]
 
 
-class SettingsProblem(Exception):
-    """A value from the command line or the settings file cannot be used; says which."""
+class SettingsProblem(CommandFailed):
+    """A value from the command line or the settings file cannot be used; says which (2)."""
+
+    status = 2
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from .._person.profile import (
 )
 from .._person.run import profile_for
 from .._person.store import SessionRow
+from .failure import CommandFailed
 from .options import places_of, terminal_ask
 
 __all__ = ["format_history", "register", "today_line"]
@@ -97,11 +98,6 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def _fail(message: str, status: int = 1) -> int:
-    print(f"facecoach: {message}", file=sys.stderr)
-    return status
-
-
 # ------------------------------------------------------------ profile
 
 
@@ -111,7 +107,7 @@ def _profile(args: argparse.Namespace) -> int:
 
     where = places_of(args)
     if args.routine_id is not None and args.routine is None:
-        return _fail("--routine-id goes with --routine FILE", 2)
+        raise CommandFailed("--routine-id goes with --routine FILE", 2)
     copied = None
     try:
         profile = load_profile(where)
@@ -133,18 +129,18 @@ def _profile(args: argparse.Namespace) -> int:
             changed = replace(changed, asked=True)
             save_profile(where, changed)
     except ValueError as error:
-        return _fail(f"--days: {error}", 2)
+        raise CommandFailed(f"--days: {error}", 2) from None
     except RoutineFileError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         print("facecoach: the plan is unchanged; fix the file and choose it again", file=sys.stderr)
         return 1
     except PlanProblem as error:
-        return _fail(f"--routine: {error}", 2)
+        raise CommandFailed(f"--routine: {error}", 2) from None
     except ProfileProblem as error:
-        return _fail(str(error))
+        raise CommandFailed(str(error), 1) from None
     except OSError as error:
-        return _fail(f"cannot save the profile: {error}")
+        raise CommandFailed(f"cannot save the profile: {error}", 1) from None
     if args.json:
         print(json.dumps(changed.to_json()))
     else:
@@ -219,7 +215,7 @@ def _today(args: argparse.Namespace) -> int:
         profile = profile_for(where, None if args.json else terminal_ask(), day)
         decision = today_for(where, profile, person_library(where, profile), day)
     except RunRefused as error:
-        return _fail(str(error), error.status)
+        raise CommandFailed(str(error), error.status) from None
     if args.json:
         print(json.dumps(decision.to_json()))
         return 0
@@ -253,7 +249,7 @@ def _history(args: argparse.Namespace) -> int:
     try:
         rows, _ = history_view(places_of(args))
     except RunRefused as error:
-        return _fail(str(error), error.status)
+        raise CommandFailed(str(error), error.status) from None
     if args.limit is not None:
         rows = rows[-args.limit :] if args.limit > 0 else []
     if args.json:
@@ -321,18 +317,18 @@ def _report(args: argparse.Namespace) -> int:
             private_dir(where.data)
         output_path(out)
     except PlaceProblem as error:
-        return _fail(f"cannot write {out}: {error.strerror}", 2)
+        raise CommandFailed(f"cannot write {out}: {error.strerror}", 2) from None
     try:
         profile = load_profile(where)
         data = gather(where, profile, person_library(where, profile), day)
     except ProfileProblem as error:
-        return _fail(str(error))
+        raise CommandFailed(str(error), 1) from None
     except RunRefused as error:
-        return _fail(str(error), error.status)
+        raise CommandFailed(str(error), error.status) from None
     try:
         write_report(out, data)
     except OSError as error:
-        return _fail(str(error.strerror or error))
+        raise CommandFailed(str(error.strerror or error), 1) from None
     print(f"Report written to {out} ({amount(len(data.sessions), 'session')}).")
     if args.out is None:
         print(f"Open it in a web browser: {out.resolve().as_uri()}")

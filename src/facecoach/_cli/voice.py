@@ -28,6 +28,7 @@ from .._voice.source import (
     make_recognizer,
 )
 from .._voice.wavfile import check_audio_file
+from .failure import CommandFailed
 from .voice_options import add_voice_arguments, input_device
 
 __all__ = ["register", "voice_sources"]
@@ -107,26 +108,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     d.set_defaults(handler=_download)
 
 
-def _fail(message: str) -> int:
-    print(f"facecoach: {message}", file=sys.stderr)
-    return 2
-
-
 def _listen(args: argparse.Namespace) -> int:
     if args.playback and not args.file:
-        return _fail("--playback goes with --file (the recording made while it played)")
+        raise CommandFailed("--playback goes with --file (the recording made while it played)", 2)
     where = places(args.data_dir)
     if args.file:  # a damaged file is said before the recogniser takes seconds to load
         try:
             check_audio_file(args.file)
         except MicError as exc:
-            return _fail(str(exc))
+            raise CommandFailed(str(exc), 2) from None
     try:
         recognizer = make_recognizer(
             args.lang, where, args.engine, args.model, remember=not args.file
         )
     except VoiceError as exc:
-        return _fail(str(exc))
+        raise CommandFailed(str(exc), 2) from None
     source: AudioSource
     duplex: Duplex | None = None
     if args.file:
@@ -137,13 +133,13 @@ def _listen(args: argparse.Namespace) -> int:
                 assert duplex is not None
                 duplex.attach(FilePlayback(read_wav(args.playback)))
         except MicError as exc:
-            return _fail(str(exc))
+            raise CommandFailed(str(exc), 2) from None
     else:
         mic = MicSource(time.monotonic, device=input_device(args.mic_input))
         try:
             mic.open()
         except MicError as exc:
-            return _fail(str(exc))
+            raise CommandFailed(str(exc), 2) from None
         source = mic
     if not args.json:
         print(f"Listening with {voice_description(recognizer, source, duplex)}.")
@@ -174,7 +170,7 @@ def _listen(args: argparse.Namespace) -> int:
         try:
             voice.run(lambda heard: None)
         except MicError as exc:
-            return _fail(str(exc))
+            raise CommandFailed(str(exc), 2) from None
         return 0
     return _listen_live(voice, args.seconds)
 
@@ -192,7 +188,7 @@ def _listen_live(voice: VoiceCommands, seconds: float | None) -> int:
         while end is None or time.monotonic() < end:
             time.sleep(0.1)
             if voice.error is not None:
-                return _fail(str(voice.error))
+                raise CommandFailed(str(voice.error), 2)
     finally:
         voice.stop()
     return 0
@@ -267,13 +263,13 @@ def _check(args: argparse.Namespace) -> int:
     try:
         recognizer = make_recognizer(args.lang, where, args.engine, args.model, remember=True)
     except VoiceError as exc:
-        return _fail(str(exc))
+        raise CommandFailed(str(exc), 2) from None
     print(f"Recogniser: {recognizer.description}")
     mic = MicSource(time.monotonic, device=input_device(args.mic_input))
     try:
         mic.open()
     except MicError as exc:
-        return _fail(str(exc))
+        raise CommandFailed(str(exc), 2) from None
     print("1. Speak normally for three seconds; the bar should move well past half way.")
     loudest = _meter(mic, 3.0)
     if loudest < QUIET_DBFS:
@@ -288,7 +284,7 @@ def _check(args: argparse.Namespace) -> int:
     mic = MicSource(time.monotonic, device=input_device(args.mic_input))
     result = hear_one(recognizer, mic, args.seconds)
     if result.error is not None:
-        return _fail(result.error)
+        raise CommandFailed(result.error, 2)
     print(f"   {result.words(wanted)}")
     return 0 if result.heard is not None else 1
 
@@ -316,6 +312,6 @@ def _download(args: argparse.Namespace) -> int:
             path = download_model(args.lang, where.models, progress=_progress())
     except DownloadError as exc:
         print(file=sys.stderr)
-        return _fail(str(exc))
+        raise CommandFailed(str(exc), 2) from None
     print(f"Model ready: {path}")
     return 0

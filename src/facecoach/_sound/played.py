@@ -41,6 +41,7 @@ class PlayedSignal:
         self.keep = keep
         self._lock = threading.Lock()
         self._queue: deque[tuple[npt.NDArray[np.float32], float, int]] = deque()
+        self._queued = 0.0  # seconds of audio waiting in the queue
         self._buffer = np.zeros(0, dtype=np.float32)
         self._first = 0.0  # time of self._buffer[0]
         self._end: float | None = None  # time just after the last sample filed
@@ -51,11 +52,24 @@ class PlayedSignal:
         """A block played from time ``t0`` at ``rate`` (called on the audio thread)."""
         with self._lock:
             self._queue.append((np.array(block, dtype=np.float32), t0, rate))
+            self._queued += block.size / rate
+            # Nobody may be reading (an export, a run without voice): what is
+            # older than ``keep`` would be thrown away when filed anyway.
+            while self._queued > self.keep and len(self._queue) > 1:
+                old, _, old_rate = self._queue.popleft()
+                self._queued -= old.size / old_rate
+
+    @property
+    def waiting(self) -> float:
+        """Seconds of played audio queued and not yet filed."""
+        with self._lock:
+            return self._queued
 
     def _file(self) -> None:
         with self._lock:
             pending = list(self._queue)
             self._queue.clear()
+            self._queued = 0.0
         for block, t0, rate in pending:
             if rate != self._rate:
                 import soxr

@@ -192,8 +192,9 @@ def _prepare(args: argparse.Namespace) -> Plan:
         except ProfileProblem as error:
             raise RunRefused(str(error), 1) from None
         if decision.routine is None:
+            why = decision.reasons[0].rstrip(".") if decision.reasons else "none is due"
             raise UsageProblem(
-                f"no routine today: {decision.said_with_command()}. "
+                f"no routine today ({why}; 'facecoach today' says more). "
                 "Name one to see it, for example: facecoach plan starter"
             )
         spec = decision.routine

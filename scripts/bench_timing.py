@@ -134,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     from facecoach._core.plan import compile_plan
     from facecoach._live.export import prerender, spoken_lines
     from facecoach._live.loop import LiveLoop, LiveOptions
-    from facecoach._live.views import NullView
+    from facecoach._live.view_port import NullView
     from facecoach._sound.cues import load_cues
     from facecoach._sound.mixer import PlayReport
     from facecoach._sound.stream import SounddeviceOut

@@ -28,10 +28,10 @@ import pytest
 from facecoach._cli.main import main
 from facecoach._core.events import EndRecord, StepRecord
 from facecoach._paths import PlaceProblem, open_private, places, private_dir
-from facecoach._person.guard import SessionLock
 from facecoach._person.history import lock_path
 from facecoach._person.recorder import Recorder, SessionStart
 from facecoach._person.store import CorruptDatabase, Store, StoreProblem
+from facecoach._person.store_safety import SessionLock
 
 NOBODY = 65534
 

@@ -162,7 +162,7 @@ def test_the_live_view_prints_brackets_as_text(text: str) -> None:
     from facecoach._core.loader import builtin_library
     from facecoach._core.plan import compile_plan
     from facecoach._core.session import Session
-    from facecoach._live.view import LiveState, RichView, render
+    from facecoach._live.terminal_view import LiveState, RichView, render
 
     library = builtin_library()
     plan = compile_plan(library.routines["starter"], library)

@@ -23,7 +23,7 @@ from facecoach._core.events import (
 from facecoach._core.plan import CUE_SECONDS, Plan, StepKind
 from facecoach._core.ports import HeardCommand, Hearing, SourceLost
 from facecoach._live.loop import LiveLoop, LiveOptions
-from facecoach._live.views import NullView
+from facecoach._live.view_port import NullView
 from facecoach._sound.cues import load_cues
 from facecoach._sound.memory import MemoryAudioOut
 from facecoach._sound.mixer import PlayReport

@@ -11,7 +11,14 @@ from facecoach._core.events import ClockPaused, Finish, Speak, StartTimer, StopT
 from facecoach._core.plan import StepKind
 from facecoach._core.ports import HeardCommand
 from facecoach._core.session import Session
-from facecoach._live.view import LiveState, PlainView, RichView, clock_text, make_view, render
+from facecoach._live.terminal_view import (
+    LiveState,
+    PlainView,
+    RichView,
+    clock_text,
+    make_view,
+    render,
+)
 from sound_fixtures import mini_plan
 
 

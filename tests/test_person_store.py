@@ -13,10 +13,10 @@ import pytest
 from facecoach._cli.main import main
 from facecoach._core.commands import Command
 from facecoach._core.events import CommandRecord, EndRecord, StepRecord, TooTightRecord
-from facecoach._person.guard import CorruptDatabase, SessionBusy, SessionLock, StoreProblem
 from facecoach._person.recorder import Recorder
 from facecoach._person.schema import MIGRATIONS, SCHEMA_VERSION
 from facecoach._person.store import Store
+from facecoach._person.store_safety import CorruptDatabase, SessionBusy, SessionLock, StoreProblem
 
 _COMMAND = [sys.executable, "-m", "facecoach", "--data-dir"]
 

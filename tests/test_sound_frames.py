@@ -26,7 +26,7 @@ from facecoach._core.plan import Personal, Plan, StepKind, compile_plan
 from facecoach._core.simulate import ScriptedCommand, simulate
 from facecoach._live.export import export_session
 from facecoach._live.loop import LiveLoop, LiveOptions
-from facecoach._live.views import NullView
+from facecoach._live.view_port import NullView
 from facecoach._sound.cues import load_cues
 from facecoach._sound.memory import MemoryAudioOut
 from facecoach._sound.mixer import Mixer, PlayReport

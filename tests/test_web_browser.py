@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from facecoach._web.ears import TakeInput
+from facecoach._web.take_input import TakeInput
 from web_support import OpenMic, ScriptedTakes, served, settings_for
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -135,10 +135,10 @@ def test_a_session_from_the_browser(browser: Any, tmp_path: Path, axe_script: Pa
     shots.mkdir()
     findings: dict[str, Any] = {}
 
-    def ears() -> TakeInput:  # a microphone that hears nothing until Stop
+    def take_input() -> TakeInput:  # a microphone that hears nothing until Stop
         return TakeInput(ScriptedTakes([]), OpenMic)
 
-    settings = replace(settings_for(tmp_path), enrolment=ears, enrolment_off="")
+    settings = replace(settings_for(tmp_path), enrolment=take_input, enrolment_off="")
     with served(settings) as (server, link):
         context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
         context.set_default_timeout(15_000)

@@ -22,18 +22,18 @@ from facecoach._voice.langpack import load_pack
 from facecoach._voice.settings import VoiceSettings
 from facecoach._voice.whisper_rules import Scored, Verdict
 from facecoach._web.app import WebApp, make_app
-from facecoach._web.ears import (
+from facecoach._web.enrolment import EnrolmentRunner, EnrolmentStatus
+from facecoach._web.security import cookie_name
+from facecoach._web.settings import ServeSettings
+from facecoach._web.take_input import (
     FROM_FILE,
     NOT_ENGLISH,
     OTHER_ENGINE,
     VOICE_OFF,
     EnrolmentUnavailable,
     TakeInput,
-    whisper_ears,
+    whisper_take_input,
 )
-from facecoach._web.enrolment import EnrolmentRunner, EnrolmentStatus
-from facecoach._web.security import cookie_name
-from facecoach._web.settings import ServeSettings
 from web_support import TOKEN, OpenMic, ScriptedTakes, quiet_mic, settings_for
 
 ORIGIN = {"origin": "http://127.0.0.1:8123"}
@@ -56,7 +56,7 @@ def client_for(settings: ServeSettings) -> tuple[TestClient, WebApp]:
     return client, web
 
 
-def with_ears(tmp_path: Path, make: Callable[[], TakeInput]) -> ServeSettings:
+def with_take_input(tmp_path: Path, make: Callable[[], TakeInput]) -> ServeSettings:
     return replace(settings_for(tmp_path), enrolment=make, enrolment_off="")
 
 
@@ -78,7 +78,9 @@ def all_heard() -> list[Verdict | None]:
 
 
 def test_without_an_enrolment_the_page_offers_to_teach(tmp_path: Path) -> None:
-    client, _web = client_for(with_ears(tmp_path, lambda: TakeInput(ScriptedTakes([]), quiet_mic)))
+    client, _web = client_for(
+        with_take_input(tmp_path, lambda: TakeInput(ScriptedTakes([]), quiet_mic))
+    )
     with client:
         page = client.get("/voice")
         assert page.status_code == 200
@@ -95,7 +97,7 @@ def test_a_whole_enrolment_is_kept_and_its_report_shown(tmp_path: Path) -> None:
     script.insert(0, None)  # 'next', take 1: nothing heard, then heard when asked once more
     script[3:4] = [None, None]  # 'repeat', take 1: nothing heard twice, so it is skipped
     recognizer = ScriptedTakes(script)
-    client, web = client_for(with_ears(tmp_path, lambda: TakeInput(recognizer, quiet_mic)))
+    client, web = client_for(with_take_input(tmp_path, lambda: TakeInput(recognizer, quiet_mic)))
     with client:
         started = client.post("/voice/start", headers=ORIGIN)
         assert started.status_code == 303 and started.headers["location"] == "/voice"
@@ -161,7 +163,9 @@ def test_takes_are_described_without_scores(tmp_path: Path) -> None:
 
 def test_a_second_run_and_a_session_are_refused_while_one_runs(tmp_path: Path) -> None:
     mic = OpenMic()
-    client, web = client_for(with_ears(tmp_path, lambda: TakeInput(ScriptedTakes([]), lambda: mic)))
+    client, web = client_for(
+        with_take_input(tmp_path, lambda: TakeInput(ScriptedTakes([]), lambda: mic))
+    )
     with client:
         assert client.post("/voice/start", headers=ORIGIN).status_code == 303
         assert mic.opened.wait(10)
@@ -186,11 +190,11 @@ def test_a_second_run_and_a_session_are_refused_while_one_runs(tmp_path: Path) -
 def test_no_enrolment_while_a_session_runs(tmp_path: Path) -> None:
     made: list[TakeInput] = []
 
-    def ears() -> TakeInput:
+    def take_input() -> TakeInput:
         made.append(TakeInput(ScriptedTakes([]), quiet_mic))
         return made[-1]
 
-    client, web = client_for(with_ears(tmp_path, ears))
+    client, web = client_for(with_take_input(tmp_path, take_input))
     with client:
         client.post("/profile", data={"side": "left", "stage": "recent"}, headers=ORIGIN)
         started = client.post("/session/start", data={"routine": "test-short"}, headers=ORIGIN)
@@ -214,7 +218,9 @@ def test_stopping_keeps_nothing_and_the_old_voice_stays(tmp_path: Path) -> None:
     mic = OpenMic()
     recognizer = ScriptedTakes([heard("next")])
     mics = iter([quiet_mic(), mic])
-    client, web = client_for(with_ears(tmp_path, lambda: TakeInput(recognizer, lambda: next(mics))))
+    client, web = client_for(
+        with_take_input(tmp_path, lambda: TakeInput(recognizer, lambda: next(mics)))
+    )
     with client:
         client.post("/voice/start", headers=ORIGIN)
         assert mic.opened.wait(10)  # the first take was heard; the second is being listened for
@@ -270,7 +276,7 @@ def test_an_engine_that_cannot_start_is_said_in_words(tmp_path: Path) -> None:
     def broken() -> TakeInput:
         raise EnrolmentUnavailable("The microphone could not be used: no such device.")
 
-    client, web = client_for(with_ears(tmp_path, broken))
+    client, web = client_for(with_take_input(tmp_path, broken))
     with client:
         client.post("/voice/start", headers=ORIGIN)
         status = wait_until_done(web)
@@ -282,10 +288,10 @@ def test_an_engine_that_cannot_start_is_said_in_words(tmp_path: Path) -> None:
 
 def test_the_serve_options_decide_whether_a_voice_can_be_taught(tmp_path: Path) -> None:
     where = places(tmp_path)
-    assert whisper_ears(None, where) == (None, VOICE_OFF)
-    assert whisper_ears(VoiceSettings(mic_file="x.wav"), where) == (None, FROM_FILE)
-    assert whisper_ears(VoiceSettings(engine="vosk"), where) == (None, OTHER_ENGINE)
-    assert whisper_ears(VoiceSettings(lang="ko"), where) == (None, NOT_ENGLISH)
+    assert whisper_take_input(None, where) == (None, VOICE_OFF)
+    assert whisper_take_input(VoiceSettings(mic_file="x.wav"), where) == (None, FROM_FILE)
+    assert whisper_take_input(VoiceSettings(engine="vosk"), where) == (None, OTHER_ENGINE)
+    assert whisper_take_input(VoiceSettings(lang="ko"), where) == (None, NOT_ENGLISH)
 
 
 def test_every_voice_route_is_behind_the_guard(tmp_path: Path) -> None:

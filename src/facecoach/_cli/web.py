@@ -190,17 +190,17 @@ def _serve(args: argparse.Namespace) -> int:
 
         return list(make(voice, where, say=print)) if voice is not None else []
 
-    from .._web.ears import whisper_ears
     from .._web.security import new_token
     from .._web.serve import serve
     from .._web.settings import ServeSettings
+    from .._web.take_input import whisper_take_input
 
     hearing = None
     if voice is not None and voice.mic_file is None:
         from .._voice.headset import check_microphone
 
         hearing = functools.partial(check_microphone, voice, where)
-    enrolment, enrolment_off = whisper_ears(voice, where)
+    enrolment, enrolment_off = whisper_take_input(voice, where)
     settings = ServeSettings(
         where=where,
         sound=options,

@@ -47,7 +47,7 @@ from .._sound.played import CoachOnAir, PlayedSignal
 from .._sound.samples import Sound
 from .._sound.speech import Speaker, TtsUnavailable
 from .._sound.timeline import SpeechTimeline
-from .views import NullView, View
+from .view_port import NullView, View
 
 __all__ = ["HELD_UP_SECONDS", "LiveLoop", "LiveOptions"]
 

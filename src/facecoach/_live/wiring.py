@@ -37,8 +37,8 @@ from .._sound.tts import make_speaker
 from .._voice.source import VoiceCommands
 from .keys import SPOKEN_KEYS, KeyboardSource, key_help
 from .loop import LiveLoop, LiveOptions
-from .view import make_view
-from .views import View
+from .terminal_view import make_view
+from .view_port import View
 
 __all__ = [
     "TEXT_MODE",

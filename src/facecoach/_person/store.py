@@ -21,7 +21,9 @@ from typing import TypeVar
 
 from .._core.events import CommandRecord, EndRecord, RecordEntry, StepRecord, TooTightRecord
 from .._paths import PlaceProblem, open_private
-from .guard import (
+from .queries import BadValue, ExerciseSession, HistoryQueries, SessionRow
+from .schema import SCHEMA_VERSION, migrate
+from .store_safety import (
     CorruptDatabase,
     SessionBusy,
     SessionLock,
@@ -32,8 +34,6 @@ from .guard import (
     quick_check,
     readonly_uri,
 )
-from .queries import BadValue, ExerciseSession, HistoryQueries, SessionRow
-from .schema import SCHEMA_VERSION, migrate
 
 __all__ = [
     "CorruptDatabase",

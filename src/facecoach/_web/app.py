@@ -2,7 +2,7 @@
 
 ``make_app`` builds the Starlette app: the endpoint functions of the page
 modules, reading the one ``WebState`` on ``app.state``; the app's own files
-from ``StaticFiles``; ``Guard`` (host, token, origin) and ``BodyLimit`` in
+from ``StaticFiles``; ``AccessCheck`` (host, token, origin) and ``BodyLimit`` in
 front of every route; and ``SecurityHeaders`` around it all, so every answer,
 errors included, carries the same browser rules. Sessions are started and
 driven through ``SessionRunner``, the same live session as ``facecoach run``;
@@ -33,7 +33,7 @@ from .headers import SecurityHeaders
 from .library import RoutineFiles
 from .limits import BodyLimit
 from .progress_page import PROGRESS_BODY_LIMITS, PROGRESS_ROUTES
-from .security import Guard
+from .security import AccessCheck
 from .session import SessionRunner
 from .settings import ServeSettings
 from .state import WebState
@@ -119,7 +119,7 @@ def make_app(settings: ServeSettings) -> WebApp:
     app = Starlette(
         routes=ROUTES,
         middleware=[
-            Middleware(Guard, token=settings.token, port=settings.port),
+            Middleware(AccessCheck, token=settings.token, port=settings.port),
             Middleware(BodyLimit, wider=PROGRESS_BODY_LIMITS),
         ],
         exception_handlers={Exception: _went_wrong},

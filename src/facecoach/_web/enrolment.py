@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 from .._paths import Places
 from .._sound.settings import SoundOptions
 from .._voice.takes import first_verdict
-from .ears import (
+from .take_input import (
     ENROLMENT_LANG,
     MICROPHONE_LOST,
     VOICE_OFF,
-    EarsFactory,
     EnrolmentUnavailable,
     TakeInput,
+    TakeInputFactory,
     tell_the_terminal,
 )
 
@@ -143,7 +143,7 @@ class EnrolmentRunner:
         self,
         where: Places,
         sound: SoundOptions,
-        ears: EarsFactory | None,
+        take_input: TakeInputFactory | None,
         *,
         lock: threading.Lock,
         session_active: Callable[[], bool],
@@ -152,9 +152,9 @@ class EnrolmentRunner:
         seconds: float = TAKE_SECONDS,
     ) -> None:
         """``lock`` is the session runner's start lock; ``off`` says why there are no
-        ``ears``; ``speak`` says a prompt (default: through the session's output)."""
+        ``take_input``; ``speak`` says a prompt (default: through the session's output)."""
         self.where = where
-        self.ears = ears
+        self.take_input = take_input
         self.off = off
         self.seconds = seconds
         self._lock = lock
@@ -181,7 +181,7 @@ class EnrolmentRunner:
 
     def start(self) -> None:
         """Begin an enrolment; raise ``EnrolmentRefused`` with the reason when it cannot."""
-        if self.ears is None:
+        if self.take_input is None:
             raise EnrolmentRefused(self.off)
         with self._lock:
             if self.active:
@@ -233,10 +233,10 @@ class EnrolmentRunner:
         from .._voice.enroll import Enrolment, enrolment_prompts, save_enrolment, take_from
         from .._voice.langpack import load_pack
 
-        ears = self.ears
-        assert ears is not None  # start() refuses without
+        take_input = self.take_input
+        assert take_input is not None  # start() refuses without
         prompts = enrolment_prompts(load_pack(ENROLMENT_LANG))
-        made = ears()
+        made = take_input()
         silent = "Sound is off, so the phrases are only shown here: say each one when it appears."
         self._set(
             replace(self.status, prompts=len(prompts), message=silent if self._silent else "")

@@ -5,7 +5,7 @@ and posts only the few landmark numbers the measures need, for each frame of
 each expression, to ``/progress/check``. Here they are turned into measures
 (``_person.progress``), kept (``_person.progress_store``) and dropped: no image
 reaches the app, no landmark is kept. Routes follow the app's rules (the
-``Guard`` checks host, token and origin before any of them runs); the page
+``AccessCheck`` checks host, token and origin before any of them runs); the page
 alone allows the WebAssembly model to compile and its loader to build its
 functions ('wasm-unsafe-eval', 'unsafe-eval'), still from this app's own
 scripts only.

@@ -24,7 +24,7 @@ from starlette.requests import cookie_parser
 
 from .asgi import ASGIApp, Receive, Scope, Send, send_page
 
-__all__ = ["LOCAL_HOSTS", "Guard", "cookie_name", "new_token"]
+__all__ = ["LOCAL_HOSTS", "AccessCheck", "cookie_name", "new_token"]
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 _SAFE = ("GET", "HEAD")
@@ -54,8 +54,9 @@ def _port_number(text: str) -> int | None:
     return port if 0 < port < 65536 else None
 
 
-class Guard:
-    """The middleware. ``port`` is where the app listens (for the cookie, Host and Origin)."""
+class AccessCheck:
+    """The middleware that lets in only this computer, with the token, from the
+    app's own pages. ``port`` is where the app listens (for the cookie, Host and Origin)."""
 
     def __init__(self, app: ASGIApp, *, token: str, port: int) -> None:
         self.app = app

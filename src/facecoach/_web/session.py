@@ -31,8 +31,8 @@ from .._core.plan import Plan, PlanStep, StepKind, compile_plan
 from .._core.ports import CommandSource, HeardCommand, SpeechGate
 from .._core.routine import Library, Routine
 from .._live.loop import LiveLoop
-from .._live.view import LiveState
-from .._live.views import View
+from .._live.terminal_view import LiveState
+from .._live.view_port import View
 from .._live.wiring import run_live
 from .._paths import Places
 from .._person.errors import RunRefused

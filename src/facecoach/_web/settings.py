@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from .._paths import Places
 from .._sound.settings import SoundOptions
-from .ears import VOICE_OFF, EarsFactory
 from .session import VoiceFactory
+from .take_input import VOICE_OFF, TakeInputFactory
 
 if TYPE_CHECKING:
     from .._voice.headset import HearingCheck
@@ -36,7 +36,7 @@ class ServeSettings:
     """Makes the voice sources of a session (None: buttons and keys only)."""
     hearing: Callable[[], HearingCheck] | None = None
     """Listens once for "next" through the session's microphone (None: no voice)."""
-    enrolment: EarsFactory | None = None
+    enrolment: TakeInputFactory | None = None
     """Makes the Whisper recogniser and opens the microphone for a voice
     enrolment (None: there can be none; ``enrolment_off`` says why)."""
     enrolment_off: str = VOICE_OFF

@@ -17,9 +17,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from .._voice.enroll import EnrolmentError
 from .damage import DAMAGE, damage_words
-from .ears import ENROLMENT_LANG
 from .enrolment import TAKES_PER_PHRASE, EnrolmentRefused
 from .state import page, web_state
+from .take_input import ENROLMENT_LANG
 
 if TYPE_CHECKING:
     from .._paths import Places
@@ -109,7 +109,7 @@ def voice_page(request: Request, notice: str = "", status: int = 200) -> Respons
         summary=voice_summary(runner.where),
         progress=progress,
         running=progress.running,
-        off=runner.off if runner.ears is None else "",
+        off=runner.off if runner.take_input is None else "",
         takes_per_phrase=TAKES_PER_PHRASE,
     )
 

@@ -1,7 +1,7 @@
 """Where a voice enrolment's takes are heard: the Whisper recogniser and the microphone.
 
 ``facecoach serve`` decides once, from its voice options, whether the web app
-can teach a voice (``whisper_ears``); tests hand the app a fake ``TakeInput``.
+can teach a voice (``whisper_take_input``); tests hand the app a fake ``TakeInput``.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ __all__ = [
     "NO_MICROPHONE",
     "NO_WHISPER",
     "VOICE_OFF",
-    "EarsFactory",
     "EnrolmentUnavailable",
     "TakeInput",
+    "TakeInputFactory",
     "tell_the_terminal",
-    "whisper_ears",
+    "whisper_take_input",
 ]
 
 ENROLMENT_LANG = "en"
@@ -75,11 +75,13 @@ class TakeInput:
     """Opens the microphone for one take (the take closes it); raises ``EnrolmentUnavailable``."""
 
 
-EarsFactory = Callable[[], TakeInput]
+TakeInputFactory = Callable[[], TakeInput]
 """Makes the recogniser and microphone for one enrolment; raises ``EnrolmentUnavailable``."""
 
 
-def whisper_ears(voice: VoiceSettings | None, where: Places) -> tuple[EarsFactory | None, str]:
+def whisper_take_input(
+    voice: VoiceSettings | None, where: Places
+) -> tuple[TakeInputFactory | None, str]:
     """The factory ``facecoach serve`` gives the app, or None and why not, in one sentence.
 
     Checks only what is cheap (the engine installed, its model found); the

@@ -276,7 +276,8 @@ def remember_choices(
     try:
         save_config(where.config_file, given)
     except (OSError, DeviceProblem) as error:
-        print(f"facecoach: could not remember your settings: {error}", file=sys.stderr)
+        why = error.strerror if isinstance(error, OSError) and error.strerror else error
+        print(f"facecoach: could not remember your settings: {why}", file=sys.stderr)
 
 
 def forget_choices(where: Places, keys: Iterable[str]) -> list[str]:

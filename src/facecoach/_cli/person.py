@@ -140,7 +140,7 @@ def _profile(args: argparse.Namespace) -> int:
     except ProfileProblem as error:
         raise CommandFailed(str(error), 1) from None
     except OSError as error:
-        raise CommandFailed(f"cannot save the profile: {error}", 1) from None
+        raise CommandFailed(f"cannot save the profile: {error.strerror or error}", 1) from None
     if args.json:
         print(json.dumps(changed.to_json()))
     else:

@@ -314,7 +314,7 @@ def _remember(
     try:
         save(where, after)
     except OSError as error:
-        print(f"facecoach: could not remember the time: {error}", file=sys.stderr)
+        print(f"facecoach: could not remember the time: {error.strerror or error}", file=sys.stderr)
     return 0
 
 

@@ -54,7 +54,7 @@ def profile_for(where: Places, ask: Ask | None, today: date) -> Profile:
     except ProfileProblem as error:
         raise RunRefused(str(error), 1) from None
     except OSError as error:
-        raise RunRefused(f"cannot save the profile: {error}", 1) from None
+        raise RunRefused(f"cannot save the profile: {error.strerror or error}", 1) from None
     return profile
 
 

@@ -99,7 +99,7 @@ class SessionLock:
             private_dir(self.path.parent)
             fd = open_private(self.path, os.O_RDWR | os.O_CREAT)
         except PlaceProblem as error:
-            raise StoreProblem(f"cannot take the session lock: {error}") from None
+            raise StoreProblem(f"cannot take the session lock: {error.strerror}") from None
         try:
             if fcntl is not None:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -105,7 +105,8 @@ class Store(HistoryQueries):
             try:
                 os.close(open_private(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL))
             except PlaceProblem as error:
-                raise StoreProblem(f"cannot create the history database: {error.strerror}") from None
+                why = error.strerror
+                raise StoreProblem(f"cannot create the history database: {why}") from None
         store = cls._connect(path, readonly=False)
         store.notes = notes
         return store

@@ -8,7 +8,14 @@ import hashlib
 import os
 from pathlib import Path
 
-from .._paths import PRIVATE_FILE, PlaceProblem, open_private, private_dir, write_bytes_private
+from .._paths import (
+    PRIVATE_FILE,
+    PlaceProblem,
+    open_private,
+    private_dir,
+    read_regular,
+    write_bytes_private,
+)
 
 try:  # not on Windows: there the lock is the file's existence check below
     import fcntl
@@ -136,9 +143,10 @@ class SessionLock:
     def holder(self) -> str:
         """What the holder wrote into the lock file (its pid and session)."""
         try:
-            return self.path.read_text(encoding="utf-8").strip()
+            text = read_regular(self.path, limit=4096, what="session lock")
         except OSError:
             return ""
+        return text.decode("utf-8", errors="replace").strip()
 
     def release(self) -> None:
         """Let the next session start."""

@@ -15,8 +15,8 @@ Two ways of hearing each pair:
   coach's echo to their end);
 - live: the same voice path in this process, over a simulated room that
   answers the ducking: when the person is heard starting to talk, the line
-  is lowered (after 40 ms of output latency) and its echo with it, as in a
-  live run.
+  is lowered (after 40 ms of output latency) and its echo with it, and the
+  words of each line are known, as in a live run.
 
     python scripts/bench_barge_in.py [--lines 60] [--real 8] [--mode both] [--no-aec]
 """
@@ -79,9 +79,9 @@ class SimulatedRoom:
         return np.asarray(np.clip(np.round(out), -32768, 32767), dtype=np.int16)
 
     def line(self, start: float, end: float, tail: float = 0.0) -> str | None:
-        for s, e in self.track.coach:
+        for i, (s, e) in enumerate(self.track.coach):
             if s <= end and e + tail >= start:
-                return ""
+                return self.track.texts[i] if i < len(self.track.texts) else ""
         return None
 
     def _line_end(self, at: int) -> int:
@@ -213,7 +213,7 @@ def main() -> int:
             need = len(said)
             over = [long_lines[i % len(long_lines)] for i in range(need)]
             talk = bt.build_track(over, said, condition, rng)
-            echo_only = bt.build_track(coach[: args.lines], [], condition, rng)
+            echo_only = bt.build_track(coach[: args.lines], [], condition, rng, lines[: args.lines])
             for mode, aec in setups:
                 began = time.perf_counter()
                 if mode == "file":

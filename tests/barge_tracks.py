@@ -77,6 +77,8 @@ class BargeTrack:
     """Where the coach's lines are (seconds)."""
     echo_ir: Floats
     """The room's response from what is played to the microphone."""
+    texts: tuple[str, ...] = ()
+    """The words of each line, when given (a live run knows them)."""
 
     @property
     def coach_minutes(self) -> float:
@@ -122,6 +124,7 @@ def build_track(
     commands: Sequence[tuple[str, str, Samples]],
     condition: Condition,
     rng: np.random.Generator,
+    texts: Sequence[str] = (),
 ) -> BargeTrack:
     """Lines one after another; each command said inside a line long enough for it.
 
@@ -173,6 +176,7 @@ def build_track(
         tuple(sorted(said, key=lambda p: p.start)),
         tuple(coach),
         ir,
+        tuple(texts),
     )
 
 

@@ -62,6 +62,12 @@ HEADSET_ECHO_DB = -30.0
 """Echo this far or more below what is played: a headset (a closed one
 measures -40 to -50 dB; a laptop's loudspeaker -20 to -5 dB)."""
 
+LEARNING_FRAMES = 200
+"""For its first 2 s of the coach's voice the canceller is still learning the
+room, and the echo comes through nearly whole ("Starter" was heard as
+"stop"); nothing is taken over the coach until then. A session's first
+line is a greeting: no hold has begun."""
+
 _AUDIBLE_DBFS = -50.0
 """The reference louder than this: the coach is audible."""
 
@@ -217,6 +223,7 @@ class Duplex:
         # per 10 ms frame with the coach audible: echo against played (dB);
         # the median, so the person's own words over the coach do not count
         self._echo: deque[float] = deque(maxlen=3000)
+        self._heard_coach = 0  # 10 ms frames of the coach audible
         self.on_note: Callable[[str], None] | None = None
         """Told once, in words, which situation the measured echo shows."""
         self._noted = False
@@ -280,6 +287,7 @@ class Duplex:
         return cleaned
 
     def _measure(self, far: Samples, near: Samples) -> None:
+        self._heard_coach += near.size // FRAME
         for at in range(0, min(far.size, near.size) - FRAME + 1, FRAME):
             played = _level(far[at : at + FRAME])
             if played > _AUDIBLE_DBFS:
@@ -327,8 +335,10 @@ class Duplex:
         why = ""
         if decision.command not in SAFETY:
             why = "coach was speaking (only 'too tight' and 'stop' are heard then)"
-        elif decision.command is Command.STOP and _says(line, decision.text):
+        elif _says(line, decision.text):
             why = "the coach's own words"
+        elif self.canceller is not None and self._heard_coach < LEARNING_FRAMES:
+            why = "coach was speaking (the echo canceller is still learning the room)"
         if not why:
             return decision
         return Decision(
@@ -343,12 +353,17 @@ class Duplex:
 
 
 def _says(line: str, phrase: str) -> bool:
-    """True when ``phrase`` is among the words of ``line``."""
+    """True when ``phrase`` is among the words of ``line``, its last word
+    perhaps going on ("stop" in "Stopping here")."""
     words = re.findall(r"[\w']+", line.lower())
     wanted = re.findall(r"[\w']+", phrase.lower())
     if not wanted:
         return False
-    return any(words[i : i + len(wanted)] == wanted for i in range(len(words)))
+    n = len(wanted)
+    return any(
+        words[i : i + n - 1] == wanted[:-1] and words[i + n - 1].startswith(wanted[-1])
+        for i in range(len(words) - n + 1)
+    )
 
 
 def make_duplex(on: bool, echo: str = "linear") -> Duplex | None:

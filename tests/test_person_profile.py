@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from facecoach._cli.main import main
-from facecoach._paths import places
+from facecoach._paths import Places, places
 from facecoach._person.errors import RunRefused
 from facecoach._person.profile import (
     Profile,
@@ -27,6 +27,19 @@ from facecoach._person.profile import (
 from facecoach._person.run import prepare_run
 
 DAY = date(2026, 11, 24)
+
+
+def _prepare_once(where: Places, ask: object, *, live: bool = False) -> None:
+    """Everything a run of the starter asks and checks, then nothing more."""
+    prepare_run(
+        where,
+        "starter",
+        simulate=not live,
+        record=False,
+        side_override=None,
+        today=DAY,
+        ask=ask,  # type: ignore[arg-type]
+    ).close()
 
 
 def _cli(home: Path, *args: str) -> int:
@@ -158,15 +171,7 @@ def test_questions_are_asked_once_on_first_run(tmp_path: Path) -> None:
     assert load_profile(where).stage == "long-standing"
     assert load_profile(where).side == "both"
     again, ask2 = _scripted("left")
-    prepare_run(
-        where,
-        "starter",
-        simulate=True,
-        record=False,
-        side_override=None,
-        today=DAY,
-        ask=ask2,  # type: ignore[arg-type]
-    ).close()
+    _prepare_once(where, ask2)
     assert again == []
 
 
@@ -175,43 +180,19 @@ def test_a_skipped_stage_is_asked_again_at_every_run_with_a_terminal(
 ) -> None:
     where = places(tmp_path / "fc")
     first, ask = _scripted("", "")  # Enter at the side, Enter at the stage
-    prepare_run(
-        where,
-        "starter",
-        simulate=True,
-        record=False,
-        side_override=None,
-        today=DAY,
-        ask=ask,  # type: ignore[arg-type]
-    ).close()
+    _prepare_once(where, ask)
     assert [q.key for q in first] == ["side", "stage"]
     assert load_profile(where).stage is None and load_profile(where).asked
     # the next run asks for the stage again (not the side), and a live run can go on
     again, ask = _scripted("3")
     capsys.readouterr()
-    prepare_run(
-        where,
-        "starter",
-        simulate=False,
-        record=False,
-        side_override=None,
-        today=DAY,
-        ask=ask,  # type: ignore[arg-type]
-    ).close()
+    _prepare_once(where, ask, live=True)
     assert [q.key for q in again] == ["stage"]
     assert "needs to know where you are in recovery" in capsys.readouterr().out
     assert load_profile(where).stage == "long-standing"
     # once it is known, nothing more is asked
     after, ask = _scripted("2")
-    prepare_run(
-        where,
-        "starter",
-        simulate=True,
-        record=False,
-        side_override=None,
-        today=DAY,
-        ask=ask,  # type: ignore[arg-type]
-    ).close()
+    _prepare_once(where, ask)
     assert after == []
 
 

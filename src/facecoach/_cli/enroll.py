@@ -27,7 +27,7 @@ from .._voice.takes import first_verdict, verdicts
 from .._voice.wavfile import check_audio_file
 from .._voice.whisper import WhisperRecognizer, WhisperSettings
 from .failure import CommandFailed
-from .voice_options import input_device
+from .voice_options import add_input_argument, input_device
 
 __all__ = ["register"]
 
@@ -45,13 +45,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="WAV",
         help="read the takes from this recording (every prompt in order, --takes times each)",
     )
-    p.add_argument(
-        "--input",
-        dest="mic_input",
-        metavar="DEVICE",
-        help="input device: number or part of its name",
-    )
-    p.add_argument("--mic-input", dest="mic_input", help=argparse.SUPPRESS)  # its earlier name
+    add_input_argument(p)
     p.add_argument("--seconds", type=float, default=6.0, help="how long to wait for each take")
     p.add_argument("--quiet", action="store_true", help="print the prompts, do not speak them")
     p.add_argument("--reset", action="store_true", help="forget the enrolment")

@@ -29,7 +29,7 @@ from .._voice.source import (
 )
 from .._voice.wavfile import check_audio_file
 from .failure import CommandFailed
-from .voice_options import add_voice_arguments, input_device
+from .voice_options import add_input_argument, add_voice_arguments, input_device
 
 __all__ = ["register", "voice_sources"]
 
@@ -68,13 +68,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_voice_arguments(p)
     p.add_argument("--json", action="store_true", help="one JSON object per command on stdout")
     p.add_argument("--verbose", action="store_true", help="also show rejected speech (on stderr)")
-    p.add_argument(
-        "--input",
-        dest="mic_input",
-        metavar="DEVICE",
-        help="input device: number or part of its name",
-    )
-    p.add_argument("--mic-input", dest="mic_input", help=argparse.SUPPRESS)  # its earlier name
+    add_input_argument(p)
     p.add_argument(
         "--seconds", type=float, metavar="N", help="stop listening to the mic after N seconds"
     )
@@ -82,13 +76,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("check", help="headset check: input level, a test line, 'say next'")
     add_voice_arguments(p)
-    p.add_argument(
-        "--input",
-        dest="mic_input",
-        metavar="DEVICE",
-        help="input device: number or part of its name",
-    )
-    p.add_argument("--mic-input", dest="mic_input", help=argparse.SUPPRESS)  # its earlier name
+    add_input_argument(p)
     p.add_argument("--seconds", type=float, default=6.0, help="how long to wait for 'next'")
     p.set_defaults(handler=_check)
 

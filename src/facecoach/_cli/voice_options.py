@@ -8,7 +8,13 @@ from typing import cast
 from .._sound.settings import SoundOptions
 from .._voice.settings import Engine, VoiceSettings
 
-__all__ = ["add_run_voice_arguments", "add_voice_arguments", "input_device", "voice_settings"]
+__all__ = [
+    "add_input_argument",
+    "add_run_voice_arguments",
+    "add_voice_arguments",
+    "input_device",
+    "voice_settings",
+]
 
 ENGINES = ("auto", "whisper", "vosk", "pocketsphinx")
 
@@ -40,6 +46,17 @@ def add_run_voice_arguments(p: argparse.ArgumentParser) -> None:
         "--mic-file", metavar="WAV", help="hear commands from this WAV file, in real time"
     )
     p.add_argument("--no-voice", action="store_true", help="keyboard only: do not listen")
+
+
+def add_input_argument(p: argparse.ArgumentParser) -> None:
+    """``--input DEVICE``, the microphone, named as ``run`` names it."""
+    p.add_argument(
+        "--input",
+        dest="mic_input",
+        metavar="DEVICE",
+        help="input device: number or part of its name",
+    )
+    p.add_argument("--mic-input", dest="mic_input", help=argparse.SUPPRESS)  # its earlier name
 
 
 def input_device(spec: str | None) -> int | str | None:

@@ -303,12 +303,12 @@ def _arrows(view: FaceView) -> list[str]:
 
 
 def _circle(centre: tuple[int, int]) -> list[str]:
-    """A round arrow about the fingertips: small circles."""
+    """An arrow circling the fingertips: small circles."""
     cx, cy = centre
     r = 30.0
     start = (cx + r * math.cos(math.radians(200)), cy + r * math.sin(math.radians(200)))
     end = (cx + r * math.cos(math.radians(120)), cy + r * math.sin(math.radians(120)))
-    # clockwise on screen from 200 degrees round to 120 (most of a circle)
+    # clockwise on screen from 200 degrees on to 120 (most of a circle)
     path = (
         f'<path class="arrow" d="M{start[0]:.1f} {start[1]:.1f} '
         f'A{r:.0f} {r:.0f} 0 1 1 {end[0]:.1f} {end[1]:.1f}"/>'

@@ -318,7 +318,7 @@ def _factors(data: ReportData) -> str:
         )
     else:
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=8)
-    # room for the lines: from a round step below the shortest hold (the floor is seldom low)
+    # room for the lines: from a whole step below the shortest hold (the floor is seldom low)
     lowest_shown = min((f for _, points in picked for _, f in points), default=1.0)
     lowest_tight = min((eased(e) / 100 for e in tight), default=1.0)
     bottom = max(0, int(min(lowest_shown, lowest_tight) * 10) * 10 - 10)

@@ -106,8 +106,8 @@ def normalising_gain(
 ) -> float:
     """The linear gain that brings ``loudness`` to ``target``.
 
-    Speech has sharp peaks well above its loudness; ``soft_limit`` softens them
-    off after the gain, so the gain may drive the highest peak up to
+    Speech has sharp peaks well above its loudness; ``soft_limit`` eases them
+    down after the gain, so the gain may drive the highest peak up to
     ``max_drive_db`` dBFS before the limiter (never more, so that only brief
     peaks are ever touched). Then the file is a little quieter than the target.
     """

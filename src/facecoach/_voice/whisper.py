@@ -87,10 +87,10 @@ class WhisperSettings:
     )
     """Commands with a rule of their own (the pack's ``whisper.commands``)."""
     vad: VadSettings = field(
-        # Real people's short words can peak at a Silero probability of 0.15-0.3
+        # Real people's short words can peak at a Silero probability of 0.2-0.3
         # and last under 0.1 s: they start low, go on while near their own
         # peak, and are judged at two frame offsets (docs/voice-accuracy.md).
-        default_factory=lambda: VadSettings(start_threshold=0.15, end_share=0.5, offsets=2)
+        default_factory=lambda: VadSettings(start_threshold=0.2, end_share=0.5, offsets=2)
     )
     limits: SegmentLimits = field(
         # Silero already passes over cues and beeps; real voices can put 0.95-0.98

@@ -270,6 +270,8 @@ class Duplex:
         far_now = coach.played(begin, n)
         audible = _level(far_now) > _AUDIBLE_DBFS
         self.tracker.add(far_now, samples, audible)
+        if audible:  # counted while the person talks too: the canceller learns then
+            self._heard_coach += n // FRAME
         if audible and not self._talking:
             self._measure(far_now, samples)
         if self.canceller is None:
@@ -287,7 +289,6 @@ class Duplex:
         return cleaned
 
     def _measure(self, far: Samples, near: Samples) -> None:
-        self._heard_coach += near.size // FRAME
         for at in range(0, min(far.size, near.size) - FRAME + 1, FRAME):
             played = _level(far[at : at + FRAME])
             if played > _AUDIBLE_DBFS:

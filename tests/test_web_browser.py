@@ -225,7 +225,7 @@ def test_a_session_from_the_browser(browser: Any, tmp_path: Path, axe_script: Pa
         shoot(page, shots, "session-ended")
         check_accessibility(page, axe_script, "session-ended", findings)
         go(page, "History")
-        row = page.get_by_role("row").filter(has_text="test-short")
+        row = page.get_by_role("row").filter(has_text="Short test routine")
         expect(row).to_contain_text("stopped")
         expect(row).to_contain_text("1")  # one "too tight"
         shoot(page, shots, "history")

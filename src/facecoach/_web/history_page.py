@@ -61,6 +61,7 @@ def _history(request: Request) -> Response:
         exercises=exercises,
         summary=summary,
         endings=ENDINGS,
+        routine_names={rid: r.name for rid, r in state.library().routines.items()},
         **progress_context(where, rows),
     )
 

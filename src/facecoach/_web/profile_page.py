@@ -43,12 +43,15 @@ _DAY_NUMBERS = {str(number) for number in range(len(DAY_NAMES))}
 
 
 async def profile(request: Request) -> Response:
-    notice = "Saved." if request.query_params.get("saved") else ""
-    return await to_thread.run_sync(profile_page, request, notice)
+    done = "Saved." if request.query_params.get("saved") else ""
+    return await to_thread.run_sync(lambda: profile_page(request, done=done))
 
 
-def profile_page(request: Request, notice: str = "", status: int = 200) -> Response:
-    """The form, filled in from the saved profile, with ``notice`` above it."""
+def profile_page(
+    request: Request, notice: str = "", status: int = 200, *, done: str = ""
+) -> Response:
+    """The form, filled in from the saved profile, with ``notice`` (what went
+    wrong) or ``done`` (what worked) above it."""
     where = web_state(request).settings.where
     try:
         saved = load_profile(where)
@@ -67,6 +70,7 @@ def profile_page(request: Request, notice: str = "", status: int = 200) -> Respo
         status,
         title="Profile",
         notice=notice,
+        done=done,
         profile=saved,
         sides=SIDES,
         stages=stages,

@@ -47,6 +47,7 @@ def web_state(request: Request) -> WebState:
 def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
     """A template as a response; a broken routine file shows as a banner on every page."""
     context.setdefault("notice", "")
+    context.setdefault("done", "")
     context.setdefault("title", name.split(".")[0].capitalize())
     context.setdefault("files_problem", web_state(request).files.problem)
     body = environment().get_template(name).render(page=name.split(".")[0], **context)

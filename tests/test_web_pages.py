@@ -1,4 +1,5 @@
-"""The Today page tells the length of the plan the person will run, holds adapted."""
+"""The Today, Profile and History pages say what the person will run, what was
+saved and what was done, in the words the rest of the app uses."""
 
 from __future__ import annotations
 
@@ -45,3 +46,27 @@ def test_today_s_minutes_are_those_of_the_adapted_plan(tmp_path: Path) -> None:
     assert f"about {adapted:.0f} minutes" in page
     assert f"{adapted:.0f}" != f"{written:.0f}", "the holds are short enough to tell apart"
     assert f"about {written:.0f} minutes" not in page
+
+
+def test_a_saved_profile_is_said_as_done_not_as_a_warning(tmp_path: Path) -> None:
+    web = make_app(settings_for(tmp_path))
+    with TestClient(web.asgi, base_url="http://127.0.0.1:8123") as client:
+        client.cookies.set(cookie_name(8123), TOKEN)
+        page = client.post(
+            "/profile",
+            data={"side": "left", "stage": "recent"},
+            headers={"origin": "http://127.0.0.1:8123"},
+        ).text
+    assert '<div class="done" role="status"><p>Saved.</p></div>' in page
+    assert 'class="notice"' not in page
+
+
+def test_history_names_each_session_s_routine(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    data = str(tmp_path / "data")
+    assert main(["--data-dir", data, "run", "starter", "--simulate", "--record"]) == 0
+    web = make_app(settings)
+    with TestClient(web.asgi, base_url="http://127.0.0.1:8123") as client:
+        client.cookies.set(cookie_name(8123), TOKEN)
+        page = client.get("/history").text
+    assert "<td>Starter, gentle first steps</td>" in page

@@ -62,6 +62,15 @@ def _isolated_home(
 
 
 @pytest.fixture
+def fake_bin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty folder as the whole PATH (the fakes use absolute paths to real tools)."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    monkeypatch.setenv("PATH", str(folder))
+    return folder
+
+
+@pytest.fixture
 def sample_file() -> Path:
     """The core tests' small exercise and routine file."""
     return FIXTURES / "core" / "sample.yaml"

@@ -30,6 +30,7 @@ from rich.console import Console
 
 from facecoach._cli.main import main
 from facecoach._core.yamlfields import control_character
+from fake_tools import fake_tool
 
 FIXTURE = [HealthCheck.function_scoped_fixture]  # each example writes its own files
 FACECOACH = [sys.executable, "-m", "facecoach"]
@@ -179,21 +180,11 @@ def test_the_live_view_prints_brackets_as_text(text: str) -> None:
     Console(file=io.StringIO(), width=200).print(render(view.state, 1.0))
 
 
-def test_a_voice_that_cannot_speak_is_not_remembered(tmp_path: Path) -> None:
-    env = {**os.environ, "FACECOACH_HOME": str(tmp_path / "fc"), "HOME": str(tmp_path)}
-    subprocess.run([*FACECOACH, "profile", "--stage", "recent"], env=env, check=True, timeout=120)
+def _signal_once_speaking(argv: list[str], env: dict[str, str], signum: int) -> tuple[int, str]:
+    """Start ``facecoach ARGV``, send ``signum`` once the coach has said its first
+    line, and return the exit status and what it printed on stderr."""
     live = subprocess.Popen(
-        [
-            *FACECOACH,
-            "run",
-            "starter",
-            "--voice",
-            "[/]",
-            "--output",
-            "[/]",
-            "--text-only",
-            "--no-voice",
-        ],
+        [*FACECOACH, *argv],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -207,9 +198,17 @@ def test_a_voice_that_cannot_speak_is_not_remembered(tmp_path: Path) -> None:
         if not line:
             break
         seen += line
-    live.send_signal(signal.SIGTERM)
+    live.send_signal(signum)
     _, err = live.communicate(timeout=60)
-    assert live.returncode == 143, err
+    return live.returncode, err
+
+
+def test_a_voice_that_cannot_speak_is_not_remembered(tmp_path: Path) -> None:
+    env = {**os.environ, "FACECOACH_HOME": str(tmp_path / "fc"), "HOME": str(tmp_path)}
+    subprocess.run([*FACECOACH, "profile", "--stage", "recent"], env=env, check=True, timeout=120)
+    argv = ["run", "starter", "--voice", "[/]", "--output", "[/]", "--text-only", "--no-voice"]
+    returncode, err = _signal_once_speaking(argv, env, signal.SIGTERM)
+    assert returncode == 143, err
     assert "Traceback" not in err and "MarkupError" not in err
     config = tmp_path / "fc" / "config" / "config.json"
     saved = json.loads(config.read_text()) if config.exists() else {}
@@ -279,24 +278,9 @@ def test_ctrl_c_during_export_keeps_the_old_file(
 def test_sighup_mid_session_keeps_the_session_as_stopped(tmp_path: Path) -> None:
     env = {**os.environ, "FACECOACH_HOME": str(tmp_path / "fc"), "HOME": str(tmp_path)}
     subprocess.run([*FACECOACH, "profile", "--stage", "recent"], env=env, check=True, timeout=120)
-    live = subprocess.Popen(
-        [*FACECOACH, "run", "starter", "--text-only", "--no-voice"],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert live.stdout is not None
-    seen = ""
-    while "coach:" not in seen:
-        line = live.stdout.readline()
-        if not line:
-            break
-        seen += line
-    live.send_signal(signal.SIGHUP)
-    _, err = live.communicate(timeout=60)
-    assert live.returncode == 129, err
+    argv = ["run", "starter", "--text-only", "--no-voice"]
+    returncode, err = _signal_once_speaking(argv, env, signal.SIGHUP)
+    assert returncode == 129, err
     history = subprocess.run(
         [*FACECOACH, "history", "--json"], env=env, capture_output=True, text=True, timeout=120
     )
@@ -444,20 +428,6 @@ def test_a_control_character_in_a_unit_word_is_refused(char: str) -> None:
 
     with pytest.raises(UnsafeCommand):
         systemd_word(f"/data{char}ExecStartPost=/bin/evil")
-
-
-def fake_tool(folder: Path, name: str, body: str) -> None:
-    path = folder / name
-    path.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
-    path.chmod(0o755)
-
-
-@pytest.fixture
-def fake_bin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "bin"
-    folder.mkdir()
-    monkeypatch.setenv("PATH", str(folder))
-    return folder
 
 
 def test_a_data_folder_with_a_newline_cannot_inject_unit_lines(

@@ -18,6 +18,7 @@ from facecoach._person.profile import Profile
 from facecoach._person.remind import ReminderTime, SessionDay, calendar_bytes, coming_days
 from facecoach._person.remind_timer import parse_time, units_dir
 from facecoach._person.schedule import Past
+from fake_tools import fake_tool
 
 MONDAY = date(2026, 11, 30)
 
@@ -136,24 +137,9 @@ def test_remind_ics_refuses_before_movement_returns(tmp_path: Path) -> None:
     assert not (tmp_path / "x.ics").exists()
 
 
-def _fake(folder: Path, name: str, body: str) -> None:
-    path = folder / name
-    path.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
-    path.chmod(0o755)
-
-
-@pytest.fixture
-def fake_bin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty folder as the whole PATH (the fakes use absolute paths to real tools)."""
-    folder = tmp_path / "bin"
-    folder.mkdir()
-    monkeypatch.setenv("PATH", str(folder))
-    return folder
-
-
 def test_install_and_uninstall_a_systemd_user_timer(fake_bin: Path, tmp_path: Path) -> None:
     log = tmp_path / "systemctl.log"
-    _fake(fake_bin, "systemctl", f'echo "$@" >> {log}')
+    fake_tool(fake_bin, "systemctl", f'echo "$@" >> {log}')
     config = Path(os.environ["XDG_CONFIG_HOME"])
     before = sorted(p for p in config.rglob("*")) if config.exists() else []
     assert main(["remind", "--install", "--at", "07:45"]) == 0
@@ -174,7 +160,7 @@ def test_install_and_uninstall_a_systemd_user_timer(fake_bin: Path, tmp_path: Pa
 def test_install_falls_back_to_cron_and_leaves_other_lines(fake_bin: Path, tmp_path: Path) -> None:
     table = tmp_path / "crontab.txt"
     table.write_text("0 1 * * * /usr/bin/true # someone else's\n", encoding="utf-8")
-    _fake(
+    fake_tool(
         fake_bin,
         "crontab",
         f'case "$1" in -l) /bin/cat {table};; -r) /bin/rm -f {table};; -) /bin/cat > {table};; '
@@ -202,7 +188,7 @@ def test_bad_times_are_refused(text: str) -> None:
 
 
 def test_the_daily_notice_takes_the_remembered_time(fake_bin: Path, tmp_path: Path) -> None:
-    _fake(fake_bin, "systemctl", "exit 0")
+    fake_tool(fake_bin, "systemctl", "exit 0")
     assert main(["profile", "--stage", "long-standing"]) == 0
     assert main(["remind", "--ics", str(tmp_path / "d.ics"), "--at", "18:30"]) == 0
     assert main(["remind", "--install"]) == 0
